@@ -1,0 +1,50 @@
+import { Command, CommanderError, Option } from 'commander';
+import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '@imprint/backbones';
+import { runCommand, type RunOptions } from './commands/run.js';
+import { reportError } from './errors.js';
+
+function buildProgram(): Command {
+  const program = new Command('imprint-bench')
+    .description('IMPRINT weight-imprinting benchmark')
+    .addOption(new Option('--backend <name>', 'tfjs compute backend').choices(BACKEND_CHOICES as string[]).default('auto'))
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  program
+    .command('run')
+    .description('imprint TRAIN embeddings with one or more configs and evaluate on TEST embeddings')
+    .requiredOption('--train <file>', 'train embeddings (.h5 reference layout, or .npz)')
+    .requiredOption('--test <file>', 'test embeddings (.h5 reference layout, or .npz)')
+    .option('--configs <file>', 'JSON array of configs (camelCase keys); replaces the single-config flags')
+    .option('--norm-pre <name>', 'NORMpre: none | l2')
+    .option('--gen <name>', 'GEN: mean | ...')
+    .option('--k <n>', 'proxies per class (-1: all samples)')
+    .option('--norm-post <name>', 'NORMpost: none | l2 | ...')
+    .option('--norm-inf <name>', 'NORMinf: none | l2')
+    .option('--agg <name>', 'AGG: max | ...')
+    .option('--metric <name>', 'distance for mnn aggregation')
+    .option('--m <n>', 'neighbours for mnn aggregation')
+    .option('--weighting <name>', 'uniform | weighted_by_distance')
+    .option('--seed <n>', 'random seed')
+    .option('--fewshot <n>', 'samples per class kept before GEN')
+    .option('--lambda <x>', 'ridge term of least-squares GEN')
+    .option('--json', 'print only JSON on stdout')
+    .action(async (options: RunOptions, command: Command) => {
+      const backend = (command.parent?.opts() as { backend: BackendChoice }).backend;
+      await selectBackend(backend);
+      await runCommand(options);
+    });
+  return program;
+}
+
+/** Run the CLI with `argv` (without node and script); returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    return reportError(error);
+  }
+}

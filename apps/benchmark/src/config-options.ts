@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import { ImprintError, type ImprintConfigInput } from '@imprint/core';
+
+/** The imprinting options of `imprint-bench run`, as commander parses them. */
+export interface ConfigFlags {
+  normPre?: string;
+  gen?: string;
+  k?: string;
+  normPost?: string;
+  normInf?: string;
+  agg?: string;
+  metric?: string;
+  m?: string;
+  weighting?: string;
+  seed?: string;
+  fewshot?: string;
+  lambda?: string;
+}
+
+function numberFlag(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (value.trim() === '' || Number.isNaN(parsed)) throw new ImprintError('INVALID_CONFIG', `--${flag} must be a number, got ${JSON.stringify(value)}`);
+  return parsed;
+}
+
+/** Turn command-line flags into a config object (validation happens when it is resolved). */
+export function configFromFlags(flags: ConfigFlags): ImprintConfigInput {
+  const config: ImprintConfigInput = {};
+  const strings = ['normPre', 'gen', 'normPost', 'normInf', 'agg', 'metric', 'weighting'] as const;
+  for (const key of strings) if (flags[key] !== undefined) config[key] = flags[key] as never;
+  const numbers = { k: 'k', m: 'm', seed: 'seed', fewshot: 'fewshot', lambda: 'lambda' } as const;
+  for (const [key, flag] of Object.entries(numbers)) {
+    const value = numberFlag(flag, flags[key as keyof typeof numbers]);
+    if (value !== undefined) config[key] = value;
+  }
+  return config;
+}
+
+/** Read a configs file: a JSON array of config objects (extra keys such as `name` are kept). */
+export async function readConfigsFile(path: string): Promise<ImprintConfigInput[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ImprintError('BAD_FILE', `cannot read configs file ${path}: ${(error as Error).message}`, { path });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ImprintError('BAD_FILE', `${path} is not valid JSON: ${(error as Error).message}`, { path });
+  }
+  if (!Array.isArray(parsed)) throw new ImprintError('BAD_FILE', `${path} must hold a JSON array of config objects, got ${typeof parsed}`, { path });
+  parsed.forEach((entry, i) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      throw new ImprintError('INVALID_CONFIG', `${path}: entry ${i} must be a config object, got ${JSON.stringify(entry)}`, { path, index: i });
+    }
+  });
+  return parsed as ImprintConfigInput[];
+}

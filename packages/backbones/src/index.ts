@@ -1,0 +1,1 @@
+export { BACKEND_CHOICES, selectBackend, type BackendChoice } from './select-backend.js';

@@ -1,0 +1,12 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { PluginBase } from './plugin.js';
+import type { ProxySet } from './proxy-set.js';
+
+/**
+ * AGG: from (NORMinf-normalised) queries `[n, d]` and the stored proxies to class scores
+ * `[n, C]`, higher meaning more likely; the prediction is the first maximal score (ties go to the
+ * lowest class index). Vote-based aggregators return vote totals. New tensor, owned by the caller.
+ */
+export interface Aggregator extends PluginBase<'aggregator'> {
+  scores(queries: tf.Tensor2D, proxies: ProxySet): tf.Tensor2D;
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { ImprintError } from './errors.js';
+
+/** Distance functions known to the aggregators (DESIGN.md: AGG). */
+export const METRICS = ['inner_product', 'cosine', 'euclidean', 'manhattan', 'chebyshev', 'mahalanobis'] as const;
+export type Metric = (typeof METRICS)[number];
+
+/** How the m nearest proxies vote. */
+export const WEIGHTINGS = ['uniform', 'weighted_by_distance'] as const;
+export type Weighting = (typeof WEIGHTINGS)[number];
+
+/**
+ * Names of the plugins a config may refer to. Plugin packages extend these interfaces through
+ * declaration merging, which makes config strings type-check:
+ * `declare module '@imprint/core' { interface GeneratorRegistry { gmm: GmmOptions } }`.
+ * While nothing is registered, any string is accepted.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface GeneratorRegistry {}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface NormalizerRegistry {}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface AggregatorRegistry {}
+
+type NamesOf<R> = [keyof R] extends [never] ? string : Extract<keyof R, string>;
+export type GeneratorName = NamesOf<GeneratorRegistry>;
+export type NormalizerName = NamesOf<NormalizerRegistry>;
+export type AggregatorName = NamesOf<AggregatorRegistry>;
+
+const pluginName = (key: string) =>
+  z.string({ error: `${key} must be a plugin name (a non-empty string)` }).min(1, { error: `${key} must not be empty` });
+
+const configSchema = z.looseObject({
+  normPre: pluginName('normPre').default('l2'),
+  gen: pluginName('gen').default('mean'),
+  k: z
+    .number({ error: 'k must be -1 or a positive integer' })
+    .refine((k) => k === -1 || (Number.isInteger(k) && k >= 1), { error: 'k must be -1 or a positive integer' })
+    .default(1),
+  normPost: pluginName('normPost').default('l2'),
+  normInf: pluginName('normInf').default('l2'),
+  agg: pluginName('agg').default('max'),
+  metric: z.enum(METRICS, { error: `metric must be one of ${METRICS.join(', ')}` }).default('inner_product'),
+  m: z
+    .number({ error: 'm must be a positive integer' })
+    .refine((m) => Number.isInteger(m) && m >= 1, { error: 'm must be a positive integer' })
+    .default(5),
+  weighting: z.enum(WEIGHTINGS, { error: `weighting must be one of ${WEIGHTINGS.join(', ')}` }).default('uniform'),
+  seed: z
+    .number({ error: 'seed must be an integer' })
+    .refine((s) => Number.isSafeInteger(s), { error: 'seed must be an integer' })
+    .default(42),
+  fewshot: z
+    .number({ error: 'fewshot must be a positive integer (samples per class)' })
+    .refine((n) => Number.isInteger(n) && n >= 1, { error: 'fewshot must be a positive integer (samples per class)' })
+    .optional(),
+  lambda: z
+    .number({ error: 'lambda must be a positive number' })
+    .refine((l) => Number.isFinite(l) && l > 0, { error: 'lambda must be a positive number' })
+    .optional(),
+});
+
+/**
+ * A fully resolved imprinting configuration: every key of the IMPRINT option space with its
+ * default filled in. Unknown extra keys (a run's `name`, a third-party plugin's options) are kept.
+ */
+export type ImprintConfig = z.output<typeof configSchema>;
+
+/** What a user writes: every key optional, plugin names typed by the registries. */
+export interface ImprintConfigInput {
+  normPre?: NormalizerName;
+  gen?: GeneratorName;
+  /** @default 1 */
+  k?: number;
+  normPost?: NormalizerName;
+  normInf?: NormalizerName;
+  agg?: AggregatorName;
+  /** @default 'inner_product' */
+  metric?: Metric;
+  /** @default 5 */
+  m?: number;
+  /** @default 'uniform' */
+  weighting?: Weighting;
+  /** @default 42 */
+  seed?: number;
+  fewshot?: number;
+  lambda?: number;
+  [extra: string]: unknown;
+}
+
+/** Defaults of every key, as `parseConfig({})` resolves them. */
+export const DEFAULT_CONFIG: Readonly<ImprintConfig> = Object.freeze(configSchema.parse({}));
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  return JSON.stringify(value) ?? String(value);
+}
+
+/**
+ * Validate a configuration object (from code, JSON or a CLI) and fill in defaults. Throws an
+ * {@link ImprintError} `INVALID_CONFIG` that lists every offending key with its value and what
+ * would be valid, e.g. `k must be -1 or a positive integer, got 0`.
+ */
+export function parseConfig(input: unknown): ImprintConfig {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ImprintError('INVALID_CONFIG', `a config must be an object, got ${describeValue(input)}`);
+  }
+  const result = configSchema.safeParse(input);
+  if (result.success) return result.data;
+  const record = input as Record<string, unknown>;
+  const problems = result.error.issues.map((issue) => {
+    const key = issue.path.map(String).join('.');
+    return `${issue.message}, got ${describeValue(record[key])}`;
+  });
+  throw new ImprintError('INVALID_CONFIG', `invalid config: ${problems.join('; ')}`, { problems });
+}

@@ -1,0 +1,403 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ImprintConfig, ImprintConfigInput } from './config.js';
+import { ImprintError } from './errors.js';
+import type { ClassGenerator, JointGenerator } from './generator.js';
+import { labelKey, sortedUniqueLabels, type Label } from './labels.js';
+import { assertDimension, firstNonFinite, toTensor2D, type EmbeddingInput } from './matrix.js';
+import { resolvePipeline, type Pipeline } from './pipeline.js';
+import type { ProxySet } from './proxy-set.js';
+import type { Registry } from './registry.js';
+import { createRng, deriveSeed, type Rng } from './rng.js';
+
+interface StoredClass {
+  readonly label: Label;
+  /** Stored weights after NORMpost, `[p, d]`. */
+  proxies: tf.Tensor2D;
+  /** Joint generators only: the class's prepared (presampled, NORMpre) train embeddings. */
+  prepared?: tf.Tensor2D;
+}
+
+function validateLabel(label: unknown, position: string): Label {
+  if ((typeof label === 'number' && Number.isFinite(label)) || (typeof label === 'string' && label.length > 0)) return label;
+  throw new ImprintError('INVALID_INPUT', `${position} must be a finite number or a non-empty string, got ${JSON.stringify(label) ?? String(label)}`);
+}
+
+/** Index of the first maximum of each row of a row-major `[rows, columns]` buffer. */
+export function argmaxRows(values: ArrayLike<number>, rows: number, columns: number): Int32Array {
+  const result = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    let bestValue = values[r * columns];
+    for (let c = 1; c < columns; c++) {
+      const value = values[r * columns + c];
+      if (value > bestValue) {
+        bestValue = value;
+        best = c;
+      }
+    }
+    result[r] = best;
+  }
+  return result;
+}
+
+/**
+ * An imprinted classification head on top of a frozen embedding model.
+ *
+ * Classes are kept in insertion order; {@link Imprinter.imprint} inserts a batch of classes in
+ * ascending label order (numbers before strings), so imprinting all classes at once and adding
+ * them one by one in that order give the same head, bit for bit — random choices use one seeded
+ * stream per class label, independent of the other classes. `scores` columns follow `classes`.
+ *
+ * @example
+ * const head = Imprinter.fromConfig({ gen: 'mean' }, registry);
+ * await head.imprint(trainEmbeddings, trainLabels);
+ * const labels = head.predict(testEmbeddings);
+ * head.dispose();
+ */
+export class Imprinter {
+  readonly pipeline: Pipeline;
+  #classes: StoredClass[] = [];
+  #dim: number | undefined;
+  #packed: ProxySet | undefined;
+  #disposed = false;
+
+  constructor(pipeline: Pipeline) {
+    this.pipeline = pipeline;
+  }
+
+  /** Resolve `config` through `registry` and make an empty head. */
+  static fromConfig(config: ImprintConfigInput | ImprintConfig, registry: Registry): Imprinter {
+    return new Imprinter(resolvePipeline(config, registry));
+  }
+
+  get config(): ImprintConfig {
+    return this.pipeline.config;
+  }
+
+  /** Class labels in class-index order. */
+  get classes(): Label[] {
+    return this.#classes.map((c) => c.label);
+  }
+
+  get numClasses(): number {
+    return this.#classes.length;
+  }
+
+  /** Embedding dimension, fixed by the first class imprinted. */
+  get dim(): number | undefined {
+    return this.#dim;
+  }
+
+  /** Number of stored proxies per class, in class order. */
+  get proxyCounts(): number[] {
+    return this.#classes.map((c) => c.proxies.shape[0]);
+  }
+
+  hasClass(label: Label): boolean {
+    return this.#indexOf(label) >= 0;
+  }
+
+  /**
+   * Imprint every class found in `labels` from the rows of `embeddings` with that label, in
+   * ascending label order after the classes already stored. Labels may be any integers or
+   * strings. Fails if a label is already stored (remove it first).
+   */
+  async imprint(embeddings: EmbeddingInput, labels: ArrayLike<Label>): Promise<this> {
+    this.#assertUsable();
+    const data = toTensor2D(embeddings, 'train embeddings');
+    try {
+      const [rows, dim] = data.shape;
+      if (labels.length !== rows) {
+        throw new ImprintError('INVALID_INPUT', `got ${labels.length} labels for ${rows} train embeddings; they must match`, { labels: labels.length, rows });
+      }
+      if (rows === 0) throw new ImprintError('EMPTY_CLASS', 'train embeddings are empty: there is no class to imprint');
+      this.#checkDim(dim, 'train embeddings');
+      const rowsByClass = new Map<string, { label: Label; rows: number[] }>();
+      for (let i = 0; i < rows; i++) {
+        const label = validateLabel(labels[i], `label ${i}`);
+        const key = labelKey(label);
+        let group = rowsByClass.get(key);
+        if (group === undefined) rowsByClass.set(key, (group = { label, rows: [] }));
+        group.rows.push(i);
+      }
+      const ordered = sortedUniqueLabels([...rowsByClass.values()].map((g) => g.label));
+      for (const label of ordered) {
+        if (this.hasClass(label)) {
+          throw new ImprintError('CLASS_EXISTS', `class ${JSON.stringify(label)} is already imprinted; remove it first to re-imprint it`, { label });
+        }
+      }
+      const perClass = ordered.map((label) => {
+        const indices = tf.tensor1d(rowsByClass.get(labelKey(label))!.rows, 'int32');
+        const gathered = tf.gather(data, indices) as tf.Tensor2D;
+        indices.dispose();
+        return { label, embeddings: gathered };
+      });
+      await this.#insert(perClass);
+    } finally {
+      data.dispose();
+    }
+    return this;
+  }
+
+  /** Imprint one more class. Equivalent to `imprint(embeddings, [label, label, …])`. */
+  async addClass(label: Label, embeddings: EmbeddingInput): Promise<this> {
+    this.#assertUsable();
+    validateLabel(label, 'class label');
+    const data = toTensor2D(embeddings, `train embeddings of class ${JSON.stringify(label)}`);
+    if (data.shape[0] === 0) {
+      data.dispose();
+      throw new ImprintError('EMPTY_CLASS', `class ${JSON.stringify(label)} has no train embeddings; a class needs at least one`, { label });
+    }
+    try {
+      this.#checkDim(data.shape[1], `train embeddings of class ${JSON.stringify(label)}`);
+      if (this.hasClass(label)) {
+        throw new ImprintError('CLASS_EXISTS', `class ${JSON.stringify(label)} is already imprinted; remove it first to re-imprint it`, { label });
+      }
+    } catch (error) {
+      data.dispose();
+      throw error;
+    }
+    await this.#insert([{ label, embeddings: data }]);
+    return this;
+  }
+
+  /**
+   * Remove a class and its proxies. For class-scoped generators the other classes keep their
+   * weights exactly as they were (also under quantile NORMpost, whose reference was fixed when
+   * they were stored); joint generators (least squares) re-solve for the remaining classes.
+   */
+  async removeClass(label: Label): Promise<this> {
+    this.#assertUsable();
+    const index = this.#indexOf(label);
+    if (index < 0) {
+      throw new ImprintError('UNKNOWN_CLASS', `class ${JSON.stringify(label)} is not imprinted; imprinted classes: ${this.classes.map((l) => JSON.stringify(l)).join(', ') || '(none)'}`, { label });
+    }
+    const [removed] = this.#classes.splice(index, 1);
+    removed.proxies.dispose();
+    removed.prepared?.dispose();
+    this.#invalidate();
+    if (this.pipeline.generator.scope === 'joint' && this.#classes.length > 0) await this.#regenerateJoint();
+    if (this.#classes.length === 0) this.#dim = undefined;
+    return this;
+  }
+
+  /** Class scores `[n, C]` for query embeddings (columns in `classes` order). Caller disposes. */
+  scores(queries: EmbeddingInput): tf.Tensor2D {
+    this.#assertUsable();
+    if (this.#classes.length === 0) throw new ImprintError('NO_CLASSES', 'no class is imprinted yet: imprint at least one class before predicting');
+    const data = toTensor2D(queries, 'query embeddings');
+    try {
+      assertDimension(data.shape[1], this.#dim!, 'query embeddings', 'the stored weights');
+      const normalized = this.pipeline.normInf.normalize(data);
+      try {
+        return this.pipeline.aggregator.scores(normalized, this.#proxySet());
+      } finally {
+        normalized.dispose();
+      }
+    } finally {
+      data.dispose();
+    }
+  }
+
+  /** Predicted class index (into `classes`) per query row; ties go to the lowest index. */
+  predictIndices(queries: EmbeddingInput): Int32Array {
+    const scores = this.scores(queries);
+    try {
+      const [rows, columns] = scores.shape;
+      return argmaxRows(scores.dataSync(), rows, columns);
+    } finally {
+      scores.dispose();
+    }
+  }
+
+  /** Predicted label per query row. */
+  predict(queries: EmbeddingInput): Label[] {
+    const labels = this.classes;
+    return Array.from(this.predictIndices(queries), (i) => labels[i]);
+  }
+
+  /** A copy of the stored weights of one class `[p, d]` (caller disposes). */
+  proxiesOf(label: Label): tf.Tensor2D {
+    this.#assertUsable();
+    const index = this.#indexOf(label);
+    if (index < 0) throw new ImprintError('UNKNOWN_CLASS', `class ${JSON.stringify(label)} is not imprinted`, { label });
+    return this.#classes[index].proxies.clone();
+  }
+
+  /** All stored weights, grouped by class (tensors owned by the head; do not dispose). */
+  weights(): ProxySet {
+    this.#assertUsable();
+    if (this.#classes.length === 0) throw new ImprintError('NO_CLASSES', 'no class is imprinted yet');
+    return this.#proxySet();
+  }
+
+  /**
+   * Put already-computed weights into the head (used by deserialisation). Each class gets
+   * `proxies` as its stored weights; nothing is normalised again.
+   */
+  restoreClass(label: Label, proxies: tf.Tensor2D): void {
+    this.#assertUsable();
+    validateLabel(label, 'class label');
+    if (this.hasClass(label)) throw new ImprintError('CLASS_EXISTS', `class ${JSON.stringify(label)} is already imprinted`, { label });
+    this.#checkDim(proxies.shape[1], `weights of class ${JSON.stringify(label)}`);
+    this.#classes.push({ label, proxies: proxies.clone() });
+    this.#dim = proxies.shape[1];
+    this.#invalidate();
+  }
+
+  /** Free every tensor the head holds. The head is unusable afterwards. */
+  dispose(): void {
+    if (this.#disposed) return;
+    for (const stored of this.#classes) {
+      stored.proxies.dispose();
+      stored.prepared?.dispose();
+    }
+    this.#classes = [];
+    this.#invalidate();
+    this.#disposed = true;
+  }
+
+  #assertUsable(): void {
+    if (this.#disposed) throw new ImprintError('INVALID_INPUT', 'this Imprinter was disposed');
+  }
+
+  #indexOf(label: Label): number {
+    const key = labelKey(label);
+    return this.#classes.findIndex((c) => labelKey(c.label) === key);
+  }
+
+  #checkDim(dim: number, what: string): void {
+    if (this.#dim !== undefined) assertDimension(dim, this.#dim, what, 'the stored weights');
+  }
+
+  #classRng(label: Label): Rng {
+    return createRng(deriveSeed(this.pipeline.config.seed, labelKey(label)));
+  }
+
+  /** Presampling then NORMpre, for one class; consumes `embeddings`. */
+  #prepare(label: Label, embeddings: tf.Tensor2D): tf.Tensor2D {
+    let current = embeddings;
+    const rng = this.#classRng(label).fork('presample');
+    for (const presampler of this.pipeline.presamplers) {
+      const next = presampler.select(current, { rng });
+      current.dispose();
+      current = next;
+      if (current.shape[0] === 0) {
+        current.dispose();
+        throw new ImprintError('EMPTY_CLASS', `presampling "${presampler.name}" left class ${JSON.stringify(label)} without samples`, { label });
+      }
+    }
+    try {
+      return this.pipeline.normPre.normalize(current);
+    } finally {
+      current.dispose();
+    }
+  }
+
+  #checkGenerated(label: Label, proxies: tf.Tensor2D): void {
+    const dim = this.#dim!;
+    if (proxies.rank !== 2 || proxies.shape[1] !== dim || proxies.shape[0] < 1) {
+      throw new ImprintError('INVALID_INPUT', `generator "${this.pipeline.generator.name}" returned shape [${proxies.shape.join(', ')}] for class ${JSON.stringify(label)}; expected [p ≥ 1, ${dim}]`);
+    }
+    const at = firstNonFinite(proxies.dataSync());
+    if (at >= 0) {
+      throw new ImprintError('NON_FINITE', `generator "${this.pipeline.generator.name}" produced a non-finite weight for class ${JSON.stringify(label)}`, { label });
+    }
+  }
+
+  /** NORMpost of one class's new proxies against the weights stored before it; consumes `raw`. */
+  #store(label: Label, raw: tf.Tensor2D, prepared?: tf.Tensor2D): void {
+    this.#checkGenerated(label, raw);
+    const reference = this.#classes.length > 0 ? this.#proxySet().weights : undefined;
+    const proxies = this.pipeline.normPost.normalize(raw, reference === undefined ? {} : { reference });
+    raw.dispose();
+    this.#classes.push(prepared === undefined ? { label, proxies } : { label, proxies, prepared });
+    this.#invalidate();
+  }
+
+  async #insert(batch: { label: Label; embeddings: tf.Tensor2D }[]): Promise<void> {
+    const { generator, config } = this.pipeline;
+    let index = 0;
+    try {
+      this.#dim ??= batch[0].embeddings.shape[1];
+      if (generator.scope === 'joint') {
+        if (this.#classes.some((c) => c.prepared === undefined)) {
+          throw new ImprintError(
+            'UNSUPPORTED',
+            `generator "${generator.name}" solves for all classes jointly and needs the train embeddings of every stored class; a restored head has only weights, so imprint all classes again instead`,
+          );
+        }
+        for (; index < batch.length; index++) {
+          const { label, embeddings } = batch[index];
+          const prepared = this.#prepare(label, embeddings);
+          const placeholder = tf.zeros([1, prepared.shape[1]]) as tf.Tensor2D;
+          this.#classes.push({ label, proxies: placeholder, prepared });
+        }
+        this.#invalidate();
+        try {
+          await this.#regenerateJoint();
+        } catch (error) {
+          // Leave the head as it was before this batch.
+          const added = new Set(batch.map((b) => labelKey(b.label)));
+          for (const c of this.#classes.filter((c) => added.has(labelKey(c.label)))) {
+            c.proxies.dispose();
+            c.prepared?.dispose();
+          }
+          this.#classes = this.#classes.filter((c) => !added.has(labelKey(c.label)));
+          this.#invalidate();
+          throw error;
+        }
+        return;
+      }
+      for (; index < batch.length; index++) {
+        const { label, embeddings } = batch[index];
+        const prepared = this.#prepare(label, embeddings);
+        let raw: tf.Tensor2D;
+        try {
+          const useAll = config.k === -1 || prepared.shape[0] < config.k;
+          raw = useAll
+            ? prepared.clone()
+            : await (generator as ClassGenerator).generate(prepared, { k: config.k, rng: this.#classRng(label).fork('generate') });
+        } finally {
+          prepared.dispose();
+        }
+        this.#store(label, raw);
+      }
+    } finally {
+      // A failure part-way leaves the classes stored so far; the rest is freed.
+      for (let rest = index + 1; rest < batch.length; rest++) batch[rest].embeddings.dispose();
+    }
+  }
+
+  async #regenerateJoint(): Promise<void> {
+    const generator = this.pipeline.generator as JointGenerator;
+    const stored = this.#classes;
+    const prepared = stored.map((c) => c.prepared!);
+    const raw = await generator.generate(prepared, { k: this.pipeline.config.k, rng: createRng(deriveSeed(this.pipeline.config.seed, 'joint')) });
+    if (raw.length !== stored.length) {
+      raw.forEach((t) => t.dispose());
+      throw new ImprintError('INVALID_INPUT', `generator "${generator.name}" returned ${raw.length} classes for ${stored.length}`);
+    }
+    for (const c of stored) c.proxies.dispose();
+    this.#classes = [];
+    this.#invalidate();
+    stored.forEach((c, i) => this.#store(c.label, raw[i], c.prepared));
+  }
+
+  #invalidate(): void {
+    this.#packed?.weights.dispose();
+    this.#packed = undefined;
+  }
+
+  #proxySet(): ProxySet {
+    if (this.#packed === undefined) {
+      const offsets = new Int32Array(this.#classes.length + 1);
+      this.#classes.forEach((c, i) => (offsets[i + 1] = offsets[i] + c.proxies.shape[0]));
+      const weights =
+        this.#classes.length === 1 ? this.#classes[0].proxies.clone() : (tf.concat(this.#classes.map((c) => c.proxies), 0) as tf.Tensor2D);
+      this.#packed = { weights, classOffsets: offsets, numClasses: this.#classes.length };
+    }
+    return this.#packed;
+  }
+}
+

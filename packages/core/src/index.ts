@@ -1,0 +1,32 @@
+export { ImprintError, isImprintError, type ImprintErrorCode } from './errors.js';
+export { createRng, deriveSeed, hashString, type Rng } from './rng.js';
+export { compareLabels, labelKey, sortedUniqueLabels, type Label } from './labels.js';
+export { assertDimension, firstNonFinite, toTensor2D, type EmbeddingInput } from './matrix.js';
+export type { PluginBase, PluginKind } from './plugin.js';
+export type { ClassGenerator, Generator, GeneratorContext, JointGenerator } from './generator.js';
+export type { Normalizer, NormalizerContext, NormStage } from './normalizer.js';
+export type { Aggregator } from './aggregator.js';
+export type { Backbone } from './backbone.js';
+export type { Presampler } from './presampler.js';
+export { proxyOwners, type ProxySet } from './proxy-set.js';
+export {
+  DEFAULT_CONFIG,
+  METRICS,
+  WEIGHTINGS,
+  parseConfig,
+  type AggregatorName,
+  type AggregatorRegistry,
+  type GeneratorName,
+  type GeneratorRegistry,
+  type ImprintConfig,
+  type ImprintConfigInput,
+  type Metric,
+  type NormalizerName,
+  type NormalizerRegistry,
+  type Weighting,
+} from './config.js';
+export { Registry, definePlugin, type Plugin, type PluginEntry, type PluginsByKind, type UseOptions } from './registry.js';
+export { resolvePipeline, type Pipeline } from './pipeline.js';
+export { Imprinter, argmaxRows } from './imprinter.js';
+export { HEAD_FORMAT_VERSION, deserializeImprinter, readHeadManifest, serializeImprinter, type HeadManifest } from './serialization.js';
+export { crc32 } from './crc32.js';

@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename, rm } from 'node:fs/promises';
+import { ImprintError } from '../errors.js';
+import type { Imprinter } from '../imprinter.js';
+import type { Registry } from '../registry.js';
+import { deserializeImprinter, serializeImprinter } from '../serialization.js';
+
+/**
+ * Write `bytes` to `path` atomically: a temporary file beside it is written and flushed, then
+ * renamed over `path`, so a crash leaves either the old file or the new one, never half of one.
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  const temporary = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    const handle = await open(temporary, 'w');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** Save a head to one file (see the format in `serializeImprinter`), atomically. */
+export async function saveImprinter(head: Imprinter, path: string): Promise<void> {
+  await writeFileAtomic(path, serializeImprinter(head));
+}
+
+/** Load a head saved by {@link saveImprinter}; corrupt or foreign files fail with `CORRUPT_FILE`. */
+export async function loadImprinter(path: string, registry: Registry): Promise<Imprinter> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new ImprintError('BAD_FILE', `cannot read saved head ${path}: ${(error as Error).message}`, { path });
+  }
+  return deserializeImprinter(bytes, registry, path);
+}

@@ -1,0 +1,129 @@
+import type { Aggregator } from './aggregator.js';
+import type { Backbone } from './backbone.js';
+import type { ImprintConfig } from './config.js';
+import { ImprintError } from './errors.js';
+import type { Generator } from './generator.js';
+import type { Normalizer } from './normalizer.js';
+import type { PluginKind } from './plugin.js';
+import type { Presampler } from './presampler.js';
+
+/** Every plugin, by kind. */
+export interface PluginsByKind {
+  generator: Generator;
+  normalizer: Normalizer;
+  aggregator: Aggregator;
+  backbone: Backbone;
+  presampler: Presampler;
+}
+export type Plugin = PluginsByKind[PluginKind];
+
+/**
+ * How a registry makes a plugin from a config: `create` receives the whole resolved config and
+ * picks the keys it needs (`k`, `lambda`, `m`, `metric`, …, or a third-party key).
+ */
+export interface PluginEntry<K extends PluginKind = PluginKind> {
+  readonly kind: K;
+  readonly name: string;
+  readonly version?: string;
+  readonly description?: string;
+  create(config: ImprintConfig): PluginsByKind[K];
+}
+
+/** Declare a registry entry with its kind checked. */
+export function definePlugin<K extends PluginKind>(entry: PluginEntry<K>): PluginEntry<K> {
+  return entry;
+}
+
+export interface UseOptions {
+  /** Replace an entry of the same kind and name instead of failing. @default false */
+  readonly override?: boolean;
+}
+
+function isEntry(item: PluginEntry | Plugin): item is PluginEntry {
+  return typeof (item as PluginEntry).create === 'function';
+}
+
+/**
+ * Maps (kind, name) to plugin factories so that a config (`{ gen: 'kmeans', k: 20 }`) and a
+ * third-party package (`registry.use(myPlugin)`) resolve the same way.
+ *
+ * Duplicate names: registering a second, different entry under a kind and name that is already
+ * taken throws `DUPLICATE_PLUGIN` — a silently shadowed plugin would change results without
+ * notice. Pass `{ override: true }` to replace it on purpose. Registering the very same entry
+ * object again is a no-op, so shared setup code may run twice.
+ */
+export class Registry {
+  readonly #entries = new Map<string, PluginEntry>();
+
+  constructor(items: Iterable<PluginEntry | Plugin> = []) {
+    for (const item of items) this.use(item);
+  }
+
+  /**
+   * Register plugin entries, or ready-made plugin instances (which are then returned as they are
+   * for every config). Returns the registry for chaining.
+   */
+  use(item: PluginEntry | Plugin | readonly (PluginEntry | Plugin)[], options: UseOptions = {}): this {
+    if (Array.isArray(item)) {
+      for (const each of item as readonly (PluginEntry | Plugin)[]) this.use(each, options);
+      return this;
+    }
+    const single = item as PluginEntry | Plugin;
+    const entry: PluginEntry = isEntry(single)
+      ? single
+      : { kind: single.kind, name: single.name, version: single.version, create: () => single };
+    if (typeof entry.name !== 'string' || entry.name.length === 0) {
+      throw new ImprintError('INVALID_INPUT', `a plugin needs a non-empty name, got ${JSON.stringify(entry.name)}`);
+    }
+    const key = `${entry.kind}:${entry.name}`;
+    const existing = this.#entries.get(key);
+    if (existing !== undefined && existing !== single && !options.override) {
+      throw new ImprintError(
+        'DUPLICATE_PLUGIN',
+        `a ${entry.kind} named "${entry.name}" is already registered; pass { override: true } to replace it`,
+        { kind: entry.kind, name: entry.name },
+      );
+    }
+    if (existing === single) return this;
+    this.#entries.set(key, entry);
+    return this;
+  }
+
+  has(kind: PluginKind, name: string): boolean {
+    return this.#entries.has(`${kind}:${name}`);
+  }
+
+  /** Registered names of one kind, sorted. */
+  names(kind: PluginKind): string[] {
+    return [...this.#entries.values()].filter((e) => e.kind === kind).map((e) => e.name).sort();
+  }
+
+  entry<K extends PluginKind>(kind: K, name: string): PluginEntry<K> {
+    const found = this.#entries.get(`${kind}:${name}`);
+    if (found === undefined) {
+      const known = this.names(kind);
+      throw new ImprintError(
+        'UNKNOWN_PLUGIN',
+        `unknown ${kind} "${name}"; registered ${kind}s: ${known.length > 0 ? known.join(', ') : '(none)'}`,
+        { kind, name, known },
+      );
+    }
+    return found as unknown as PluginEntry<K>;
+  }
+
+  /** Make the plugin `name` of `kind` for a resolved config. */
+  create<K extends PluginKind>(kind: K, name: string, config: ImprintConfig): PluginsByKind[K] {
+    const plugin = this.entry(kind, name).create(config);
+    if (plugin.kind !== kind) {
+      throw new ImprintError('INVALID_INPUT', `the ${kind} entry "${name}" created a plugin of kind "${plugin.kind}"`);
+    }
+    return plugin;
+  }
+
+  /** A copy that can be extended without touching this registry. */
+  clone(): Registry {
+    const copy = new Registry();
+    for (const entry of this.#entries.values()) copy.use(entry);
+    return copy;
+  }
+}

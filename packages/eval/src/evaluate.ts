@@ -1,0 +1,60 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Imprinter, type ImprintConfig, type ImprintConfigInput, type Registry } from '@imprint/core';
+import type { EmbeddingSet } from './embedding-set.js';
+import { accuracy, f1Scores } from './metrics.js';
+
+/** One evaluated configuration, the result schema shared by the CLI and result files. */
+export interface RunResult {
+  /** The fully resolved config, extra keys (such as `name`) carried through. */
+  readonly config: ImprintConfig;
+  /** Train labels in class-index order. */
+  readonly classes: number[];
+  /** Percent correct on the test set (0–100). */
+  readonly accuracy: number;
+  /** Support-weighted one-vs-rest F1, in percent. */
+  readonly f1Weighted: number;
+  /** One-vs-rest F1 per class in class-index order, in percent. */
+  readonly perClassF1: number[];
+  readonly timings: { readonly generateMs: number; readonly predictMs: number };
+}
+
+/**
+ * Imprint `train` with `config` and evaluate on `test`. Labels map to class indices in ascending
+ * label order; test samples of a label absent from train count as errors.
+ */
+export async function evaluateConfig(train: EmbeddingSet, test: EmbeddingSet, config: ImprintConfigInput | ImprintConfig, registry: Registry): Promise<RunResult> {
+  const head = Imprinter.fromConfig(config, registry);
+  try {
+    const trainTensor = tf.tensor2d(train.embeddings, [train.shape[0], train.shape[1]], 'float32');
+    const generateStart = performance.now();
+    try {
+      await head.imprint(trainTensor, Array.from(train.labels));
+    } finally {
+      trainTensor.dispose();
+    }
+    const generateMs = performance.now() - generateStart;
+    const testTensor = tf.tensor2d(test.embeddings, [test.shape[0], test.shape[1]], 'float32');
+    const predictStart = performance.now();
+    let predicted: Int32Array;
+    try {
+      predicted = head.predictIndices(testTensor);
+    } finally {
+      testTensor.dispose();
+    }
+    const predictMs = performance.now() - predictStart;
+    const classes = head.classes as number[];
+    const indexOf = new Map(classes.map((label, i) => [label, i]));
+    const truth = Int32Array.from(test.labels, (label) => indexOf.get(label) ?? -1);
+    const f1 = f1Scores(truth, predicted, classes.length);
+    return {
+      config: head.config,
+      classes,
+      accuracy: accuracy(truth, predicted),
+      f1Weighted: f1.weighted,
+      perClassF1: f1.perClass,
+      timings: { generateMs, predictMs },
+    };
+  } finally {
+    head.dispose();
+  }
+}

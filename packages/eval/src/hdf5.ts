@@ -1,0 +1,127 @@
+import { open, rename, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { ImprintError } from '@imprint/core';
+import type { EmbeddingSet } from './embedding-set.js';
+import { badFile } from './file-errors.js';
+import { validateEmbeddingSet } from './validate-set.js';
+
+type H5Module = typeof import('h5wasm/node');
+let h5: Promise<H5Module> | undefined;
+
+/** h5wasm (with direct file-system access in Node), loaded on first use. */
+async function loadH5wasm(): Promise<H5Module> {
+  h5 ??= import('h5wasm/node').then(async (module) => {
+    await module.ready;
+    return module;
+  });
+  return h5;
+}
+
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** HDF5 files start with a signature at byte 0, 512, 1024, 2048, … */
+async function assertHdf5(path: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw badFile(path, `cannot be opened: ${(error as Error).message}`);
+  }
+  try {
+    const { size } = await handle.stat();
+    const buffer = Buffer.alloc(8);
+    for (let offset = 0; offset + 8 <= size; offset = offset === 0 ? 512 : offset * 2) {
+      await handle.read(buffer, 0, 8, offset);
+      if (HDF5_SIGNATURE.every((b, i) => buffer[i] === b)) return;
+      if (offset >= 1 << 20) break;
+    }
+    throw badFile(path, 'is not an HDF5 file (no HDF5 signature found)');
+  } finally {
+    await handle.close();
+  }
+}
+
+function toFloat32(value: unknown): Float32Array | undefined {
+  if (value instanceof Float32Array) return value;
+  if (value instanceof Float64Array || value instanceof Int32Array || value instanceof Int16Array || value instanceof Uint8Array || value instanceof Int8Array || value instanceof Uint16Array || value instanceof Uint32Array) {
+    return Float32Array.from(value);
+  }
+  return undefined;
+}
+
+function toInt32Labels(value: unknown, path: string): Int32Array {
+  if (value instanceof Int32Array) return value;
+  if (value instanceof BigInt64Array || value instanceof BigUint64Array) {
+    return Int32Array.from(value, (v) => {
+      const n = Number(v);
+      if (n > 2147483647 || n < -2147483648) throw badFile(path, `label ${v} does not fit in int32`);
+      return n;
+    });
+  }
+  if (value instanceof Uint8Array || value instanceof Int8Array || value instanceof Int16Array || value instanceof Uint16Array || value instanceof Uint32Array) {
+    return Int32Array.from(value);
+  }
+  throw badFile(path, 'dataset "labels" must hold integers');
+}
+
+/**
+ * Read embeddings in the reference HDF5 layout: dataset `embeddings` (float, rank 2) and
+ * dataset `labels` (integer, rank 1, one per row). Fails with `BAD_FILE` naming the problem:
+ * not HDF5, a missing dataset, a wrong rank, a row-count mismatch, non-finite values.
+ */
+export async function readHdf5Embeddings(path: string): Promise<EmbeddingSet> {
+  await assertHdf5(path);
+  const h5wasm = await loadH5wasm();
+  let file;
+  try {
+    file = new h5wasm.File(path, 'r');
+  } catch (error) {
+    throw badFile(path, `cannot be read as HDF5: ${(error as Error).message}`);
+  }
+  try {
+    const keys = file.keys();
+    for (const name of ['embeddings', 'labels']) {
+      if (!keys.includes(name)) throw badFile(path, `has no dataset "${name}" (found: ${keys.join(', ') || 'nothing'}); the reference layout needs "embeddings" [n, d] and "labels" [n]`);
+    }
+    const embeddings = file.get('embeddings');
+    const labels = file.get('labels');
+    if (!(embeddings instanceof h5wasm.Dataset)) throw badFile(path, '"embeddings" is not a dataset');
+    if (!(labels instanceof h5wasm.Dataset)) throw badFile(path, '"labels" is not a dataset');
+    const shape = embeddings.shape ?? [];
+    if (shape.length !== 2) throw badFile(path, `dataset "embeddings" must have rank 2 [n, d], got shape [${shape.join(', ')}]`);
+    const labelShape = labels.shape ?? [];
+    const labelsFlat = labelShape.length === 1 || (labelShape.length === 2 && labelShape[1] === 1);
+    if (!labelsFlat) throw badFile(path, `dataset "labels" must have rank 1 [n], got shape [${labelShape.join(', ')}]`);
+    const values = toFloat32(embeddings.value);
+    if (values === undefined) throw badFile(path, `dataset "embeddings" must hold numbers, got dtype ${String(embeddings.dtype)}`);
+    const set: EmbeddingSet = { embeddings: values, shape: [shape[0], shape[1]], labels: toInt32Labels(labels.value, path) };
+    return validateEmbeddingSet(set, path);
+  } catch (error) {
+    if (error instanceof ImprintError) throw error;
+    throw badFile(path, `cannot be read: ${(error as Error).message}`);
+  } finally {
+    file.close();
+  }
+}
+
+/**
+ * Write embeddings in the reference HDF5 layout, atomically (temporary file, then rename).
+ */
+export async function writeHdf5Embeddings(path: string, set: EmbeddingSet): Promise<void> {
+  validateEmbeddingSet(set, path);
+  const h5wasm = await loadH5wasm();
+  const temporary = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    const file = new h5wasm.File(temporary, 'w');
+    try {
+      file.create_dataset({ name: 'embeddings', data: set.embeddings, shape: [set.shape[0], set.shape[1]], dtype: '<f4' });
+      file.create_dataset({ name: 'labels', data: set.labels, shape: [set.labels.length], dtype: '<i4' });
+    } finally {
+      file.close();
+    }
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Classification metrics over class indices. `truth` may hold -1 for test samples whose label
+ * is not among the imprinted classes: they count as errors and as nobody's positives.
+ */
+
+/** Accuracy in percent (0–100). */
+export function accuracy(truth: ArrayLike<number>, predicted: ArrayLike<number>): number {
+  if (truth.length !== predicted.length) throw new RangeError(`truth has ${truth.length} entries, predictions ${predicted.length}`);
+  if (truth.length === 0) return Number.NaN;
+  let correct = 0;
+  for (let i = 0; i < truth.length; i++) if (truth[i] === predicted[i]) correct++;
+  return (100 * correct) / truth.length;
+}
+
+/** Confusion matrix `[true class][predicted class]`; rows of unknown truth (-1) are skipped. */
+export function confusionMatrix(truth: ArrayLike<number>, predicted: ArrayLike<number>, numClasses: number): number[][] {
+  const matrix = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
+  for (let i = 0; i < truth.length; i++) if (truth[i] >= 0) matrix[truth[i]][predicted[i]]++;
+  return matrix;
+}
+
+export interface F1Scores {
+  /** One-vs-rest F1 per class, in percent (0–100), as the reference reports it. */
+  readonly perClass: number[];
+  /** Test samples per class. */
+  readonly support: number[];
+  /** Support-weighted mean of `perClass`, in percent. */
+  readonly weighted: number;
+}
+
+/** One-vs-rest F1 per class and their support-weighted mean (both in percent). */
+export function f1Scores(truth: ArrayLike<number>, predicted: ArrayLike<number>, numClasses: number): F1Scores {
+  const tp = new Array<number>(numClasses).fill(0);
+  const fp = new Array<number>(numClasses).fill(0);
+  const fn = new Array<number>(numClasses).fill(0);
+  const support = new Array<number>(numClasses).fill(0);
+  for (let i = 0; i < truth.length; i++) {
+    const t = truth[i];
+    const p = predicted[i];
+    if (t >= 0) support[t]++;
+    if (t === p) tp[t]++;
+    else {
+      if (p >= 0) fp[p]++;
+      if (t >= 0) fn[t]++;
+    }
+  }
+  const perClass = tp.map((_, c) => {
+    const precision = tp[c] + fp[c] > 0 ? tp[c] / (tp[c] + fp[c]) : 0;
+    const recall = tp[c] + fn[c] > 0 ? tp[c] / (tp[c] + fn[c]) : 0;
+    return precision + recall > 0 ? (200 * precision * recall) / (precision + recall) : 0;
+  });
+  const total = support.reduce((a, b) => a + b, 0);
+  const weighted = total > 0 ? perClass.reduce((sum, f, c) => sum + f * support[c], 0) / total : 0;
+  return { perClass, support, weighted };
+}

@@ -1,0 +1,60 @@
+import { readFile } from 'node:fs/promises';
+import { unzipSync, zipSync } from 'fflate';
+import { writeFileAtomic } from '@imprint/core/node';
+import type { EmbeddingSet } from './embedding-set.js';
+import { badFile } from './file-errors.js';
+import { encodeNpy, parseNpy, type NpyArray } from './npy.js';
+import { validateEmbeddingSet } from './validate-set.js';
+
+function toFloat32(array: NpyArray): Float32Array {
+  if (array.data instanceof Float32Array) return array.data;
+  if (array.data instanceof BigInt64Array) return Float32Array.from(array.data, (v) => Number(v));
+  return Float32Array.from(array.data);
+}
+
+function toInt32(array: NpyArray, path: string): Int32Array {
+  if (array.data instanceof Int32Array) return array.data;
+  if (array.data instanceof Float32Array || array.data instanceof Float64Array) {
+    throw badFile(path, `"labels" must hold integers, got dtype ${array.descr}`);
+  }
+  if (array.data instanceof BigInt64Array) return Int32Array.from(array.data, (v) => Number(v));
+  return Int32Array.from(array.data);
+}
+
+/**
+ * Read embeddings from a numpy `.npz` archive holding `embeddings` `[n, d]` and `labels` `[n]`
+ * (what `np.savez(path, embeddings=X, labels=y)` writes; compressed archives too).
+ */
+export async function readNpzEmbeddings(path: string): Promise<EmbeddingSet> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw badFile(path, `cannot be opened: ${(error as Error).message}`);
+  }
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(bytes);
+  } catch {
+    throw badFile(path, 'is not a .npz (zip) archive');
+  }
+  const names = Object.keys(entries);
+  for (const name of ['embeddings', 'labels']) {
+    if (!(`${name}.npy` in entries)) throw badFile(path, `has no array "${name}" (found: ${names.join(', ') || 'nothing'}); expected "embeddings" [n, d] and "labels" [n]`);
+  }
+  const embeddings = parseNpy(entries['embeddings.npy'], `${path}:embeddings`);
+  const labels = parseNpy(entries['labels.npy'], `${path}:labels`);
+  if (embeddings.shape.length !== 2) throw badFile(path, `"embeddings" must have rank 2 [n, d], got shape (${embeddings.shape.join(', ')})`);
+  if (labels.shape.length !== 1) throw badFile(path, `"labels" must have rank 1 [n], got shape (${labels.shape.join(', ')})`);
+  return validateEmbeddingSet({ embeddings: toFloat32(embeddings), shape: [embeddings.shape[0], embeddings.shape[1]], labels: toInt32(labels, path) }, path);
+}
+
+/** Write embeddings as a `.npz` archive (float32 `embeddings`, int32 `labels`), atomically. */
+export async function writeNpzEmbeddings(path: string, set: EmbeddingSet): Promise<void> {
+  validateEmbeddingSet(set, path);
+  const archive = zipSync({
+    'embeddings.npy': [encodeNpy(set.embeddings, set.shape), { level: 0 }],
+    'labels.npy': [encodeNpy(set.labels, [set.labels.length]), { level: 0 }],
+  });
+  await writeFileAtomic(path, archive);
+}

@@ -1,0 +1,16 @@
+import { definePlugin, type PluginEntry } from '@imprint/core';
+import { l2, type L2Options } from './l2.js';
+import { none } from './none.js';
+
+declare module '@imprint/core' {
+  interface NormalizerRegistry {
+    none: Record<string, never>;
+    l2: L2Options;
+  }
+}
+
+/** Registry entries of this package: `registry.use(normalizerEntries)`. */
+export const normalizerEntries: readonly PluginEntry[] = [
+  definePlugin({ kind: 'normalizer', name: 'none', description: 'identity', create: () => none() }),
+  definePlugin({ kind: 'normalizer', name: 'l2', description: 'rows scaled to unit L2 norm', create: () => l2() }),
+];

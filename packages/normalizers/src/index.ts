@@ -1,0 +1,3 @@
+export { none } from './none.js';
+export { l2, type L2Options } from './l2.js';
+export { normalizerEntries } from './entries.js';
