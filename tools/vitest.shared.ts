@@ -13,6 +13,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts'],
     setupFiles: [fileURLToPath(new URL('./vitest.setup.ts', import.meta.url))],
     testTimeout: 60_000,
+    // In CI each project also writes a JSON report that tools/test-summary.mjs adds up.
+    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results.json' }]] : ['default'],
     typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
   },
 });

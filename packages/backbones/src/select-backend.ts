@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { ImprintError } from '@imprint/core';
 
@@ -7,12 +8,11 @@ export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'wasm', 'cpu',
 /** Dynamic import of an optional package; undefined when it is not installed. */
 async function importOptional(name: string): Promise<unknown> {
   try {
-    return await import(/* @vite-ignore */ name);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return undefined;
-    throw error;
+    createRequire(import.meta.url).resolve(name);
+  } catch {
+    return undefined;
   }
+  return import(/* @vite-ignore */ name);
 }
 
 async function activate(name: string): Promise<boolean> {

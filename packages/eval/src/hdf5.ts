@@ -1,11 +1,12 @@
 import { open, rename, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { ImprintError } from '@imprint/core';
+import type * as H5wasmNode from 'h5wasm/node';
 import type { EmbeddingSet } from './embedding-set.js';
 import { badFile } from './file-errors.js';
 import { validateEmbeddingSet } from './validate-set.js';
 
-type H5Module = typeof import('h5wasm/node');
+type H5Module = typeof H5wasmNode;
 let h5: Promise<H5Module> | undefined;
 
 /** h5wasm (with direct file-system access in Node), loaded on first use. */

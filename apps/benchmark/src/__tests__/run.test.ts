@@ -1,0 +1,77 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../cli.js';
+
+const train = fileURLToPath(new URL('../../fixtures/example-train.h5', import.meta.url));
+const test = fileURLToPath(new URL('../../fixtures/example-test.h5', import.meta.url));
+
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  try {
+    const code = await main(['--backend', 'wasm', ...argv]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('imprint-bench run', () => {
+  it('evaluates the Qi configuration and prints only JSON with --json', async () => {
+    const { code, stdout, stderr } = await cli('run', '--train', train, '--test', test, '--norm-pre', 'l2', '--gen', 'mean', '--k', '1', '--norm-post', 'l2', '--norm-inf', 'l2', '--agg', 'max', '--json');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    // parity.json, case qi2018
+    expect(result.accuracy).toBeCloseTo(61.66666666666667, 10);
+    expect(result.config).toMatchObject({ normPre: 'l2', gen: 'mean', k: 1, normPost: 'l2', normInf: 'l2', agg: 'max' });
+    expect(result.perClassF1).toHaveLength(4);
+    expect(result.f1Weighted).toBeGreaterThan(0);
+    expect(Object.keys(result.timings).sort()).toEqual(['generateMs', 'predictMs']);
+    expect(stderr).toContain('tfjs backend: wasm');
+  });
+
+  it('runs every config of a configs file in order, carrying extra keys through', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'imprint-cli-'));
+    const configs = join(dir, 'configs.json');
+    await writeFile(configs, JSON.stringify([{ name: 'qi', gen: 'mean' }, { name: 'raw', normPre: 'none', normPost: 'none', normInf: 'none', tag: [1, 2] }]));
+    const { code, stdout } = await cli('run', '--train', train, '--test', test, '--configs', configs, '--json');
+    expect(code).toBe(0);
+    const results = JSON.parse(stdout);
+    expect(results.map((r: { config: { name: string } }) => r.config.name)).toEqual(['qi', 'raw']);
+    expect(results[1].config.tag).toEqual([1, 2]);
+    expect(results[0].accuracy).toBeCloseTo(61.66666666666667, 10);
+  });
+
+  it('prints a readable summary without --json', async () => {
+    const { code, stdout } = await cli('run', '--train', train, '--test', test);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/accuracy 61\.67%/);
+  });
+
+  it('exits non-zero with a clear message for an unsupported option value', async () => {
+    const { code, stdout, stderr } = await cli('run', '--train', train, '--test', test, '--gen', 'gmm', '--json');
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/error \[UNKNOWN_PLUGIN\]: unknown generator "gmm"; registered generators: /);
+    const bad = await cli('run', '--train', train, '--test', test, '--k', '0');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/k must be -1 or a positive integer, got 0/);
+  });
+
+  it('exits non-zero for bad files and usage errors', async () => {
+    const missing = await cli('run', '--train', join(tmpdir(), 'does-not-exist.h5'), '--test', test);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/\[BAD_FILE\].*does-not-exist\.h5/);
+    const usage = await cli('run', '--test', test);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/required option '--train <file>'/);
+  });
+});

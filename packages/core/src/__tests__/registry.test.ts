@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { definePlugin, ImprintError, parseConfig, Registry, resolvePipeline } from '../index.js';
+import { average, identity, testRegistry } from './test-plugins.js';
+
+describe('Registry', () => {
+  it('resolves every name of a config to a plugin instance', () => {
+    const pipeline = resolvePipeline({ normPre: 'none', gen: 'mean', normPost: 'l2', normInf: 'l2', agg: 'max' }, testRegistry());
+    expect(pipeline.normPre.name).toBe('none');
+    expect(pipeline.generator.name).toBe('mean');
+    expect(pipeline.normPost.name).toBe('l2');
+    expect(pipeline.aggregator.name).toBe('max');
+    expect(pipeline.config.k).toBe(1);
+  });
+
+  it('passes the resolved config to factories', () => {
+    let seen: unknown;
+    const registry = testRegistry().use(
+      definePlugin({
+        kind: 'generator',
+        name: 'spy',
+        create: (config) => {
+          seen = { k: config.k, extra: config.extra };
+          return average();
+        },
+      }),
+    );
+    // 'spy' is registered at run time only, so it goes through parseConfig like a JSON config.
+    resolvePipeline(parseConfig({ gen: 'spy', k: 7, extra: 'x' }), registry);
+    expect(seen).toEqual({ k: 7, extra: 'x' });
+  });
+
+  it('names the unknown plugin and lists the registered ones', () => {
+    try {
+      resolvePipeline(parseConfig({ gen: 'kmeanz' }), testRegistry());
+      throw new Error('resolved an unknown plugin');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ImprintError);
+      expect((error as ImprintError).code).toBe('UNKNOWN_PLUGIN');
+      expect((error as ImprintError).message).toBe('unknown generator "kmeanz"; registered generators: centered, mean, random');
+    }
+  });
+
+  it('rejects a normalizer at a stage it does not support', () => {
+    expect(() => resolvePipeline({ normInf: 'shift' }, testRegistry())).toThrow(/normInf "shift" cannot be used at NORMinf; it is usable at: NORMpost/);
+  });
+
+  it('throws DUPLICATE_PLUGIN for a second entry with a taken name, unless override is set', () => {
+    const registry = testRegistry();
+    const other = definePlugin({ kind: 'generator', name: 'mean', create: average });
+    expect(() => registry.use(other)).toThrow(ImprintError);
+    expect(() => registry.use(other)).toThrow(/generator named "mean" is already registered; pass \{ override: true \}/);
+    registry.use(other, { override: true });
+    expect(registry.entry('generator', 'mean')).toBe(other);
+  });
+
+  it('accepts the same entry twice (idempotent setup) and the same name under another kind', () => {
+    const entry = definePlugin({ kind: 'normalizer', name: 'mean', create: identity });
+    const registry = testRegistry().use(entry).use(entry);
+    expect(registry.names('normalizer')).toContain('mean');
+    expect(registry.names('generator')).toContain('mean');
+  });
+
+  it('accepts ready-made plugin instances', () => {
+    const instance = { ...average(), name: 'third-party-mean', version: '1.2.3' };
+    const registry = new Registry().use(instance);
+    expect(registry.create('generator', 'third-party-mean', parseConfig({}))).toBe(instance);
+  });
+
+  it('fails when a factory returns a plugin of another kind', () => {
+    const registry = new Registry().use(definePlugin({ kind: 'generator', name: 'liar', create: () => identity() as never }));
+    expect(() => registry.create('generator', 'liar', parseConfig({}))).toThrow(/created a plugin of kind "normalizer"/);
+  });
+
+  it('clones without sharing later registrations', () => {
+    const base = testRegistry();
+    const copy = base.clone().use(definePlugin({ kind: 'generator', name: 'extra', create: average }));
+    expect(copy.has('generator', 'extra')).toBe(true);
+    expect(base.has('generator', 'extra')).toBe(false);
+  });
+});

@@ -1,0 +1,143 @@
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ImprintError } from '@imprint/core';
+import { encodeNpy, parseNpy, readEmbeddings, writeEmbeddings, type EmbeddingSet } from '../index.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'imprint-files-'));
+});
+
+const sample: EmbeddingSet = {
+  embeddings: Float32Array.from([0.1, -2, 3.5, 1e-7, 42, -0.25]),
+  shape: [3, 2],
+  labels: Int32Array.from([5, -1, 5]),
+};
+
+async function expectBadFile(promise: Promise<unknown>, message: RegExp): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ImprintError);
+  expect((error as ImprintError).code).toBe('BAD_FILE');
+  expect((error as ImprintError).message).toMatch(message);
+}
+
+async function writeRawHdf5(path: string, datasets: { name: string; data: Float32Array | Int32Array; shape: number[] }[]): Promise<void> {
+  const h5wasm = await import('h5wasm/node');
+  await h5wasm.ready;
+  const file = new h5wasm.File(path, 'w');
+  for (const d of datasets) file.create_dataset({ name: d.name, data: d.data, shape: d.shape });
+  file.close();
+}
+
+describe('HDF5 embedding files (reference layout)', () => {
+  it('round-trips embeddings and labels exactly', async () => {
+    const path = join(dir, 'roundtrip.h5');
+    await writeEmbeddings(path, sample);
+    const read = await readEmbeddings(path);
+    expect(read.shape).toEqual([3, 2]);
+    expect(Array.from(read.embeddings)).toEqual(Array.from(sample.embeddings));
+    expect(Array.from(read.labels)).toEqual([5, -1, 5]);
+    expect((await readdir(dir)).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('reads the committed example files', async () => {
+    const train = await readEmbeddings(fileURLToPath(new URL('../../../../apps/benchmark/fixtures/example-train.h5', import.meta.url)));
+    expect(train.shape).toEqual([120, 12]);
+    expect(new Set(train.labels)).toEqual(new Set([0, 1, 2, 3]));
+  });
+
+  it('rejects a file that is not HDF5', async () => {
+    const path = join(dir, 'fake.h5');
+    await writeFile(path, 'just text, not HDF5');
+    await expectBadFile(readEmbeddings(path), /fake\.h5: is not an HDF5 file/);
+  });
+
+  it('rejects a missing dataset, naming what it found', async () => {
+    const path = join(dir, 'no-labels.h5');
+    await writeRawHdf5(path, [{ name: 'embeddings', data: new Float32Array(4), shape: [2, 2] }]);
+    await expectBadFile(readEmbeddings(path), /has no dataset "labels" \(found: embeddings\)/);
+  });
+
+  it('rejects wrong ranks', async () => {
+    const flat = join(dir, 'rank1.h5');
+    await writeRawHdf5(flat, [
+      { name: 'embeddings', data: new Float32Array(4), shape: [4] },
+      { name: 'labels', data: new Int32Array(4), shape: [4] },
+    ]);
+    await expectBadFile(readEmbeddings(flat), /dataset "embeddings" must have rank 2 \[n, d\], got shape \[4\]/);
+    const labels2d = join(dir, 'labels2d.h5');
+    await writeRawHdf5(labels2d, [
+      { name: 'embeddings', data: new Float32Array(4), shape: [2, 2] },
+      { name: 'labels', data: new Int32Array(4), shape: [2, 2] },
+    ]);
+    await expectBadFile(readEmbeddings(labels2d), /dataset "labels" must have rank 1/);
+  });
+
+  it('rejects a row count mismatch between embeddings and labels', async () => {
+    const path = join(dir, 'mismatch.h5');
+    await writeRawHdf5(path, [
+      { name: 'embeddings', data: new Float32Array(6), shape: [3, 2] },
+      { name: 'labels', data: new Int32Array(2), shape: [2] },
+    ]);
+    await expectBadFile(readEmbeddings(path), /embeddings have 3 rows but labels have 2 entries/);
+  });
+
+  it('rejects non-finite embeddings and refuses to write them', async () => {
+    const path = join(dir, 'nan.h5');
+    await writeRawHdf5(path, [
+      { name: 'embeddings', data: Float32Array.from([1, Number.NaN]), shape: [1, 2] },
+      { name: 'labels', data: Int32Array.from([0]), shape: [1] },
+    ]);
+    await expectBadFile(readEmbeddings(path), /contain NaN at row 0, column 1/);
+    await expectBadFile(writeEmbeddings(join(dir, 'out.h5'), { ...sample, embeddings: Float32Array.from([1, 2, 3, 4, 5, Infinity]) }), /Infinity/);
+  });
+
+  it('rejects unknown extensions and missing files', async () => {
+    await expectBadFile(readEmbeddings(join(dir, 'x.csv')), /unknown embedding file type ".csv"/);
+    await expectBadFile(readEmbeddings(join(dir, 'missing.h5')), /cannot be opened/);
+  });
+});
+
+describe('.npz / .npy embedding files', () => {
+  it('round-trips through .npz', async () => {
+    const path = join(dir, 'roundtrip.npz');
+    await writeEmbeddings(path, sample);
+    const read = await readEmbeddings(path);
+    expect(read.shape).toEqual([3, 2]);
+    expect(Array.from(read.embeddings)).toEqual(Array.from(sample.embeddings));
+    expect(Array.from(read.labels)).toEqual([5, -1, 5]);
+  });
+
+  it.each(['numpy-int64-labels.npz', 'numpy-compressed-f8.npz', 'numpy-fortran.npz'])('reads %s written by numpy', async (name) => {
+    const read = await readEmbeddings(fixture(name));
+    expect(read.shape).toEqual([3, 4]);
+    expect(Array.from(read.embeddings)).toEqual(Array.from({ length: 12 }, (_, i) => (i - 5.5) / 2));
+    expect(Array.from(read.labels)).toEqual([3, 1, 3]);
+  });
+
+  it('rejects archives without labels or with the wrong rank', async () => {
+    await expectBadFile(readEmbeddings(fixture('numpy-no-labels.npz')), /has no array "labels" \(found: embeddings\.npy\)/);
+    await expectBadFile(readEmbeddings(fixture('numpy-rank3.npz')), /"embeddings" must have rank 2 \[n, d\], got shape \(3, 2, 2\)/);
+    const path = join(dir, 'notzip.npz');
+    await writeFile(path, 'not a zip');
+    await expectBadFile(readEmbeddings(path), /is not a \.npz \(zip\) archive/);
+  });
+
+  it('encodes and parses .npy with 64-byte aligned headers', () => {
+    const bytes = encodeNpy(Float32Array.from([1, 2, 3, 4, 5, 6]), [2, 3]);
+    expect((bytes.length - 24) % 64).toBe(0);
+    const parsed = parseNpy(bytes);
+    expect(parsed.shape).toEqual([2, 3]);
+    expect(parsed.descr).toBe('<f4');
+    expect(Array.from(parsed.data as Float32Array)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(() => parseNpy(new Uint8Array(20))).toThrow(/missing \\x93NUMPY magic/);
+    expect(() => parseNpy(bytes.subarray(0, bytes.length - 4))).toThrow(/data truncated/);
+  });
+});

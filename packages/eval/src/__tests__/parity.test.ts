@@ -1,0 +1,43 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { Imprinter } from '@imprint/core';
+import { expectArraysClose, expectNoTensorLeak } from '@imprint/core/testing';
+import { createStandardRegistry, evaluateConfig } from '../index.js';
+import { parity, parityCase, toSet } from './parity-fixture.js';
+
+// Cases of parity.json whose plugins this build provides. Each must reproduce the reference:
+// stored proxies within 1e-5, scores within 1e-5 where given, predictions exactly.
+const SUPPORTED = ['qi2018'];
+
+describe.each(SUPPORTED)('parity with the reference semantics: %s', (name) => {
+  const testCase = parityCase(name);
+
+  it('reproduces the stored proxies, scores and predictions', async () => {
+    const registry = createStandardRegistry();
+    await expectNoTensorLeak(async () => {
+      const head = Imprinter.fromConfig(testCase.config, registry);
+      await head.imprint(parity.train.embeddings, parity.train.labels);
+      expect(head.classes).toEqual([0, 1, 2, 3]);
+      testCase.proxies.forEach((expected, c) => {
+        const proxies = head.proxiesOf(c);
+        expectArraysClose(proxies.arraySync(), expected, 1e-5, `class ${c} proxies`);
+        proxies.dispose();
+      });
+      if (testCase.scores !== undefined) {
+        const scores = head.scores(parity.test.embeddings);
+        expectArraysClose(scores.arraySync(), testCase.scores, 1e-5, 'scores');
+        scores.dispose();
+      }
+      expect(Array.from(head.predictIndices(parity.test.embeddings))).toEqual(testCase.predictions);
+      head.dispose();
+    });
+  });
+
+  it('gives the reference accuracy through evaluateConfig', async () => {
+    const before = tf.memory().numTensors;
+    const result = await evaluateConfig(toSet(parity.train), toSet(parity.test), testCase.config, createStandardRegistry());
+    expect(result.accuracy).toBeCloseTo(testCase.accuracy, 10);
+    expect(result.config.name).toBe(name);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
