@@ -1,9 +1,11 @@
-import { definePlugin, ImprintError, type PluginEntry } from '@imprint/core';
+import { definePlugin, type PluginEntry } from '@imprint/core';
 import { max, type MaxOptions } from './max.js';
+import { mnn, type MnnOptions } from './mnn.js';
 
 declare module '@imprint/core' {
   interface AggregatorRegistry {
     max: MaxOptions;
+    mnn: MnnOptions;
   }
 }
 
@@ -12,13 +14,14 @@ export const aggregatorEntries: readonly PluginEntry[] = [
   definePlugin({
     kind: 'aggregator',
     name: 'max',
-    description: 'max inner product over each class\'s proxies',
-    create: (config) => {
-      if (config.metric !== 'inner_product') {
-        // max under another metric is 1-nn under that metric, which is the mnn aggregator.
-        throw new ImprintError('UNSUPPORTED', `agg "max" with metric "${config.metric}" (1-nn) is not supported by this build yet; use metric "inner_product"`);
-      }
-      return max();
-    },
+    description: "max inner product over each class's proxies (another metric: 1-nn under it)",
+    // As the reference: max under a metric other than the inner product is 1-nn under that metric.
+    create: (config) => (config.metric === 'inner_product' ? max() : { ...mnn({ m: 1, metric: config.metric }), name: 'max' }),
+  }),
+  definePlugin({
+    kind: 'aggregator',
+    name: 'mnn',
+    description: 'm nearest proxies vote (uniform or by inverse distance)',
+    create: (config) => mnn({ m: config.m, metric: config.metric, weighting: config.weighting }),
   }),
 ];

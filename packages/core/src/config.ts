@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ImprintError } from './errors.js';
+import { expandPreset, type PresetName } from './presets.js';
 
 /** Distance functions known to the aggregators (DESIGN.md: AGG). */
 export const METRICS = ['inner_product', 'cosine', 'euclidean', 'manhattan', 'chebyshev', 'mahalanobis'] as const;
@@ -58,6 +59,11 @@ const configSchema = z.looseObject({
     .number({ error: 'lambda must be a positive number' })
     .refine((l) => Number.isFinite(l) && l > 0, { error: 'lambda must be a positive number' })
     .optional(),
+  prefilter: pluginName('prefilter').optional(),
+  prefilterQuantiles: z
+    .tuple([z.number(), z.number()], { error: 'prefilterQuantiles must be [lower, upper] with 0 ≤ lower < upper ≤ 1' })
+    .refine(([lower, upper]) => lower >= 0 && upper <= 1 && lower < upper, { error: 'prefilterQuantiles must be [lower, upper] with 0 ≤ lower < upper ≤ 1' })
+    .optional(),
 });
 
 /**
@@ -85,6 +91,12 @@ export interface ImprintConfigInput {
   seed?: number;
   fewshot?: number;
   lambda?: number;
+  /** Presampling filter before few-shot sampling: a presampler name such as `'weibull'`, or `'all'` (none). */
+  prefilter?: string;
+  /** Quantiles kept by the prefilter. @default [0.05, 0.95] */
+  prefilterQuantiles?: readonly [number, number];
+  /** A named preset (`qi2018`, `imprintKmeans`, …) whose keys the other keys override. */
+  preset?: PresetName;
   [extra: string]: unknown;
 }
 
@@ -106,7 +118,7 @@ export function parseConfig(input: unknown): ImprintConfig {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ImprintError('INVALID_CONFIG', `a config must be an object, got ${describeValue(input)}`);
   }
-  const result = configSchema.safeParse(input);
+  const result = configSchema.safeParse(expandPreset(input as Record<string, unknown>));
   if (result.success) return result.data;
   const record = input as Record<string, unknown>;
   const problems = result.error.issues.map((issue) => {

@@ -25,6 +25,7 @@ export {
   type NormalizerRegistry,
   type Weighting,
 } from './config.js';
+export { PRESETS, PRESET_NAMES, expandPreset, type PresetName } from './presets.js';
 export { Registry, definePlugin, type Plugin, type PluginEntry, type PluginsByKind, type UseOptions } from './registry.js';
 export { resolvePipeline, type Pipeline } from './pipeline.js';
 export { Imprinter, argmaxRows } from './imprinter.js';

@@ -45,6 +45,8 @@ function normalizerAt(registry: Registry, config: ImprintConfig, stage: NormStag
 export function resolvePipeline(input: ImprintConfigInput | ImprintConfig, registry: Registry): Pipeline {
   const config = parseConfig(input);
   const presamplers: Presampler[] = [];
+  // As the reference: the statistical prefilter first, then the random few-shot subset.
+  if (config.prefilter !== undefined && config.prefilter !== 'all') presamplers.push(registry.create('presampler', config.prefilter, config));
   if (config.fewshot !== undefined) presamplers.push(registry.create('presampler', 'fewshot', config));
   return {
     config,

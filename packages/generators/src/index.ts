@@ -1,3 +1,17 @@
 export { mean, type MeanOptions } from './mean.js';
+export { all } from './all.js';
+export { random } from './random.js';
+export { kmeans, clusterRows, type KMeansImplementation, type KMeansOptions } from './kmeans.js';
+export { lloydMlKmeans, lloydTfjs, meanVariance, type KMeansResult, type LloydOptions } from './kmeans/lloyd.js';
+export { kmeansPlusPlusIndices } from './kmeans/plus-plus.js';
+export { gatherRows, rowSquaredNorms, squaredDistancesTo } from './kmeans/squared-distances.js';
+export { kmedoids, type KMedoidsOptions } from './kmedoids.js';
+export { fps } from './fps.js';
+export { covMax } from './cov-max.js';
+export { xavier, type XavierOptions } from './xavier.js';
+export { leastSquares, leastSquaresWeights, type LeastSquaresOptions } from './least-squares.js';
+export { kmeansLeastSquares, type KMeansLeastSquaresOptions } from './kmeans-least-squares.js';
+export { DEFAULT_LAMBDA, LAMBDA_BY_BACKBONE, defaultLambda } from './lambda-defaults.js';
 export { fewshot, type FewshotOptions } from './fewshot.js';
+export { fitWeibull, weibullFilter, weibullQuantile, type WeibullFilterOptions, type WeibullFit } from './weibull.js';
 export { generatorEntries } from './entries.js';

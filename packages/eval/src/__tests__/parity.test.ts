@@ -5,11 +5,16 @@ import { expectArraysClose, expectNoTensorLeak } from '@imprint/core/testing';
 import { createStandardRegistry, evaluateConfig } from '../index.js';
 import { parity, parityCase, toSet } from './parity-fixture.js';
 
-// Cases of parity.json whose plugins this build provides. Each must reproduce the reference:
-// stored proxies within 1e-5, scores within 1e-5 where given, predictions exactly.
-const SUPPORTED = ['qi2018'];
+// Every case of parity.json must reproduce the reference: stored proxies within 1e-5, scores
+// within 1e-5 where given, predictions exactly. All twelve are deterministic (k_exceeds_n uses
+// k-means with k above every class size, which stores all samples).
+const CASES = parity.cases.map((c) => c.config.name);
 
-describe.each(SUPPORTED)('parity with the reference semantics: %s', (name) => {
+it('covers the twelve reference cases', () => {
+  expect(CASES).toHaveLength(12);
+});
+
+describe.each(CASES)('parity with the reference semantics: %s', (name) => {
   const testCase = parityCase(name);
 
   it('reproduces the stored proxies, scores and predictions', async () => {
