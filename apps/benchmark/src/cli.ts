@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { PRESET_NAMES } from '@imprint/core';
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '@imprint/backbones';
 import { runCommand, type RunOptions } from './commands/run.js';
 import { reportError } from './errors.js';
@@ -16,13 +17,14 @@ function buildProgram(): Command {
     .requiredOption('--train <file>', 'train embeddings (.h5 reference layout, or .npz)')
     .requiredOption('--test <file>', 'test embeddings (.h5 reference layout, or .npz)')
     .option('--configs <file>', 'JSON array of configs (camelCase keys); replaces the single-config flags')
+    .option('--preset <name>', `named configuration: ${PRESET_NAMES.join(' | ')} (other flags override it)`)
     .option('--norm-pre <name>', 'NORMpre: none | l2')
-    .option('--gen <name>', 'GEN: mean | ...')
+    .option('--gen <name>', 'GEN: mean | all | random | kmeans | kmedoids | fps | cov_max | none | ls | kls')
     .option('--k <n>', 'proxies per class (-1: all samples)')
-    .option('--norm-post <name>', 'NORMpost: none | l2 | ...')
+    .option('--norm-post <name>', 'NORMpost: none | l2 | quantile')
     .option('--norm-inf <name>', 'NORMinf: none | l2')
-    .option('--agg <name>', 'AGG: max | ...')
-    .option('--metric <name>', 'distance for mnn aggregation')
+    .option('--agg <name>', 'AGG: max | mnn')
+    .option('--metric <name>', 'inner_product | cosine | euclidean | manhattan | chebyshev | mahalanobis')
     .option('--m <n>', 'neighbours for mnn aggregation')
     .option('--weighting <name>', 'uniform | weighted_by_distance')
     .option('--seed <n>', 'random seed')

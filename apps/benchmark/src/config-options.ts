@@ -3,6 +3,7 @@ import { ImprintError, type ImprintConfigInput } from '@imprint/core';
 
 /** The imprinting options of `imprint-bench run`, as commander parses them. */
 export interface ConfigFlags {
+  preset?: string;
   normPre?: string;
   gen?: string;
   k?: string;
@@ -27,6 +28,7 @@ function numberFlag(flag: string, value: string | undefined): number | undefined
 /** Turn command-line flags into a config object (validation happens when it is resolved). */
 export function configFromFlags(flags: ConfigFlags): ImprintConfigInput {
   const config: ImprintConfigInput = {};
+  if (flags.preset !== undefined) config.preset = flags.preset as never;
   const strings = ['normPre', 'gen', 'normPost', 'normInf', 'agg', 'metric', 'weighting'] as const;
   for (const key of strings) if (flags[key] !== undefined) config[key] = flags[key] as never;
   const numbers = { k: 'k', m: 'm', seed: 'seed', fewshot: 'fewshot', lambda: 'lambda' } as const;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ImprintError, proxyOwners, type Aggregator, type Metric, type Weighting } from '@imprint/core';
+import { ImprintError, RowBlocks, proxyOwners, type Aggregator, type Metric, type Weighting } from '@imprint/core';
 import { distanceFunction } from './distance.js';
 
 export interface MnnOptions {
@@ -37,20 +37,20 @@ export function mnn({ m = 5, metric = 'cosine', weighting = 'uniform', blockElem
       const distance = distanceFunction(metric, proxies.weights);
       const owners = proxyOwners(proxies);
       const votes = new Float32Array(rows * proxies.numClasses);
+      const queryBlocks = new RowBlocks(queries);
       try {
         const perQuery = distance.matrixProduct ? count : Math.min(count, Math.max(1, Math.floor(blockElements / dim)));
         const proxyStep = distance.matrixProduct ? count : perQuery;
         const queryStep = Math.max(1, Math.min(rows, Math.floor(blockElements / (distance.matrixProduct ? count : proxyStep * dim))));
         for (let start = 0; start < rows; start += queryStep) {
           const size = Math.min(queryStep, rows - start);
+          const block = queryBlocks.block(start, size);
           const [values, indices] = tf.tidy(() => {
-            const block = tf.slice(queries, [start, 0], [size, -1]);
             let bestValues: tf.Tensor2D | undefined;
             let bestIndices: tf.Tensor2D | undefined;
             for (let from = 0; from < count; from += proxyStep) {
               const width = Math.min(proxyStep, count - from);
-              const part = from === 0 && width === count ? proxies.weights : tf.slice(proxies.weights, [from, 0], [width, -1]);
-              const negative = tf.neg(distance.distances(block, part));
+              const negative = tf.neg(distance.distances(block, from, width));
               const top = tf.topk(negative, Math.min(neighbours, width));
               const globalIndices = tf.add(top.indices, tf.scalar(from, 'int32')) as tf.Tensor2D;
               if (bestValues === undefined || bestIndices === undefined) {
@@ -66,6 +66,7 @@ export function mnn({ m = 5, metric = 'cosine', weighting = 'uniform', blockElem
             }
             return [bestValues!, bestIndices!];
           });
+          block.dispose();
           const negatives = values.dataSync();
           const nearest = indices.dataSync();
           values.dispose();

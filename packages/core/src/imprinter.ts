@@ -3,7 +3,7 @@ import type { ImprintConfig, ImprintConfigInput } from './config.js';
 import { ImprintError } from './errors.js';
 import type { ClassGenerator, JointGenerator } from './generator.js';
 import { labelKey, sortedUniqueLabels, type Label } from './labels.js';
-import { assertDimension, firstNonFinite, toTensor2D, type EmbeddingInput } from './matrix.js';
+import { assertDimension, firstNonFinite, toHostMatrix, toTensor2D, type EmbeddingInput } from './matrix.js';
 import { resolvePipeline, type Pipeline } from './pipeline.js';
 import type { ProxySet } from './proxy-set.js';
 import type { Registry } from './registry.js';
@@ -104,38 +104,34 @@ export class Imprinter {
    */
   async imprint(embeddings: EmbeddingInput, labels: ArrayLike<Label>): Promise<this> {
     this.#assertUsable();
-    const data = toTensor2D(embeddings, 'train embeddings');
-    try {
-      const [rows, dim] = data.shape;
-      if (labels.length !== rows) {
-        throw new ImprintError('INVALID_INPUT', `got ${labels.length} labels for ${rows} train embeddings; they must match`, { labels: labels.length, rows });
-      }
-      if (rows === 0) throw new ImprintError('EMPTY_CLASS', 'train embeddings are empty: there is no class to imprint');
-      this.#checkDim(dim, 'train embeddings');
-      const rowsByClass = new Map<string, { label: Label; rows: number[] }>();
-      for (let i = 0; i < rows; i++) {
-        const label = validateLabel(labels[i], `label ${i}`);
-        const key = labelKey(label);
-        let group = rowsByClass.get(key);
-        if (group === undefined) rowsByClass.set(key, (group = { label, rows: [] }));
-        group.rows.push(i);
-      }
-      const ordered = sortedUniqueLabels([...rowsByClass.values()].map((g) => g.label));
-      for (const label of ordered) {
-        if (this.hasClass(label)) {
-          throw new ImprintError('CLASS_EXISTS', `class ${JSON.stringify(label)} is already imprinted; remove it first to re-imprint it`, { label });
-        }
-      }
-      const perClass = ordered.map((label) => {
-        const indices = tf.tensor1d(rowsByClass.get(labelKey(label))!.rows, 'int32');
-        const gathered = tf.gather(data, indices) as tf.Tensor2D;
-        indices.dispose();
-        return { label, embeddings: gathered };
-      });
-      await this.#insert(perClass);
-    } finally {
-      data.dispose();
+    const { values, rows, dim } = toHostMatrix(embeddings, 'train embeddings');
+    if (labels.length !== rows) {
+      throw new ImprintError('INVALID_INPUT', `got ${labels.length} labels for ${rows} train embeddings; they must match`, { labels: labels.length, rows });
     }
+    if (rows === 0) throw new ImprintError('EMPTY_CLASS', 'train embeddings are empty: there is no class to imprint');
+    this.#checkDim(dim, 'train embeddings');
+    const rowsByClass = new Map<string, { label: Label; rows: number[] }>();
+    for (let i = 0; i < rows; i++) {
+      const label = validateLabel(labels[i], `label ${i}`);
+      const key = labelKey(label);
+      let group = rowsByClass.get(key);
+      if (group === undefined) rowsByClass.set(key, (group = { label, rows: [] }));
+      group.rows.push(i);
+    }
+    const ordered = sortedUniqueLabels([...rowsByClass.values()].map((g) => g.label));
+    for (const label of ordered) {
+      if (this.hasClass(label)) {
+        throw new ImprintError('CLASS_EXISTS', `class ${JSON.stringify(label)} is already imprinted; remove it first to re-imprint it`, { label });
+      }
+    }
+    // Each class is uploaded from host memory: tf.gather is slow on the WASM backend.
+    const perClass = ordered.map((label) => {
+      const members = rowsByClass.get(labelKey(label))!.rows;
+      const rowsOfClass = new Float32Array(members.length * dim);
+      members.forEach((row, r) => rowsOfClass.set(values.subarray(row * dim, (row + 1) * dim), r * dim));
+      return { label, embeddings: tf.tensor2d(rowsOfClass, [members.length, dim]) };
+    });
+    await this.#insert(perClass);
     return this;
   }
 

@@ -1,7 +1,7 @@
 export { ImprintError, isImprintError, type ImprintErrorCode } from './errors.js';
 export { createRng, deriveSeed, hashString, type Rng } from './rng.js';
 export { compareLabels, labelKey, sortedUniqueLabels, type Label } from './labels.js';
-export { assertDimension, firstNonFinite, toTensor2D, type EmbeddingInput } from './matrix.js';
+export { assertDimension, firstNonFinite, toHostMatrix, toTensor2D, type EmbeddingInput, type HostMatrix } from './matrix.js';
 export type { PluginBase, PluginKind } from './plugin.js';
 export type { ClassGenerator, Generator, GeneratorContext, JointGenerator } from './generator.js';
 export type { Normalizer, NormalizerContext, NormStage } from './normalizer.js';
@@ -9,6 +9,8 @@ export type { Aggregator } from './aggregator.js';
 export type { Backbone } from './backbone.js';
 export type { Presampler } from './presampler.js';
 export { proxyOwners, type ProxySet } from './proxy-set.js';
+export { gramMatrix, matMulTransposed, transposedMatMul } from './products.js';
+export { RowBlocks } from './row-blocks.js';
 export {
   DEFAULT_CONFIG,
   METRICS,

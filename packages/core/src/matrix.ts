@@ -29,55 +29,74 @@ function assertFiniteValues(values: ArrayLike<number>, columns: number, what: st
   }
 }
 
+/** A row-major float32 matrix in host memory. */
+export interface HostMatrix {
+  readonly values: Float32Array;
+  readonly rows: number;
+  readonly dim: number;
+}
+
 /**
- * Convert and validate embeddings: a new float32 `[n, d]` tensor owned by the caller.
- * Rejects ragged rows, rank ≠ 2, zero columns, NaN and infinite values with an
- * {@link ImprintError} that names `what`.
+ * Validate embeddings and bring them to host memory as one row-major float32 buffer (a tensor is
+ * read once; arrays are copied). Rejects ragged rows, rank ≠ 2, zero columns, NaN and infinite
+ * values with an {@link ImprintError} that names `what` and the position.
  */
-export function toTensor2D(input: EmbeddingInput, what = 'embeddings'): tf.Tensor2D {
+export function toHostMatrix(input: EmbeddingInput, what = 'embeddings'): HostMatrix {
   if (input instanceof tf.Tensor) {
     if (input.rank !== 2) {
       throw new ImprintError('INVALID_INPUT', `${what} must be a rank-2 tensor [n, d], got shape [${input.shape.join(', ')}]`);
     }
-    const [, columns] = input.shape as [number, number];
-    if (columns === 0) throw new ImprintError('INVALID_INPUT', `${what} must have at least one column, got shape [${input.shape.join(', ')}]`);
-    const asFloat = input.dtype === 'float32' ? input.clone() : tf.cast(input, 'float32');
-    assertFiniteValues(asFloat.dataSync(), columns, what);
-    return asFloat as tf.Tensor2D;
+    const [rows, dim] = input.shape as [number, number];
+    if (dim === 0) throw new ImprintError('INVALID_INPUT', `${what} must have at least one column, got shape [${input.shape.join(', ')}]`);
+    const raw = input.dataSync();
+    const values = raw instanceof Float32Array ? raw : Float32Array.from(raw);
+    assertFiniteValues(values, dim, what);
+    return { values, rows, dim };
   }
   if (!Array.isArray(input) && typeof input === 'object' && input !== null && 'shape' in input) {
     const { data, shape } = input as { data: ArrayLike<number>; shape: readonly [number, number] };
-    const [rows, columns] = shape;
-    if (shape.length !== 2 || !Number.isInteger(rows) || !Number.isInteger(columns) || rows < 0 || columns < 1) {
+    const [rows, dim] = shape;
+    if (shape.length !== 2 || !Number.isInteger(rows) || !Number.isInteger(dim) || rows < 0 || dim < 1) {
       throw new ImprintError('INVALID_INPUT', `${what} shape must be [n, d] with d ≥ 1, got [${shape.join(', ')}]`);
     }
-    if (data.length !== rows * columns) {
-      throw new ImprintError('INVALID_INPUT', `${what} has ${data.length} values, but shape [${rows}, ${columns}] needs ${rows * columns}`);
+    if (data.length !== rows * dim) {
+      throw new ImprintError('INVALID_INPUT', `${what} has ${data.length} values, but shape [${rows}, ${dim}] needs ${rows * dim}`);
     }
     const values = data instanceof Float32Array ? data : Float32Array.from(data);
-    assertFiniteValues(values, columns, what);
-    return tf.tensor2d(values, [rows, columns], 'float32');
+    assertFiniteValues(values, dim, what);
+    return { values, rows, dim };
   }
   if (!Array.isArray(input)) {
     throw new ImprintError('INVALID_INPUT', `${what} must be a tf.Tensor2D, an array of rows or { data, shape }, got ${typeof input}`);
   }
-  const rows = input as ReadonlyArray<ArrayLike<number>>;
-  const columns = rows.length > 0 ? rows[0].length : 0;
-  if (rows.length > 0 && columns === 0) throw new ImprintError('INVALID_INPUT', `${what} rows must not be empty`);
-  const values = new Float32Array(rows.length * columns);
-  rows.forEach((row, r) => {
-    if (row.length !== columns) {
-      throw new ImprintError('DIMENSION_MISMATCH', `${what} row ${r} has ${row.length} values, but row 0 has ${columns}`, { row: r, expected: columns, actual: row.length });
+  const rowList = input as ReadonlyArray<ArrayLike<number>>;
+  const dim = rowList.length > 0 ? rowList[0].length : 0;
+  if (rowList.length > 0 && dim === 0) throw new ImprintError('INVALID_INPUT', `${what} rows must not be empty`);
+  const values = new Float32Array(rowList.length * dim);
+  rowList.forEach((row, r) => {
+    if (row.length !== dim) {
+      throw new ImprintError('DIMENSION_MISMATCH', `${what} row ${r} has ${row.length} values, but row 0 has ${dim}`, { row: r, expected: dim, actual: row.length });
     }
-    for (let c = 0; c < columns; c++) {
+    for (let c = 0; c < dim; c++) {
       const value = Number(row[c]);
       if (!Number.isFinite(value)) {
         throw new ImprintError('NON_FINITE', `${what} must contain only finite numbers, got ${row[c]} at row ${r}, column ${c}`, { row: r, column: c, value: row[c] });
       }
-      values[r * columns + c] = value;
+      values[r * dim + c] = value;
     }
   });
-  return tf.tensor2d(values, [rows.length, columns], 'float32');
+  return { values, rows: rowList.length, dim };
+}
+
+/**
+ * Convert and validate embeddings: a new float32 `[n, d]` tensor owned by the caller (see
+ * {@link toHostMatrix} for what is rejected). A float32 tensor input is validated on the host and
+ * returned as a clone, so it is not uploaded again.
+ */
+export function toTensor2D(input: EmbeddingInput, what = 'embeddings'): tf.Tensor2D {
+  const host = toHostMatrix(input, what);
+  if (input instanceof tf.Tensor && input.dtype === 'float32') return input.clone() as tf.Tensor2D;
+  return tf.tensor2d(host.values, [host.rows, host.dim], 'float32');
 }
 
 /** Throw DIMENSION_MISMATCH unless `actual` equals `expected`. */

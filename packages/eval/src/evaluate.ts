@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { Imprinter, type ImprintConfig, type ImprintConfigInput, type Registry } from '@imprint/core';
 import type { EmbeddingSet } from './embedding-set.js';
 import { accuracy, f1Scores } from './metrics.js';
@@ -25,22 +24,11 @@ export interface RunResult {
 export async function evaluateConfig(train: EmbeddingSet, test: EmbeddingSet, config: ImprintConfigInput | ImprintConfig, registry: Registry): Promise<RunResult> {
   const head = Imprinter.fromConfig(config, registry);
   try {
-    const trainTensor = tf.tensor2d(train.embeddings, [train.shape[0], train.shape[1]], 'float32');
     const generateStart = performance.now();
-    try {
-      await head.imprint(trainTensor, Array.from(train.labels));
-    } finally {
-      trainTensor.dispose();
-    }
+    await head.imprint({ data: train.embeddings, shape: train.shape }, Array.from(train.labels));
     const generateMs = performance.now() - generateStart;
-    const testTensor = tf.tensor2d(test.embeddings, [test.shape[0], test.shape[1]], 'float32');
     const predictStart = performance.now();
-    let predicted: Int32Array;
-    try {
-      predicted = head.predictIndices(testTensor);
-    } finally {
-      testTensor.dispose();
-    }
+    const predicted = head.predictIndices({ data: test.embeddings, shape: test.shape });
     const predictMs = performance.now() - predictStart;
     const classes = head.classes as number[];
     const indexOf = new Map(classes.map((label, i) => [label, i]));

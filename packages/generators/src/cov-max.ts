@@ -19,7 +19,7 @@ export function covMax(): ClassGenerator {
       const sums = tf.tidy(() => {
         const centered = tf.sub(embeddings, tf.mean(embeddings, 1, true));
         const total = tf.sum(centered, 0, true);
-        return tf.reshape(tf.div(tf.matMul(centered, total, false, true), tf.scalar(Math.max(dim - 1, 1))), [rows]);
+        return tf.reshape(tf.div(tf.matMul(centered, tf.reshape(total, [dim, 1])), tf.scalar(Math.max(dim - 1, 1))), [rows]);
       });
       const values = sums.dataSync();
       sums.dispose();

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ClassGenerator } from '@imprint/core';
+import { matMulTransposed, type ClassGenerator } from '@imprint/core';
 import { kmeansPlusPlusIndices } from './kmeans/plus-plus.js';
 import { gatherRows, rowSquaredNorms, squaredDistancesTo } from './kmeans/squared-distances.js';
 
@@ -9,11 +9,11 @@ export interface KMedoidsOptions {
 }
 
 /** Index (into `members`) of the member with the smallest sum of Euclidean distances to the others. */
-function medoidOf(points: tf.Tensor2D, members: number[]): number {
+function medoidOf(data: ArrayLike<number>, dim: number, members: number[]): number {
   const sums = tf.tidy(() => {
-    const rows = tf.gather(points, tf.tensor1d(members, 'int32'));
+    const rows = tf.tensor2d(gatherRows(data, dim, members), [members.length, dim]);
     const norms = tf.sum(tf.square(rows), 1, true);
-    const squared = tf.add(tf.sub(norms, tf.mul(2, tf.matMul(rows, rows, false, true))), tf.transpose(norms));
+    const squared = tf.add(tf.sub(norms, tf.mul(2, matMulTransposed(rows, rows))), tf.transpose(norms));
     return tf.sum(tf.sqrt(tf.relu(squared)), 1);
   });
   const values = sums.dataSync();
@@ -46,7 +46,7 @@ export function kmedoids({ maxIterations = 300 }: KMedoidsOptions = {}): ClassGe
           for (let c = 1; c < k; c++) if (distances[i * k + c] < distances[i * k + best]) best = c;
           members[best].push(i);
         }
-        const next = medoids.map((medoid, c) => (members[c].length === 0 ? medoid : members[c][medoidOf(embeddings, members[c])]));
+        const next = medoids.map((medoid, c) => (members[c].length === 0 ? medoid : members[c][medoidOf(data, dim, members[c])]));
         const unchanged = next.every((m, c) => m === medoids[c]);
         medoids = next;
         if (unchanged) break;

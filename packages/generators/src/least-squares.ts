@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
-import { ImprintError, type JointGenerator } from '@imprint/core';
+import { gramMatrix, ImprintError, type JointGenerator } from '@imprint/core';
 import { DEFAULT_LAMBDA } from './lambda-defaults.js';
 
 export interface LeastSquaresOptions {
@@ -20,7 +20,7 @@ export function leastSquaresWeights(groups: readonly tf.Tensor2D[], lambda: numb
   const dim = groups[0].shape[1];
   const classes = groups.length;
   const total = groups.reduce((n, g) => n + g.shape[0], 0);
-  const gram = tf.tidy(() => groups.map((g) => tf.matMul(g, g, true, false)).reduce((a, b) => tf.add(a, b)));
+  const gram = tf.tidy(() => groups.map((g) => gramMatrix(g)).reduce((a, b) => tf.add(a, b)));
   const means = tf.tidy(() => tf.concat(groups.map((g) => tf.mean(g, 0, true)), 0));
   const gramValues = gram.dataSync();
   const meanValues = means.dataSync();

@@ -50,6 +50,17 @@ describe('imprint-bench run', () => {
     expect(results[0].accuracy).toBeCloseTo(61.66666666666667, 10);
   });
 
+  it('accepts a preset, with flags overriding its keys', async () => {
+    const { code, stdout } = await cli('run', '--train', train, '--test', test, '--preset', 'janson2022', '--json');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.config).toMatchObject({ preset: 'janson2022', agg: 'mnn', metric: 'euclidean', m: 1 });
+    expect(result.accuracy).toBeCloseTo(61.66666666666667, 10); // parity.json, janson2022
+    const overridden = await cli('run', '--train', train, '--test', test, '--preset', 'imprintKmeans', '--k', '50', '--json');
+    // k above every class size stores all samples: parity.json, k_exceeds_n
+    expect(JSON.parse(overridden.stdout).accuracy).toBeCloseTo(96.66666666666667, 10);
+  });
+
   it('prints a readable summary without --json', async () => {
     const { code, stdout } = await cli('run', '--train', train, '--test', test);
     expect(code).toBe(0);

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { kmeans as mlKmeans } from 'ml-kmeans';
 import { squaredDistancesTo } from './squared-distances.js';
 

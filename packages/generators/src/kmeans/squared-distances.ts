@@ -18,7 +18,10 @@ export function rowSquaredNorms(data: ArrayLike<number>, rows: number, dim: numb
 export function squaredDistancesTo(points: tf.Tensor2D, pointNorms: Float64Array, targets: Float32Array, targetCount: number): Float64Array {
   const dim = points.shape[1];
   const rows = points.shape[0];
-  const products = tf.tidy(() => tf.matMul(points, tf.tensor2d(targets, [targetCount, dim]), false, true));
+  // targets transposed in JS ([d, m]): see matMulTransposed in @imprint/core for why
+  const transposed = new Float32Array(targets.length);
+  for (let c = 0; c < targetCount; c++) for (let j = 0; j < dim; j++) transposed[j * targetCount + c] = targets[c * dim + j];
+  const products = tf.tidy(() => tf.matMul(points, tf.tensor2d(transposed, [dim, targetCount])));
   const dots = products.dataSync();
   products.dispose();
   const targetNorms = rowSquaredNorms(targets, targetCount, dim);
