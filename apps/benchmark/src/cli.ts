@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { PRESET_NAMES } from '@imprint/core';
-import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '@imprint/backbones';
+import { BACKBONE_NAMES, BACKEND_CHOICES, selectBackend, type BackendChoice } from '@imprint/backbones';
+import { embedCommand, type EmbedOptions } from './commands/embed.js';
 import { runCommand, type RunOptions } from './commands/run.js';
 import { reportError } from './errors.js';
 
@@ -35,6 +36,22 @@ function buildProgram(): Command {
       const backend = (command.parent?.opts() as { backend: BackendChoice }).backend;
       await selectBackend(backend);
       await runCommand(options);
+    });
+  program
+    .command('embed')
+    .description('embed a data set split with a backbone and write reference-layout HDF5 (cached)')
+    .requiredOption('--dataset <name>', 'mnist | fashion_mnist | folder:PATH')
+    .requiredOption('--split <split>', 'train | test')
+    .requiredOption('--backbone <name>', `${BACKBONE_NAMES.join(' | ')}`)
+    .option('--input-size <n>', 'square input size of the backbone (smaller is faster)')
+    .option('--limit <n>', 'only the first N images in the source order')
+    .option('--workers <n>', 'worker threads (default: all cores)')
+    .option('--no-cache', 'neither read nor fill the embedding cache')
+    .requiredOption('--out <file>', 'output file (.h5 or .npz)')
+    .action(async (options: EmbedOptions, command: Command) => {
+      const backend = (command.parent?.opts() as { backend: BackendChoice }).backend;
+      await selectBackend(backend);
+      await embedCommand(options);
     });
   return program;
 }

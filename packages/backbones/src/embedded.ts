@@ -1,0 +1,94 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfconv from '@tensorflow/tfjs-converter';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { ImprintError, type Backbone } from '@imprint/core';
+import { nsfwjsModelArtifacts, type NsfwjsModelName } from './nsfwjs-weights.js';
+import { toModelInput } from './preprocess.js';
+
+/** Foundation models that ship with the package (through the `nsfwjs` npm package, offline). */
+export const EMBEDDED_BACKBONES = {
+  /** TF-Hub ImageNet MobileNetV2 (depth 1.4) feature vector under nsfwjs' small head: ImageNet features. */
+  mobilenet_v2_140: { model: 'mobilenet_v2_mid', dim: 1792, defaultSize: 224, minSize: 64, maxSize: 224, range: [0, 1] },
+  /** Keras MobileNetV2 (1.0) with blocks 11–16 fine-tuned on NSFW data; pooled features. */
+  mobilenet_v2_nsfw: { model: 'mobilenet_v2', dim: 1280, defaultSize: 224, minSize: 96, maxSize: 224, range: [-1, 1] },
+  /** Keras InceptionV3 fine-tuned on NSFW data; pooled mixed10 features. */
+  inception_v3_nsfw: { model: 'inception_v3', dim: 2048, defaultSize: 299, minSize: 139, maxSize: 299, range: [0, 1] },
+} as const satisfies Record<string, { model: NsfwjsModelName; dim: number; defaultSize: number; minSize: number; maxSize: number; range: readonly [number, number] }>;
+
+export type EmbeddedBackboneName = keyof typeof EMBEDDED_BACKBONES;
+export const EMBEDDED_BACKBONE_NAMES = Object.keys(EMBEDDED_BACKBONES) as EmbeddedBackboneName[];
+
+const HUB = 'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/';
+/** Last feature map of the TF-Hub MobileNetV2 body (7 × 7 × 1792 at 224); its spatial mean is the feature vector. */
+export const MOBILENET_V2_140_FEATURE_MAP = `${HUB}MobilenetV2/Conv_1/Relu6`;
+/** The hub module's own feature-vector node (valid at 224 only). */
+export const MOBILENET_V2_140_FEATURE_VECTOR = `${HUB}feature_vector/SpatialSqueeze`;
+
+export interface EmbeddedBackboneOptions {
+  /** Square input size in pixels; smaller is faster. @default the model's native size */
+  inputSize?: number;
+}
+
+async function graphBody(size: number): Promise<(x: tf.Tensor4D) => tf.Tensor2D> {
+  const artifacts = nsfwjsModelArtifacts('mobilenet_v2_mid');
+  // Free the placeholder's spatial size so the body runs at any input size; the 7 × 7 average
+  // pool of the hub module only fits 224, so we pool the last feature map globally ourselves
+  // (identical at 224, tested).
+  const topology = artifacts.modelTopology as { node: { op: string; attr: { shape?: { shape: { dim: { size: string }[] } } } }[] };
+  const placeholder = topology.node.find((n) => n.op === 'Placeholder');
+  if (placeholder?.attr.shape !== undefined) placeholder.attr.shape.shape.dim = [{ size: '-1' }, { size: '-1' }, { size: '-1' }, { size: '3' }];
+  const model = await tfconv.loadGraphModel(tf.io.fromMemory(artifacts));
+  void size;
+  return (x) => tf.tidy(() => tf.mean(model.execute(x, MOBILENET_V2_140_FEATURE_MAP) as tf.Tensor4D, [1, 2]) as tf.Tensor2D);
+}
+
+async function layersBody(name: NsfwjsModelName, featureLayer: string, size: number): Promise<{ run: (x: tf.Tensor4D) => tf.Tensor2D; dispose: () => void }> {
+  const full = await tfl.loadLayersModel(tf.io.fromMemory(nsfwjsModelArtifacts(name)));
+  const body = tfl.model({ inputs: full.inputs, outputs: full.getLayer(featureLayer).output as tfl.SymbolicTensor });
+  // Re-apply the body's layers to an input of the wanted size and pool globally (the shipped
+  // average pool has a fixed window that only fits the native size).
+  const input = tfl.input({ shape: [size, size, 3] });
+  const pooled = tfl.layers.globalAveragePooling2d({}).apply(body.apply(input) as tfl.SymbolicTensor) as tfl.SymbolicTensor;
+  const model = tfl.model({ inputs: input, outputs: pooled });
+  return { run: (x) => model.predict(x) as tf.Tensor2D, dispose: () => full.dispose() };
+}
+
+/**
+ * Load one of the embedded foundation models as a {@link Backbone}. Weights come from the
+ * installed `nsfwjs` package — nothing is downloaded. `embed` takes images `[b, h, w, 1 | 3]` in
+ * [0, 1] and returns pooled features `[b, dim]`.
+ */
+export async function loadEmbeddedBackbone(name: EmbeddedBackboneName, { inputSize }: EmbeddedBackboneOptions = {}): Promise<Backbone> {
+  const spec = EMBEDDED_BACKBONES[name];
+  if (spec === undefined) {
+    throw new ImprintError('UNKNOWN_PLUGIN', `unknown backbone "${String(name)}"; embedded backbones: ${EMBEDDED_BACKBONE_NAMES.join(', ')}`);
+  }
+  const size = inputSize ?? spec.defaultSize;
+  if (!Number.isInteger(size) || size < spec.minSize || size > spec.maxSize) {
+    throw new ImprintError('INVALID_CONFIG', `input size for ${name} must be an integer from ${spec.minSize} to ${spec.maxSize}, got ${size}`);
+  }
+  let run: (x: tf.Tensor4D) => tf.Tensor2D;
+  let release: () => void = () => undefined;
+  if (spec.model === 'mobilenet_v2_mid') run = await graphBody(size);
+  else {
+    const body = await layersBody(spec.model, spec.model === 'mobilenet_v2' ? 'out_relu' : 'mixed10', size);
+    run = body.run;
+    release = body.dispose;
+  }
+  return {
+    kind: 'backbone',
+    name,
+    version: `nsfwjs@4.4.0/${spec.model}`,
+    dim: spec.dim,
+    inputSize: [size, size],
+    async embed(images) {
+      const input = toModelInput(images, size, spec.range);
+      try {
+        return run(input);
+      } finally {
+        input.dispose();
+      }
+    },
+    dispose: release,
+  };
+}

@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { ImprintError } from '@imprint/core';
+import { EMBEDDED_BACKBONES, embedImages, type EmbeddedBackboneName } from '@imprint/backbones';
+import type { EmbeddingSet } from './embedding-set.js';
+import { readHdf5Embeddings, writeHdf5Embeddings } from './hdf5.js';
+import { limitDataset } from './image-source.js';
+import { openDataset } from './datasets.js';
+
+export interface EmbedDatasetOptions {
+  dataset: string;
+  split: 'train' | 'test';
+  backbone: string;
+  /** Square input size of the backbone. @default the backbone's native size */
+  inputSize?: number;
+  /** Only the first `limit` images, in the source's order. */
+  limit?: number;
+  /** Worker threads for embedding. @default the number of cores */
+  workers?: number;
+  /** Cache folder. @default $IMPRINT_CACHE_DIR or ./.imprint-cache */
+  cacheDir?: string;
+  /** Use and fill the cache. @default true */
+  cache?: boolean;
+  /** Progress and cache messages. @default stderr */
+  log?: (line: string) => void;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface EmbeddedDataset extends EmbeddingSet {
+  readonly key: string;
+  readonly path?: string;
+  readonly cached: boolean;
+  readonly skipped: number;
+}
+
+/** How images are turned into model input; part of the cache key, bump on any change. */
+export const PREPROCESSING = 'uint8/255, gray→rgb, bilinear resize, model range; v1';
+
+function packageVersion(): string {
+  return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+}
+
+/** Default cache folder: `$IMPRINT_CACHE_DIR`, else `.imprint-cache` in the working directory. */
+export function defaultCacheDir(): string {
+  return resolve(process.env.IMPRINT_CACHE_DIR ?? '.imprint-cache');
+}
+
+/** The content address of an embedding: everything that changes its values. */
+export function embeddingCacheKey(options: Pick<EmbedDatasetOptions, 'dataset' | 'split' | 'backbone' | 'inputSize' | 'limit'>): string {
+  const spec = EMBEDDED_BACKBONES[options.backbone as EmbeddedBackboneName];
+  const inputSize = options.inputSize ?? spec?.defaultSize ?? null;
+  const identity = { dataset: options.dataset, split: options.split, limit: options.limit ?? null, backbone: options.backbone, inputSize, preprocessing: PREPROCESSING, version: packageVersion() };
+  return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
+}
+
+/**
+ * Embeddings of a data set split with a backbone, from a content-addressed cache when present
+ * (key: data set, split, subset, backbone, input size, preprocessing, package version). A cache
+ * file that cannot be read (truncated, corrupt) is reported through `log`, removed and rebuilt;
+ * new files are written atomically, so a killed run never leaves a half-written entry.
+ */
+export async function embedDataset(options: EmbedDatasetOptions): Promise<EmbeddedDataset> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const key = embeddingCacheKey(options);
+  const useCache = options.cache ?? true;
+  const dir = options.cacheDir ?? defaultCacheDir();
+  const name = `${options.dataset.replace(/[^A-Za-z0-9_-]+/g, '_')}-${options.split}-${options.backbone}-${options.inputSize ?? 'native'}-${options.limit ?? 'all'}-${key.slice(0, 16)}.h5`;
+  const path = join(dir, name);
+  const source = limitDataset(await openDataset(options.dataset, options.split), options.limit);
+  if (source.skipped > 0) log(`${options.dataset}: skipped ${source.skipped} malformed rows`);
+  if (useCache) {
+    const exists = await stat(path).then(
+      () => true,
+      () => false,
+    );
+    if (exists) {
+      try {
+        const set = await readHdf5Embeddings(path);
+        if (set.shape[0] !== source.count) throw new ImprintError('BAD_FILE', `${path}: holds ${set.shape[0]} rows, expected ${source.count}`);
+        return { ...set, key, path, cached: true, skipped: source.skipped };
+      } catch (error) {
+        log(`embedding cache: ${path} is unreadable (${(error as Error).message}); rebuilding it`);
+        await rm(path, { force: true });
+      }
+    }
+  }
+  log(`embedding ${source.count} ${options.dataset} ${options.split} images with ${options.backbone}${options.inputSize ? ` at ${options.inputSize}px` : ''}`);
+  const { dim, data } = await embedImages(source, {
+    backbone: options.backbone,
+    ...(options.inputSize === undefined ? {} : { inputSize: options.inputSize }),
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+  });
+  const set: EmbeddingSet = { embeddings: data, shape: [source.count, dim], labels: Int32Array.from(source.labels) };
+  if (useCache) {
+    await mkdir(dir, { recursive: true });
+    await writeHdf5Embeddings(path, set);
+  }
+  return { ...set, key, ...(useCache ? { path } : {}), cached: false, skipped: source.skipped };
+}

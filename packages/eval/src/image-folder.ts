@@ -1,0 +1,106 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { ImprintError } from '@imprint/core';
+import type { ImageDataset } from './image-source.js';
+
+const EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
+
+export interface DecodedImage {
+  readonly width: number;
+  readonly height: number;
+  /** RGBA, row-major. */
+  readonly rgba: Uint8Array;
+}
+
+/** Decode a PNG or JPEG file (pngjs / jpeg-js); anything else fails with BAD_FILE naming the file. */
+export function decodeImage(bytes: Uint8Array, path: string): DecodedImage {
+  const extension = extname(path).toLowerCase();
+  try {
+    if (extension === '.png') {
+      const png = PNG.sync.read(Buffer.from(bytes));
+      return { width: png.width, height: png.height, rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
+    }
+    if (extension === '.jpg' || extension === '.jpeg') {
+      const image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+      return { width: image.width, height: image.height, rgba: image.data };
+    }
+  } catch (error) {
+    throw new ImprintError('BAD_FILE', `${path}: cannot be decoded as ${extension.slice(1).toUpperCase()}: ${(error as Error).message}`, { path });
+  }
+  throw new ImprintError('BAD_FILE', `${path}: unsupported image type "${extension}"; use PNG or JPEG`, { path });
+}
+
+/** `channels`-channel pixels of a decoded image, resized bilinearly to `height × width`. */
+function toPixels(image: DecodedImage, height: number, width: number, channels: 1 | 3): Uint8Array {
+  const pixels = image.width * image.height;
+  const plain = new Uint8Array(pixels * channels);
+  for (let i = 0; i < pixels; i++) {
+    const r = image.rgba[4 * i];
+    const g = image.rgba[4 * i + 1];
+    const b = image.rgba[4 * i + 2];
+    if (channels === 1) plain[i] = Math.round(0.299 * r + 0.587 * g + 0.114 * b);
+    else plain.set([r, g, b], 3 * i);
+  }
+  if (image.width === width && image.height === height) return plain;
+  const resized = tf.tidy(() => tf.image.resizeBilinear(tf.tensor3d(plain, [image.height, image.width, channels], 'int32'), [height, width]));
+  const values = Uint8Array.from(resized.dataSync(), (v) => Math.max(0, Math.min(255, Math.round(v))));
+  resized.dispose();
+  return values;
+}
+
+export interface ImageFolderOptions {
+  /** Resize every image to `size × size`; by default the first image's size is used. */
+  size?: number;
+  /** 1 (grayscale) or 3 (RGB). @default 3 */
+  channels?: 1 | 3;
+  /** Split name recorded in cache keys. @default 'train' */
+  split?: 'train' | 'test';
+}
+
+/**
+ * A folder of PNG/JPEG images with one sub-folder per class (class names sorted become labels
+ * 0, 1, …). Images are decoded when read; a file that cannot be decoded fails with BAD_FILE.
+ */
+export async function loadImageFolder(folder: string, { size, channels = 3, split = 'train' }: ImageFolderOptions = {}): Promise<ImageDataset> {
+  let classNames: string[];
+  try {
+    classNames = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  } catch (error) {
+    throw new ImprintError('BAD_FILE', `${folder}: cannot be read as an image folder: ${(error as Error).message}`, { path: folder });
+  }
+  const files: string[] = [];
+  const labels: number[] = [];
+  for (const [label, name] of classNames.entries()) {
+    const entries = (await readdir(join(folder, name))).filter((f) => EXTENSIONS.has(extname(f).toLowerCase())).sort();
+    for (const file of entries) {
+      files.push(join(folder, name, file));
+      labels.push(label);
+    }
+  }
+  if (files.length === 0) throw new ImprintError('BAD_FILE', `${folder}: no PNG or JPEG images in class sub-folders`, { path: folder });
+  const first = decodeImage(await readFile(files[0]), files[0]);
+  const height = size ?? first.height;
+  const width = size ?? first.width;
+  return {
+    name: `folder:${folder}`,
+    split,
+    count: files.length,
+    height,
+    width,
+    channels,
+    labels: Int32Array.from(labels),
+    classNames,
+    skipped: 0,
+    async read(start, n) {
+      const out = new Uint8Array(n * height * width * channels);
+      for (let i = 0; i < n; i++) {
+        const path = files[start + i];
+        out.set(toPixels(decodeImage(await readFile(path), path), height, width, channels), i * height * width * channels);
+      }
+      return out;
+    },
+  };
+}

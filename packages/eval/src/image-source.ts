@@ -1,0 +1,31 @@
+import type { ImageBatchSource } from '@imprint/backbones';
+
+/** A labelled image data set split, readable in batches. */
+export interface ImageDataset extends ImageBatchSource {
+  /** Name used in cache keys and reports, e.g. `mnist`. */
+  readonly name: string;
+  readonly split: 'train' | 'test';
+  /** Label of every image, in source order. */
+  readonly labels: Int32Array;
+  /** Class names by label, when known. */
+  readonly classNames?: readonly string[];
+  /** Rows of the source that were malformed and skipped. */
+  readonly skipped: number;
+}
+
+/** The first `limit` images of a data set (the source's order). */
+export function limitDataset(dataset: ImageDataset, limit: number | undefined): ImageDataset {
+  if (limit === undefined || limit >= dataset.count) return dataset;
+  return {
+    name: dataset.name,
+    split: dataset.split,
+    count: limit,
+    height: dataset.height,
+    width: dataset.width,
+    channels: dataset.channels,
+    labels: dataset.labels.subarray(0, limit),
+    ...(dataset.classNames === undefined ? {} : { classNames: dataset.classNames }),
+    skipped: dataset.skipped,
+    read: (start, count) => dataset.read(start, Math.min(count, limit - start)),
+  };
+}
