@@ -104,6 +104,65 @@ export class Imprinter {
    */
   async imprint(embeddings: EmbeddingInput, labels: ArrayLike<Label>): Promise<this> {
     this.#assertUsable();
+    const perClass = this.#splitByLabel(embeddings, labels);
+    for (const { label } of perClass) {
+      if (this.hasClass(label)) {
+        perClass.forEach((c) => c.embeddings.dispose());
+        throw new ImprintError('CLASS_EXISTS', `class ${JSON.stringify(label)} is already imprinted; remove it first to re-imprint it`, { label });
+      }
+    }
+    await this.#insert(perClass);
+    return this;
+  }
+
+  /**
+   * GEN without storing: the raw proxies (before NORMpost) this head's pipeline makes for each
+   * class of `embeddings`, in ascending label order. With {@link Imprinter.storeGenerated} this
+   * lets experiment grids compute proxies once and reuse them across NORMpost/NORMinf/AGG
+   * settings. Tensors are owned by the caller.
+   */
+  async generateRaw(embeddings: EmbeddingInput, labels: ArrayLike<Label>): Promise<{ label: Label; proxies: tf.Tensor2D }[]> {
+    this.#assertUsable();
+    const perClass = this.#splitByLabel(embeddings, labels);
+    const { generator, config } = this.pipeline;
+    if (generator.scope === 'joint') {
+      const prepared: tf.Tensor2D[] = [];
+      try {
+        for (const c of perClass) prepared.push(this.#prepare(c.label, c.embeddings));
+        const raw = await generator.generate(prepared, { k: config.k, rng: createRng(deriveSeed(config.seed, 'joint')) });
+        return perClass.map((c, i) => ({ label: c.label, proxies: raw[i] }));
+      } finally {
+        prepared.forEach((t) => t.dispose());
+      }
+    }
+    const out: { label: Label; proxies: tf.Tensor2D }[] = [];
+    for (let i = 0; i < perClass.length; i++) {
+      try {
+        out.push({ label: perClass[i].label, proxies: await this.#generateClass(perClass[i].label, perClass[i].embeddings) });
+      } catch (error) {
+        out.forEach((o) => o.proxies.dispose());
+        for (let rest = i + 1; rest < perClass.length; rest++) perClass[rest].embeddings.dispose();
+        throw error;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Store raw proxies of a new class (from {@link Imprinter.generateRaw}): NORMpost against the
+   * weights stored so far, then append. `proxies` is not disposed.
+   */
+  storeGenerated(label: Label, proxies: tf.Tensor2D): void {
+    this.#assertUsable();
+    validateLabel(label, 'class label');
+    if (this.hasClass(label)) throw new ImprintError('CLASS_EXISTS', `class ${JSON.stringify(label)} is already imprinted`, { label });
+    this.#checkDim(proxies.shape[1], `proxies of class ${JSON.stringify(label)}`);
+    this.#dim ??= proxies.shape[1];
+    this.#store(label, proxies.clone());
+  }
+
+  /** Validate train embeddings and labels and split them into per-class tensors, labels ascending. */
+  #splitByLabel(embeddings: EmbeddingInput, labels: ArrayLike<Label>): { label: Label; embeddings: tf.Tensor2D }[] {
     const { values, rows, dim } = toHostMatrix(embeddings, 'train embeddings');
     if (labels.length !== rows) {
       throw new ImprintError('INVALID_INPUT', `got ${labels.length} labels for ${rows} train embeddings; they must match`, { labels: labels.length, rows });
@@ -119,20 +178,13 @@ export class Imprinter {
       group.rows.push(i);
     }
     const ordered = sortedUniqueLabels([...rowsByClass.values()].map((g) => g.label));
-    for (const label of ordered) {
-      if (this.hasClass(label)) {
-        throw new ImprintError('CLASS_EXISTS', `class ${JSON.stringify(label)} is already imprinted; remove it first to re-imprint it`, { label });
-      }
-    }
     // Each class is uploaded from host memory: tf.gather is slow on the WASM backend.
-    const perClass = ordered.map((label) => {
+    return ordered.map((label) => {
       const members = rowsByClass.get(labelKey(label))!.rows;
       const rowsOfClass = new Float32Array(members.length * dim);
       members.forEach((row, r) => rowsOfClass.set(values.subarray(row * dim, (row + 1) * dim), r * dim));
       return { label, embeddings: tf.tensor2d(rowsOfClass, [members.length, dim]) };
     });
-    await this.#insert(perClass);
-    return this;
   }
 
   /** Imprint one more class. Equivalent to `imprint(embeddings, [label, label, …])`. */
@@ -290,6 +342,18 @@ export class Imprinter {
     }
   }
 
+  /** Presampling, NORMpre, the shared k rule and GEN for one class; consumes `embeddings`. */
+  async #generateClass(label: Label, embeddings: tf.Tensor2D): Promise<tf.Tensor2D> {
+    const { generator, config } = this.pipeline;
+    const prepared = this.#prepare(label, embeddings);
+    try {
+      const useAll = config.k === -1 || prepared.shape[0] < config.k;
+      return useAll ? prepared.clone() : await (generator as ClassGenerator).generate(prepared, { k: config.k, rng: this.#classRng(label).fork('generate') });
+    } finally {
+      prepared.dispose();
+    }
+  }
+
   #checkGenerated(label: Label, proxies: tf.Tensor2D): void {
     const dim = this.#dim!;
     if (proxies.rank !== 2 || proxies.shape[1] !== dim || proxies.shape[0] < 1) {
@@ -312,7 +376,7 @@ export class Imprinter {
   }
 
   async #insert(batch: { label: Label; embeddings: tf.Tensor2D }[]): Promise<void> {
-    const { generator, config } = this.pipeline;
+    const { generator } = this.pipeline;
     let index = 0;
     try {
       this.#dim ??= batch[0].embeddings.shape[1];
@@ -347,17 +411,7 @@ export class Imprinter {
       }
       for (; index < batch.length; index++) {
         const { label, embeddings } = batch[index];
-        const prepared = this.#prepare(label, embeddings);
-        let raw: tf.Tensor2D;
-        try {
-          const useAll = config.k === -1 || prepared.shape[0] < config.k;
-          raw = useAll
-            ? prepared.clone()
-            : await (generator as ClassGenerator).generate(prepared, { k: config.k, rng: this.#classRng(label).fork('generate') });
-        } finally {
-          prepared.dispose();
-        }
-        this.#store(label, raw);
+        this.#store(label, await this.#generateClass(label, embeddings));
       }
     } finally {
       // A failure part-way leaves the classes stored so far; the rest is freed.

@@ -12,3 +12,9 @@ export { FASHION_MNIST_CLASSES, FASHION_MNIST_TRAIN_PER_CLASS, fashionMnistDirec
 export { decodeImage, loadImageFolder, type DecodedImage, type ImageFolderOptions } from './image-folder.js';
 export { DATASET_NAMES, openDataset } from './datasets.js';
 export { PREPROCESSING, defaultCacheDir, embedDataset, embeddingCacheKey, type EmbedDatasetOptions, type EmbeddedDataset } from './embedding-cache.js';
+export { averageRanks, median } from './stats/ranks.js';
+export { friedmanTest, type FriedmanResult } from './stats/friedman.js';
+export { wilcoxonSignedRank, type WilcoxonResult } from './stats/wilcoxon.js';
+export { holm } from './stats/holm.js';
+export { compareMethods, type MethodComparison, type PairwiseComparison } from './stats/compare.js';
+export { neuralCollapse, type NeuralCollapse } from './neural-collapse.js';

@@ -56,6 +56,16 @@ describe('embedded foundation models (offline, from the nsfwjs package)', () => 
     backbone.dispose();
   });
 
+  it('inception_v3_nsfw gives 2048-d pooled features', async () => {
+    const backbone = await loadEmbeddedBackbone('inception_v3_nsfw', { inputSize: 139 });
+    expect(backbone.dim).toBe(2048);
+    const images = digits(1);
+    const out = await backbone.embed(images);
+    expect(out.shape).toEqual([1, 2048]);
+    [images, out].forEach((t) => t.dispose());
+    backbone.dispose();
+  });
+
   it('rejects unsupported input sizes and unknown names', async () => {
     await expect(loadEmbeddedBackbone('mobilenet_v2_140', { inputSize: 500 })).rejects.toThrow(/input size for mobilenet_v2_140 must be an integer from 64 to 224, got 500/);
     await expect(loadEmbeddedBackbone('resnet' as never)).rejects.toThrow(/unknown backbone "resnet"; embedded backbones: mobilenet_v2_140, mobilenet_v2_nsfw, inception_v3_nsfw/);

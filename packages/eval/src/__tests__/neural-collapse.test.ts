@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { neuralCollapse } from '../index.js';
+import { parity, toSet } from './parity-fixture.js';
+
+describe('neural collapse', () => {
+  it('reproduces the fixture\'s NC1 and VCI (textbook form) within 1e-6 relative', () => {
+    const result = neuralCollapse(toSet(parity.train));
+    expect(Math.abs(result.nc1 / parity.neural_collapse.nc1 - 1)).toBeLessThan(1e-6);
+    expect(Math.abs(result.vci / parity.neural_collapse.vci - 1)).toBeLessThan(1e-6);
+  });
+
+  it('is 0 for perfectly collapsed classes and grows with within-class spread', () => {
+    const make = (spread: number) => {
+      const rows: number[] = [];
+      const labels: number[] = [];
+      for (let c = 0; c < 3; c++) for (let i = 0; i < 4; i++) {
+        const jitter = (i % 2 ? 1 : -1) * spread;
+        rows.push((c === 0 ? 5 : 0) + jitter, c === 1 ? 5 : 0, c === 2 ? 5 : 0, (i % 2 ? 1 : -1) * 2);
+        labels.push(c);
+      }
+      return { embeddings: Float32Array.from(rows), shape: [12, 4] as const, labels: Int32Array.from(labels) };
+    };
+    // spread along the 4th axis is orthogonal to the class means: NC1 ignores it (Σ_B⁺ has no weight there)
+    expect(neuralCollapse(make(0)).nc1).toBeCloseTo(0, 10);
+    const small = neuralCollapse(make(0.5));
+    const large = neuralCollapse(make(2));
+    expect(small.nc1).toBeGreaterThan(0);
+    expect(large.nc1).toBeGreaterThan(small.nc1);
+    expect(large.vci).toBeGreaterThan(small.vci);
+  });
+});
