@@ -2,6 +2,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { PRESET_NAMES } from '@imprint/core';
 import { BACKBONE_NAMES, BACKEND_CHOICES, selectBackend, type BackendChoice } from '@imprint/backbones';
 import { embedCommand, type EmbedOptions } from './commands/embed.js';
+import { gridCommand, type GridOptions } from './commands/grid.js';
+import { mergeCommand } from './commands/merge.js';
+import { reportCommand } from './commands/report.js';
+import { table1Command, type Table1Options } from './commands/table1.js';
 import { runCommand, type RunOptions } from './commands/run.js';
 import { reportError } from './errors.js';
 
@@ -52,6 +56,46 @@ function buildProgram(): Command {
       const backend = (command.parent?.opts() as { backend: BackendChoice }).backend;
       await selectBackend(backend);
       await embedCommand(options);
+    });
+  program
+    .command('grid <file>')
+    .description('run an experiment grid (YAML or JSON lists) into a JSONL results file; resumes')
+    .requiredOption('--out <file>', 'results file (JSONL); runs already in it are skipped')
+    .option('--workers <n>', 'worker threads')
+    .option('--shard <i/n>', 'run only shard i of n (0-based), e.g. for an Indexed Job')
+    .option('--no-memo', 'do not reuse generated proxies across runs')
+    .option('--dry-run', 'print the run ids and exit')
+    .action(async (file: string, options: GridOptions, command: Command) => {
+      await selectBackend((command.parent?.opts() as { backend: BackendChoice }).backend);
+      await gridCommand(file, options);
+    });
+
+  program
+    .command('merge <files...>')
+    .description('join results files (e.g. of shards), one line per run id')
+    .requiredOption('--out <file>', 'merged results file')
+    .action(async (files: string[], options: { out: string }) => mergeCommand(files, options));
+
+  program
+    .command('report <results>')
+    .description('write report.md and SVG charts from a results file')
+    .requiredOption('--out <dir>', 'output folder')
+    .action(async (file: string, options: { out: string }) => reportCommand(file, options));
+
+  program
+    .command('table1')
+    .description("reproduce the paper's Table 1 on the embedded FMs, MNIST and FashionMNIST")
+    .option('--out <dir>', 'results folder', 'results')
+    .option('--full', 'full splits at native input sizes (default: the quick subsets)')
+    .option('--backbones <list>', 'comma-separated backbones (default: all embedded FMs)')
+    .option('--seeds <list>', 'comma-separated seeds', '0,1,2')
+    .option('--train-limit <n>', 'train images per data set, or "all"')
+    .option('--test-limit <n>', 'test images per data set, or "all"')
+    .option('--workers <n>', 'worker threads for the runs')
+    .option('--resume', 'keep runs already in results/table1.jsonl')
+    .action(async (options: Table1Options, command: Command) => {
+      await selectBackend((command.parent?.opts() as { backend: BackendChoice }).backend);
+      await table1Command(options);
     });
   return program;
 }

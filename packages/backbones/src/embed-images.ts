@@ -1,10 +1,8 @@
 import { cpus } from 'node:os';
-import { extname } from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { ImprintError } from '@imprint/core';
+import { startModuleWorker } from '@imprint/core/node';
 import { loadBackbone } from './load-backbone.js';
 import type { BackendChoice } from './select-backend.js';
 
@@ -76,14 +74,7 @@ interface WorkerReply {
 }
 
 function startWorker(options: EmbedImagesOptions): Worker {
-  const workerData = { backbone: options.backbone, inputSize: options.inputSize, backend: options.workerBackend ?? 'wasm' };
-  if (extname(fileURLToPath(import.meta.url)) !== '.ts') return new Worker(new URL('./embed-worker.js', import.meta.url), { workerData });
-  // Running from TypeScript sources (tsx, vitest): the worker registers tsx itself (loader hooks
-  // are not inherited by worker threads on Node 20) and resolves workspace packages to sources.
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const worker = new URL('./embed-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(worker)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData, execArgv: ['--conditions=@imprint/source'] });
+  return startModuleWorker(import.meta.url, 'embed-worker', { backbone: options.backbone, inputSize: options.inputSize, backend: options.workerBackend ?? 'wasm' });
 }
 
 async function embedInWorkers(source: ImageBatchSource, workers: number, options: Required<Pick<EmbedImagesOptions, 'backbone' | 'batchSize'>> & EmbedImagesOptions): Promise<{ dim: number; data: Float32Array }> {

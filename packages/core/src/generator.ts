@@ -18,6 +18,8 @@ export interface GeneratorContext {
  */
 export interface ClassGenerator extends PluginBase<'generator'> {
   readonly scope: 'class';
+  /** True when the output does not depend on the rng: runs differing only by seed may share it. */
+  readonly deterministic?: boolean;
   generate(embeddings: tf.Tensor2D, context: GeneratorContext): tf.Tensor2D | Promise<tf.Tensor2D>;
 }
 
@@ -27,6 +29,8 @@ export interface ClassGenerator extends PluginBase<'generator'> {
  */
 export interface JointGenerator extends PluginBase<'generator'> {
   readonly scope: 'joint';
+  /** True when the output does not depend on the rng. */
+  readonly deterministic?: boolean;
   generate(classes: readonly tf.Tensor2D[], context: GeneratorContext): tf.Tensor2D[] | Promise<tf.Tensor2D[]>;
 }
 

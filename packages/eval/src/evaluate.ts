@@ -18,6 +18,19 @@ export interface RunResult {
 }
 
 /**
+ * Predict `test` with an imprinted head and score it: labels map to the head's class indices;
+ * test samples of a label the head does not know count as errors.
+ */
+export function scoreHead(head: Imprinter, test: EmbeddingSet): { classes: number[]; accuracy: number; f1Weighted: number; perClassF1: number[] } {
+  const predicted = head.predictIndices({ data: test.embeddings, shape: test.shape });
+  const classes = head.classes as number[];
+  const indexOf = new Map(classes.map((label, i) => [label, i]));
+  const truth = Int32Array.from(test.labels, (label) => indexOf.get(label) ?? -1);
+  const f1 = f1Scores(truth, predicted, classes.length);
+  return { classes, accuracy: accuracy(truth, predicted), f1Weighted: f1.weighted, perClassF1: f1.perClass };
+}
+
+/**
  * Imprint `train` with `config` and evaluate on `test`. Labels map to class indices in ascending
  * label order; test samples of a label absent from train count as errors.
  */
@@ -28,20 +41,9 @@ export async function evaluateConfig(train: EmbeddingSet, test: EmbeddingSet, co
     await head.imprint({ data: train.embeddings, shape: train.shape }, Array.from(train.labels));
     const generateMs = performance.now() - generateStart;
     const predictStart = performance.now();
-    const predicted = head.predictIndices({ data: test.embeddings, shape: test.shape });
+    const scores = scoreHead(head, test);
     const predictMs = performance.now() - predictStart;
-    const classes = head.classes as number[];
-    const indexOf = new Map(classes.map((label, i) => [label, i]));
-    const truth = Int32Array.from(test.labels, (label) => indexOf.get(label) ?? -1);
-    const f1 = f1Scores(truth, predicted, classes.length);
-    return {
-      config: head.config,
-      classes,
-      accuracy: accuracy(truth, predicted),
-      f1Weighted: f1.weighted,
-      perClassF1: f1.perClass,
-      timings: { generateMs, predictMs },
-    };
+    return { config: head.config, ...scores, timings: { generateMs, predictMs } };
   } finally {
     head.dispose();
   }

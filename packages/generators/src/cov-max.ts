@@ -13,6 +13,7 @@ export function covMax(): ClassGenerator {
     kind: 'generator',
     name: 'cov_max',
     scope: 'class',
+    deterministic: true,
     generate(embeddings, { k }) {
       const [rows, dim] = embeddings.shape;
       if (rows === 1) return embeddings.clone();

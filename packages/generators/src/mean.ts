@@ -13,6 +13,7 @@ export function mean(_options: MeanOptions = {}): ClassGenerator {
     kind: 'generator',
     name: 'mean',
     scope: 'class',
+    deterministic: true,
     generate: (embeddings) => tf.tidy(() => tf.mean(embeddings, 0, true) as tf.Tensor2D),
   };
 }

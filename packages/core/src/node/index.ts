@@ -1,3 +1,4 @@
+export { startModuleWorker } from './module-worker.js';
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { ImprintError } from '../errors.js';

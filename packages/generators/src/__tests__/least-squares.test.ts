@@ -83,3 +83,27 @@ describe('kls', () => {
     [...out, ...groups, small].forEach((t) => t.dispose());
   });
 });
+
+describe('ls with fewer samples than dimensions', () => {
+  it('solves the n × n (Woodbury) system to the same weights as the d × d one', () => {
+    // 3 classes × 4 samples = 12 < 20 dims: the dual path; compare with the normal equations.
+    const groups = classTensors(3, 4, 20, 9);
+    const lambda = 0.1;
+    const dim = 20;
+    const weights = leastSquaresWeights(groups, lambda);
+    const rows = groups.flatMap((g) => g.arraySync());
+    const means = groups.map((g) => g.arraySync().reduce((acc, r) => acc.map((v, j) => v + r[j] / g.shape[0]), new Array(dim).fill(0)));
+    let residual = 0;
+    let scale = 0;
+    for (let c = 0; c < 3; c++) {
+      for (let i = 0; i < dim; i++) {
+        let lhs = lambda * weights[c * dim + i];
+        for (let j = 0; j < dim; j++) lhs += (rows.reduce((s, r) => s + r[i] * r[j], 0) / rows.length) * weights[c * dim + j];
+        residual += (lhs - means[c][i] / 3) ** 2;
+        scale += (means[c][i] / 3) ** 2;
+      }
+    }
+    expect(Math.sqrt(residual / scale)).toBeLessThan(1e-4);
+    groups.forEach((g) => g.dispose());
+  });
+});

@@ -1,0 +1,155 @@
+import { rm, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ImprintError } from '@imprint/core';
+import { EMBEDDED_BACKBONE_NAMES } from '@imprint/backbones';
+import {
+  createStandardRegistry,
+  embedDataset,
+  expandGrid,
+  neuralCollapse,
+  readResults,
+  runGrid,
+  writeReport,
+  type EmbeddedDataset,
+  type GridRun,
+} from '@imprint/eval';
+import { Progress } from '../progress.js';
+
+/** The paper's Table 1 (mean accuracy over 4 ImageNet FMs × 12 tasks). */
+export const PAPER_TABLE1: Readonly<Record<string, number>> = {
+  qi2018: 86.79,
+  hosoda2024: 82.9,
+  janson2022: 86.64,
+  'imprintKmeans k=20': 91.06,
+  leastSquaresOracle: 94.54,
+};
+const METHODS = ['qi2018', 'hosoda2024', 'janson2022', 'imprintKmeans', 'leastSquaresOracle'];
+const DATASETS = ['mnist', 'fashion_mnist'];
+const SPLITS = ['all', 'even', 'odd', 'short'];
+/** Quick preset: input sizes that keep accuracy at a fraction of the cost (see the backbones README). */
+const QUICK_INPUT_SIZE: Record<string, number> = { mobilenet_v2_140: 160, mobilenet_v2_nsfw: 128, inception_v3_nsfw: 139 };
+const QUICK_LIMIT = 500;
+/** NC1 is computed on at most this many train embeddings per FM × data set. */
+const NC_SAMPLES = 2000;
+
+export interface Table1Options {
+  out: string;
+  full?: boolean;
+  backbones?: string;
+  seeds?: string;
+  trainLimit?: string;
+  testLimit?: string;
+  workers?: string;
+  resume?: boolean;
+}
+
+function limitOption(flag: string, value: string | undefined, fallback: number | undefined): number | undefined {
+  if (value === undefined) return fallback;
+  if (value === 'all') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ImprintError('INVALID_CONFIG', `--${flag} must be a positive integer or "all", got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/**
+ * `imprint-bench table1`: the paper's Table 1 — Qi, Hosoda, Janson, IMPRINT k-means (k = 20) and
+ * the least-squares oracle — over the embedded FMs × {MNIST, FashionMNIST} × {all, even, odd,
+ * short} × 3 seeds; prints the table, CD result and NC1, and writes results/ (JSONL, report.md, SVG).
+ */
+export async function table1Command(options: Table1Options): Promise<void> {
+  const start = performance.now();
+  const backbones = options.backbones?.split(',').map((s) => s.trim()) ?? EMBEDDED_BACKBONE_NAMES;
+  const seeds = (options.seeds ?? '0,1,2').split(',').map(Number);
+  const trainLimit = limitOption('train-limit', options.trainLimit, options.full ? undefined : QUICK_LIMIT);
+  const testLimit = limitOption('test-limit', options.testLimit, options.full ? undefined : QUICK_LIMIT);
+  const registry = createStandardRegistry();
+  const runs: GridRun[] = [];
+  for (const backbone of backbones) {
+    const inputSize = options.full ? undefined : QUICK_INPUT_SIZE[backbone];
+    runs.push(
+      ...expandGrid(
+        {
+          backbones: [backbone],
+          ...(inputSize === undefined ? {} : { inputSize }),
+          datasets: DATASETS,
+          splits: SPLITS,
+          seeds,
+          ...(trainLimit === undefined ? {} : { trainLimit }),
+          ...(testLimit === undefined ? {} : { testLimit }),
+          methods: METHODS,
+        },
+        registry,
+      ),
+    );
+  }
+  await mkdir(options.out, { recursive: true });
+  const resultsPath = join(options.out, 'table1.jsonl');
+  if (!options.resume) await rm(resultsPath, { force: true });
+  process.stderr.write(`table1 (${options.full ? 'full' : 'quick'}): ${backbones.length} FMs × ${DATASETS.length} data sets × ${SPLITS.length} splits × ${seeds.length} seeds × ${METHODS.length} methods = ${runs.length} runs\n`);
+
+  // Embeddings first (cached; a progress bar per split), then NC1 on the train embeddings.
+  const nc1: Record<string, number> = {};
+  for (const backbone of backbones) {
+    for (const dataset of DATASETS) {
+      const inputSize = options.full ? undefined : QUICK_INPUT_SIZE[backbone];
+      let train: EmbeddedDataset | undefined;
+      for (const split of ['train', 'test'] as const) {
+        const limit = split === 'train' ? trainLimit : testLimit;
+        let progress: Progress | undefined;
+        const began = performance.now();
+        const result = await embedDataset({
+          dataset,
+          split,
+          backbone,
+          ...(inputSize === undefined ? {} : { inputSize }),
+          ...(limit === undefined ? {} : { limit }),
+          onProgress: (done, total) => {
+            progress ??= new Progress(`embed ${backbone} ${dataset} ${split}`, total, 'images', began);
+            progress.update(done);
+          },
+        });
+        if (split === 'train') train = result;
+      }
+      const rows = Math.min(train!.shape[0], NC_SAMPLES);
+      const subset = { embeddings: train!.embeddings.subarray(0, rows * train!.shape[1]), shape: [rows, train!.shape[1]] as const, labels: train!.labels.subarray(0, rows) };
+      nc1[`${backbone}|${dataset}`] = neuralCollapse(subset).nc1;
+    }
+  }
+  const embedSeconds = (performance.now() - start) / 1000;
+
+  let progress: Progress | undefined;
+  const runStart = performance.now();
+  const summary = await runGrid({
+    runs,
+    resultsPath,
+    registry,
+    ...(options.workers === undefined ? {} : { workers: Number(options.workers) }),
+    onProgress: (done, total) => {
+      progress ??= new Progress('runs', total, '', runStart);
+      progress.update(done);
+    },
+  });
+  const ids = new Set(runs.map((r) => r.id));
+  const results = readResults(resultsPath).results.filter((r) => ids.has(r.id));
+  const { analysis, files } = await writeReport(results, options.out, {
+    title: `Table 1 on embedded FMs (${options.full ? 'full splits' : `quick: ${trainLimit ?? 'all'} train / ${testLimit ?? 'all'} test images per data set`})`,
+    nc1,
+    reference: PAPER_TABLE1,
+    notes: `Paper: 4 ImageNet FMs (ResNet-18/50, ViT-B/16, Swin-B) × MNIST, FashionMNIST, CIFAR-10 × 4 splits. Here: ${backbones.join(', ')} × MNIST, FashionMNIST × all/even/odd/short, seeds ${seeds.join(', ')}.`,
+  });
+  const seconds = (performance.now() - start) / 1000;
+
+  const out: string[] = ['', `Table 1 — ${backbones.length} FMs × 2 data sets × 4 splits (${analysis.groups.length} groups), median of ${seeds.length} seeds`, ''];
+  out.push(`${'method'.padEnd(22)} ${'mean acc'.padStart(9)} ${'avg rank'.padStart(9)} ${'paper'.padStart(7)}`);
+  for (const m of analysis.methods) {
+    const ref = PAPER_TABLE1[m.label];
+    out.push(`${m.label.padEnd(22)} ${m.meanAccuracy.toFixed(2).padStart(9)} ${m.averageRank.toFixed(2).padStart(9)} ${(ref === undefined ? '–' : ref.toFixed(2)).padStart(7)}`);
+  }
+  if (analysis.comparison !== undefined) {
+    const names = analysis.methods.map((m) => m.label);
+    out.push('', `Friedman χ² = ${analysis.comparison.friedman.statistic.toFixed(2)}, p = ${analysis.comparison.friedman.pValue.toExponential(2)}; not significantly different (Wilcoxon–Holm, α = 0.05): ${analysis.comparison.cliques.map((c) => `{${c.map((i) => names[i]).join(', ')}}`).join(' ') || 'none'}`);
+  }
+  out.push('', 'NC1 (train embeddings):', ...Object.entries(nc1).map(([k, v]) => `  ${k.replace('|', ' × ').padEnd(36)} ${v.toFixed(3)}`));
+  out.push('', `${summary.completed} runs (${summary.memoHits} reused proxy sets); embeddings ${embedSeconds.toFixed(1)} s, total ${seconds.toFixed(1)} s. Wrote ${resultsPath} and ${files.map((f) => join(options.out, f)).join(', ')}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}

@@ -1,0 +1,109 @@
+import { compareMethods, type MethodComparison } from '../stats/compare.js';
+import { averageRanks, median } from '../stats/ranks.js';
+import { canonicalJson } from './run-config.js';
+import type { ResultLine } from './results.js';
+
+/** Keys that say where a run's data comes from (the group), not which method it is. */
+const DATA_KEYS = ['backbone', 'inputSize', 'dataset', 'split', 'trainLimit', 'testLimit'] as const;
+/** Keys that neither define the method nor the group. */
+const IGNORED_KEYS = ['seed', 'preset', 'name'] as const;
+
+/** The method a result belongs to: every imprinting key except the seed. */
+export function methodKey(config: ResultLine['config']): string {
+  const rest: Record<string, unknown> = { ...config };
+  for (const key of [...DATA_KEYS, ...IGNORED_KEYS]) delete rest[key];
+  return canonicalJson(rest);
+}
+
+/** The group a result belongs to: FM × data set × split (× input size and subset). */
+export function groupKey(config: ResultLine['config']): string {
+  const picked: Record<string, unknown> = {};
+  for (const key of DATA_KEYS) picked[key] = (config as Record<string, unknown>)[key];
+  return canonicalJson(picked);
+}
+
+/** A readable method name: its preset or name, else its non-default keys. */
+export function methodLabel(config: ResultLine['config']): string {
+  if (typeof config.preset === 'string') {
+    const k = config.preset === 'imprintKmeans' ? ` k=${config.k}` : '';
+    return `${config.preset}${k}`;
+  }
+  if (typeof config.name === 'string') return config.name;
+  const parts = [`${config.normPre}/${config.gen}${config.gen === 'mean' || config.gen === 'ls' ? '' : ` k=${config.k}`}/${config.normPost}/${config.normInf}/${config.agg}`];
+  if (config.agg === 'mnn' || config.metric !== 'inner_product') parts.push(`${config.metric}${config.agg === 'mnn' ? ` m=${config.m} ${config.weighting}` : ''}`);
+  if (config.fewshot !== undefined) parts.push(`fewshot=${config.fewshot}`);
+  return parts.join(' ');
+}
+
+export interface MethodSummary {
+  readonly key: string;
+  readonly label: string;
+  /** Mean over groups of the per-group median accuracy over seeds. */
+  readonly meanAccuracy: number;
+  /** Mean rank over the groups where every method ran (1 = best). */
+  readonly averageRank: number;
+  readonly groups: number;
+}
+
+export interface Analysis {
+  readonly methods: MethodSummary[];
+  readonly groups: string[];
+  /** `groups × methods` medians over seeds (NaN where a method did not run in a group). */
+  readonly table: number[][];
+  /** Statistics over the complete groups; undefined with fewer than 2 methods or groups. */
+  readonly comparison?: MethodComparison;
+}
+
+/**
+ * The paper's aggregation: per group (FM × data set × split) the median accuracy over seeds; ranks
+ * of the methods within each group; average rank and mean accuracy per method; Friedman and
+ * Wilcoxon–Holm over the groups in which every method ran. Methods are sorted by average rank.
+ */
+export function analyzeResults(results: readonly ResultLine[], alpha = 0.05): Analysis {
+  const methodKeys: string[] = [];
+  const labels = new Map<string, string>();
+  const cells = new Map<string, Map<string, number[]>>();
+  for (const r of results) {
+    const m = methodKey(r.config);
+    const g = groupKey(r.config);
+    if (!labels.has(m)) {
+      labels.set(m, methodLabel(r.config));
+      methodKeys.push(m);
+    }
+    if (!cells.has(g)) cells.set(g, new Map());
+    const perMethod = cells.get(g)!;
+    if (!perMethod.has(m)) perMethod.set(m, []);
+    perMethod.get(m)!.push(r.accuracy);
+  }
+  const groups = [...cells.keys()];
+  const table = groups.map((g) => methodKeys.map((m) => (cells.get(g)!.has(m) ? median(cells.get(g)!.get(m)!) : Number.NaN)));
+  const complete = table.filter((row) => row.every((v) => !Number.isNaN(v)));
+  const rankRows = complete.map((row) => averageRanks(row));
+  const summaries = methodKeys.map((key, j) => {
+    const values = table.map((row) => row[j]).filter((v) => !Number.isNaN(v));
+    return {
+      key,
+      label: labels.get(key)!,
+      meanAccuracy: values.reduce((a, b) => a + b, 0) / values.length,
+      averageRank: rankRows.length > 0 ? rankRows.reduce((s, r) => s + r[j], 0) / rankRows.length : Number.NaN,
+      groups: values.length,
+    };
+  });
+  const comparison = complete.length >= 2 && methodKeys.length >= 2 ? compareMethods(complete, alpha) : undefined;
+  const order = summaries.map((s, i) => i).sort((a, b) => summaries[a].averageRank - summaries[b].averageRank || summaries[b].meanAccuracy - summaries[a].meanAccuracy);
+  const remap = new Map(order.map((old, i) => [old, i]));
+  return {
+    methods: order.map((i) => summaries[i]),
+    groups,
+    table: table.map((row) => order.map((i) => row[i])),
+    ...(comparison === undefined
+      ? {}
+      : {
+          comparison: {
+            friedman: { ...comparison.friedman, averageRanks: order.map((i) => comparison.friedman.averageRanks[i]) },
+            pairs: comparison.pairs.map((p) => ({ ...p, a: remap.get(p.a)!, b: remap.get(p.b)! })),
+            cliques: comparison.cliques.map((c) => c.map((m) => remap.get(m)!)),
+          },
+        }),
+  };
+}

@@ -1,0 +1,102 @@
+/** Minimal, dependency-free SVG charts for reports. */
+
+const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+
+export interface Series {
+  readonly name: string;
+  readonly points: readonly (readonly [number, number])[];
+}
+
+export interface ChartOptions {
+  readonly title: string;
+  readonly xLabel: string;
+  readonly yLabel: string;
+  /** Plot x on a log₁₀ scale. */
+  readonly logX?: boolean;
+  /** Draw points only (scatter) instead of lines. */
+  readonly scatter?: boolean;
+}
+
+/** A line (or scatter) chart of several series, 640 × 400. */
+export function lineChart(series: readonly Series[], { title, xLabel, yLabel, logX = false, scatter = false }: ChartOptions): string {
+  const width = 640;
+  const height = 400;
+  const margin = { left: 60, right: 170, top: 40, bottom: 50 };
+  const tx = (x: number) => (logX ? Math.log10(x) : x);
+  const all = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(tx(x)) && Number.isFinite(y));
+  const xs = all.map(([x]) => tx(x));
+  const ys = all.map(([, y]) => y);
+  const [x0, x1] = xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
+  const [y0, y1] = ys.length ? [Math.min(...ys), Math.max(...ys)] : [0, 1];
+  const px = (x: number) => margin.left + ((tx(x) - x0) / (x1 - x0 || 1)) * (width - margin.left - margin.right);
+  const py = (y: number) => height - margin.bottom - ((y - y0) / (y1 - y0 || 1)) * (height - margin.top - margin.bottom);
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${escape(title)}</text>`,
+    `<line x1="${margin.left}" y1="${height - margin.bottom}" x2="${width - margin.right}" y2="${height - margin.bottom}" stroke="black"/>`,
+    `<line x1="${margin.left}" y1="${margin.top}" x2="${margin.left}" y2="${height - margin.bottom}" stroke="black"/>`,
+    `<text x="${(margin.left + width - margin.right) / 2}" y="${height - 12}" text-anchor="middle">${escape(xLabel)}</text>`,
+    `<text transform="translate(16 ${height / 2}) rotate(-90)" text-anchor="middle">${escape(yLabel)}</text>`,
+  ];
+  for (let i = 0; i <= 4; i++) {
+    const yv = y0 + ((y1 - y0) * i) / 4;
+    parts.push(`<text x="${margin.left - 6}" y="${py(yv) + 4}" text-anchor="end">${yv.toFixed(1)}</text>`);
+    const xv = x0 + ((x1 - x0) * i) / 4;
+    const label = logX ? (10 ** xv).toPrecision(2) : xv.toFixed(xv % 1 === 0 ? 0 : 2);
+    parts.push(`<text x="${margin.left + ((xv - x0) / (x1 - x0 || 1)) * (width - margin.left - margin.right)}" y="${height - margin.bottom + 16}" text-anchor="middle">${label}</text>`);
+  }
+  series.forEach((s, i) => {
+    const color = PALETTE[i % PALETTE.length];
+    const points = s.points.filter(([x, y]) => Number.isFinite(tx(x)) && Number.isFinite(y)).map(([x, y]) => [px(x), py(y)] as const);
+    if (!scatter && points.length > 1) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${points.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ')}"/>`);
+    for (const [x, y] of points) parts.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3" fill="${color}"/>`);
+    parts.push(`<rect x="${width - margin.right + 10}" y="${margin.top + i * 18}" width="10" height="10" fill="${color}"/>`);
+    parts.push(`<text x="${width - margin.right + 26}" y="${margin.top + i * 18 + 9}">${escape(s.name)}</text>`);
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+/**
+ * A critical-difference diagram: methods on an average-rank axis (1 = best, left), bars joining
+ * methods that are not significantly different (Wilcoxon–Holm cliques).
+ */
+export function cdDiagram(names: readonly string[], ranks: readonly number[], cliques: readonly (readonly number[])[], title = 'Critical difference (Wilcoxon–Holm, α = 0.05)'): string {
+  const k = names.length;
+  const width = 720;
+  const axisY = 60;
+  const left = 40;
+  const right = width - 40;
+  const lo = 1;
+  const hi = Math.max(k, 2);
+  const x = (rank: number) => left + ((rank - lo) / (hi - lo)) * (right - left);
+  const order = ranks.map((r, i) => [r, i] as const).sort((a, b) => a[0] - b[0]).map(([, i]) => i);
+  const half = Math.ceil(k / 2);
+  const labelY = (slot: number) => axisY + 60 + cliques.length * 10 + slot * 22;
+  const height = labelY(half) + 20;
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${width / 2}" y="18" text-anchor="middle" font-size="14">${escape(title)}</text>`,
+    `<line x1="${left}" y1="${axisY}" x2="${right}" y2="${axisY}" stroke="black"/>`,
+  ];
+  for (let r = 1; r <= hi; r++) parts.push(`<line x1="${x(r)}" y1="${axisY - 5}" x2="${x(r)}" y2="${axisY}" stroke="black"/><text x="${x(r)}" y="${axisY - 9}" text-anchor="middle">${r}</text>`);
+  order.forEach((m, position) => {
+    const leftSide = position < half;
+    const slot = leftSide ? position : k - 1 - position;
+    const y = labelY(slot);
+    const endX = leftSide ? left - 10 + 0 : right + 10;
+    parts.push(`<polyline fill="none" stroke="black" points="${x(ranks[m])},${axisY} ${x(ranks[m])},${y} ${leftSide ? left + 5 : right - 5},${y}"/>`);
+    parts.push(`<text x="${leftSide ? left + 8 : right - 8}" y="${y - 4}" text-anchor="${leftSide ? 'start' : 'end'}">${escape(names[m])} (${ranks[m].toFixed(2)})</text>`);
+    void endX;
+  });
+  cliques.forEach((clique, i) => {
+    const rs = clique.map((m) => ranks[m]);
+    const y = axisY + 14 + i * 10;
+    parts.push(`<line x1="${x(Math.min(...rs)) - 3}" y1="${y}" x2="${x(Math.max(...rs)) + 3}" y2="${y}" stroke="black" stroke-width="4"/>`);
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}

@@ -1,0 +1,57 @@
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import type { RunConfig } from './run-config.js';
+
+/** One line of a results file (JSONL). Other tools read this schema. */
+export interface ResultLine {
+  readonly id: string;
+  /** Fully resolved: data keys, imprinting keys, `preset` when the run came from one. */
+  readonly config: RunConfig;
+  /** Percent correct (0–100). */
+  readonly accuracy: number;
+  /** Support-weighted one-vs-rest F1, percent. */
+  readonly f1Weighted: number;
+  readonly timings: { readonly generateMs: number; readonly predictMs: number; readonly memoised: boolean };
+}
+
+/**
+ * Append one result as one line with a single `write` to a file opened for appending (O_APPEND),
+ * so concurrent writers never interleave inside a line and a killed process loses at most the
+ * line in flight.
+ */
+export function appendResult(path: string, result: ResultLine): void {
+  appendFileSync(path, `${JSON.stringify(result)}\n`);
+}
+
+/** Read a results file; malformed lines (a write cut by a kill) are skipped and counted. */
+export function readResults(path: string): { results: ResultLine[]; malformed: number } {
+  if (!existsSync(path)) return { results: [], malformed: 0 };
+  const results: ResultLine[] = [];
+  let malformed = 0;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const parsed = JSON.parse(line) as ResultLine;
+      if (typeof parsed.id === 'string' && typeof parsed.accuracy === 'number') results.push(parsed);
+      else malformed++;
+    } catch {
+      malformed++;
+    }
+  }
+  return { results, malformed };
+}
+
+/** Merge results files: one line per id (the first seen), in file order. */
+export function mergeResults(paths: readonly string[]): { results: ResultLine[]; duplicates: number; malformed: number } {
+  const seen = new Map<string, ResultLine>();
+  let duplicates = 0;
+  let malformed = 0;
+  for (const path of paths) {
+    const read = readResults(path);
+    malformed += read.malformed;
+    for (const r of read.results) {
+      if (seen.has(r.id)) duplicates++;
+      else seen.set(r.id, r);
+    }
+  }
+  return { results: [...seen.values()], duplicates, malformed };
+}

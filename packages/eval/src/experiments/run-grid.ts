@@ -1,0 +1,195 @@
+import { createHash } from 'node:crypto';
+import * as tf from '@tensorflow/tfjs-core';
+import { Imprinter, type Label, type Registry } from '@imprint/core';
+import { startModuleWorker } from '@imprint/core/node';
+import { embedDataset } from '../embedding-cache.js';
+import type { EmbeddingSet } from '../embedding-set.js';
+import { scoreHead } from '../evaluate.js';
+import { createStandardRegistry } from '../standard-registry.js';
+import { resolveSplit, selectClasses } from '../tasks.js';
+import { appendResult, readResults } from './results.js';
+import { generationKey, type DataKeys, type RunConfig } from './run-config.js';
+
+export type GridRun = RunConfig & { id: string };
+
+/** Embeddings of one data set split for a run (train or test, limited as the run says). */
+export type DataProvider = (keys: DataKeys, part: 'train' | 'test') => Promise<EmbeddingSet>;
+
+export interface RunGridOptions {
+  runs: readonly GridRun[];
+  /** JSONL results file; runs whose id is already in it are skipped (resume). */
+  resultsPath: string;
+  registry?: Registry;
+  /** Worker threads, each with its own WASM backend. @default 1 */
+  workers?: number;
+  /** Run only shard `index` of `count` (0-based): a deterministic partition by GEN key. */
+  shard?: { index: number; count: number };
+  /** Reuse generated proxies across runs that share data, seed, few-shot, NORMpre, GEN and k. @default true */
+  memoize?: boolean;
+  /** Where embeddings come from. @default embedDataset (cached) */
+  data?: DataProvider;
+  cacheDir?: string;
+  onProgress?: (done: number, total: number) => void;
+  log?: (line: string) => void;
+}
+
+export interface RunGridSummary {
+  readonly total: number;
+  readonly skipped: number;
+  readonly completed: number;
+  readonly memoHits: number;
+  readonly seconds: number;
+}
+
+function bucket(key: string, count: number): number {
+  return createHash('sha256').update(key).digest().readUInt32BE(0) % count;
+}
+
+/** The runs of shard `index`/`count`; runs sharing generated proxies stay in one shard. */
+export function shardRuns<T extends RunConfig>(runs: readonly T[], index: number, count: number): T[] {
+  return runs.filter((run) => bucket(generationKey(run), count) === index);
+}
+
+function dataKey(keys: DataKeys, part: 'train' | 'test'): string {
+  return JSON.stringify([keys.backbone, keys.inputSize ?? null, keys.dataset, part, part === 'train' ? (keys.trainLimit ?? null) : (keys.testLimit ?? null)]);
+}
+
+function defaultProvider(cacheDir: string | undefined, log: (line: string) => void): DataProvider {
+  return (keys, part) =>
+    embedDataset({
+      dataset: keys.dataset,
+      split: part,
+      backbone: keys.backbone,
+      ...(keys.inputSize === undefined ? {} : { inputSize: keys.inputSize }),
+      ...((part === 'train' ? keys.trainLimit : keys.testLimit) === undefined ? {} : { limit: (part === 'train' ? keys.trainLimit : keys.testLimit)! }),
+      ...(cacheDir === undefined ? {} : { cacheDir }),
+      log,
+    });
+}
+
+interface HostProxies {
+  label: Label;
+  values: Float32Array;
+  rows: number;
+}
+
+/** Run grid runs in this thread; returns completed and memo-hit counts. */
+async function runInProcess(runs: readonly GridRun[], options: RunGridOptions, provide: DataProvider, progress: (n: number) => void): Promise<{ completed: number; memoHits: number }> {
+  const registry = options.registry ?? createStandardRegistry();
+  const memoize = options.memoize ?? true;
+  const sets = new Map<string, Promise<EmbeddingSet>>();
+  const load = (keys: DataKeys, part: 'train' | 'test') => {
+    const key = dataKey(keys, part);
+    if (!sets.has(key)) sets.set(key, provide(keys, part));
+    return sets.get(key)!;
+  };
+  const tasks = new Map<string, EmbeddingSet>();
+  const task = async (keys: DataKeys, part: 'train' | 'test') => {
+    const key = `${dataKey(keys, part)}|${keys.split}`;
+    if (!tasks.has(key)) tasks.set(key, selectClasses(await load(keys, part), resolveSplit(keys.split)));
+    return tasks.get(key)!;
+  };
+  const memo = new Map<string, HostProxies[]>();
+  let completed = 0;
+  let memoHits = 0;
+  // Runs that share generated proxies run back to back.
+  const ordered = [...runs].sort((a, b) => generationKey(a).localeCompare(generationKey(b)));
+  for (const run of ordered) {
+    const { id, ...config } = run;
+    const [train, test] = await Promise.all([task(config, 'train'), task(config, 'test')]);
+    const head = Imprinter.fromConfig(config, registry);
+    try {
+      const generateStart = performance.now();
+      const { generator, presamplers } = head.pipeline;
+      const key = generationKey(config, !(generator.deterministic === true && presamplers.length === 0));
+      let raw = memoize ? memo.get(key) : undefined;
+      const memoised = raw !== undefined;
+      if (raw === undefined) {
+        const generated = await head.generateRaw({ data: train.embeddings, shape: train.shape }, Array.from(train.labels));
+        raw = generated.map(({ label, proxies }) => {
+          const values = proxies.dataSync() as Float32Array;
+          const rows = proxies.shape[0];
+          proxies.dispose();
+          return { label, values: Float32Array.from(values), rows };
+        });
+        if (memoize) memo.set(key, raw);
+      } else memoHits++;
+      for (const { label, values, rows } of raw) {
+        const proxies = tf.tensor2d(values, [rows, values.length / rows]);
+        head.storeGenerated(label, proxies);
+        proxies.dispose();
+      }
+      const generateMs = performance.now() - generateStart;
+      const predictStart = performance.now();
+      const scores = scoreHead(head, test);
+      const predictMs = performance.now() - predictStart;
+      appendResult(options.resultsPath, { id, config: head.config as RunConfig, accuracy: scores.accuracy, f1Weighted: scores.f1Weighted, timings: { generateMs, predictMs, memoised } });
+    } finally {
+      head.dispose();
+    }
+    completed++;
+    progress(1);
+  }
+  return { completed, memoHits };
+}
+
+/**
+ * Run an experiment grid: skip runs already in the results file, keep this shard's runs, make
+ * sure every embedding exists (cache), then run — in this thread or in worker threads that each
+ * take a deterministic part of the runs — appending one JSON line per finished run.
+ */
+export async function runGrid(options: RunGridOptions): Promise<RunGridSummary> {
+  const start = performance.now();
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const done = new Set(readResults(options.resultsPath).results.map((r) => r.id));
+  let runs = options.runs.filter((r) => !done.has(r.id));
+  const skipped = options.runs.length - runs.length;
+  if (options.shard !== undefined) runs = shardRuns(runs, options.shard.index, options.shard.count);
+  const provide = options.data ?? defaultProvider(options.cacheDir, log);
+  let finished = 0;
+  const progress = (n: number) => {
+    finished += n;
+    options.onProgress?.(finished, runs.length);
+  };
+  const workers = Math.max(1, Math.min(options.workers ?? 1, runs.length));
+  if (workers === 1 || options.data !== undefined) {
+    const { completed, memoHits } = await runInProcess(runs, options, provide, progress);
+    return { total: options.runs.length, skipped, completed, memoHits, seconds: (performance.now() - start) / 1000 };
+  }
+  // Fill the embedding cache first, so workers only read it.
+  const seen = new Set<string>();
+  for (const run of runs) {
+    for (const part of ['train', 'test'] as const) {
+      const key = dataKey(run, part);
+      if (!seen.has(key)) {
+        seen.add(key);
+        await provide(run, part);
+      }
+    }
+  }
+  const parts = Array.from({ length: workers }, (_, i) => shardRuns(runs, i, workers));
+  let memoHits = 0;
+  let completed = 0;
+  await Promise.all(
+    parts.map(
+      (part) =>
+        new Promise<void>((resolve, reject) => {
+          if (part.length === 0) return resolve();
+          const worker = startModuleWorker(import.meta.url, 'grid-worker', { runs: part, resultsPath: options.resultsPath, memoize: options.memoize ?? true, cacheDir: options.cacheDir });
+          worker.on('message', (message: { progress?: number; done?: { completed: number; memoHits: number }; error?: string }) => {
+            if (message.progress !== undefined) progress(message.progress);
+            if (message.done !== undefined) {
+              completed += message.done.completed;
+              memoHits += message.done.memoHits;
+              void worker.terminate().then(() => resolve());
+            }
+            if (message.error !== undefined) void worker.terminate().then(() => reject(new Error(`grid worker failed: ${message.error}`)));
+          });
+          worker.on('error', reject);
+        }),
+    ),
+  );
+  return { total: options.runs.length, skipped, completed, memoHits, seconds: (performance.now() - start) / 1000 };
+}
+
+export { runInProcess as runGridInProcess };
