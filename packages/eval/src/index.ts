@@ -28,3 +28,4 @@ export { runGrid, shardRuns, type DataProvider, type GridRun, type RunGridOption
 export { analyzeResults, groupKey, methodKey, methodLabel, type Analysis, type MethodSummary } from './experiments/analysis.js';
 export { cdDiagram, lineChart, type ChartOptions, type Series } from './experiments/charts.js';
 export { writeReport, type ReportOptions } from './experiments/report.js';
+export { loadRunData, type RunDataOptions } from './experiments/run-data.js';

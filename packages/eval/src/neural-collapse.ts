@@ -5,7 +5,7 @@ import type { EmbeddingSet } from './embedding-set.js';
 export interface NeuralCollapse {
   /** NC1 = Tr(Σ_W Σ_B⁺)/C: within-class variability relative to between-class spread (0 = collapsed). */
   readonly nc1: number;
-  /** VCI = 1 − Tr(Σ_B (Σ_W + Σ_B)⁺)/rank(Σ_B). */
+  /** VCI = 1 − Tr(Σ_B (Σ_W + Σ_B)⁺)/rank(Σ_B); NaN when not asked for (`{ vci: false }`). */
   readonly vci: number;
   readonly classes: number;
 }
@@ -30,7 +30,7 @@ function positiveEigen(matrix: Matrix, tolerance = 1e-10): { values: number[]; v
  * the span of the class means; VCI works in the span of the samples when n + C ≤ d, else solves
  * with Σ_W + Σ_B by Cholesky.
  */
-export function neuralCollapse(set: EmbeddingSet): NeuralCollapse {
+export function neuralCollapse(set: EmbeddingSet, { vci: withVci = true }: { vci?: boolean } = {}): NeuralCollapse {
   const [rows, dim] = set.shape;
   const labels = [...new Set(set.labels)].sort((a, b) => a - b);
   const C = labels.length;
@@ -81,6 +81,7 @@ export function neuralCollapse(set: EmbeddingSet): NeuralCollapse {
   }
   const nc1 = directions.reduce((s, { eigenvalue }, i) => s + withinAlong[i] / eigenvalue, 0) / C;
 
+  if (!withVci) return { nc1, vci: Number.NaN, classes: C };
   // VCI: Tr(Σ_B T⁺) = (1/C) Σ_c b_cᵀ T⁺ b_c with T = Σ_W + Σ_B = GᵀG.
   let trace = 0;
   if (rows + C <= dim) {

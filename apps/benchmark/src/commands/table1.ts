@@ -112,7 +112,7 @@ export async function table1Command(options: Table1Options): Promise<void> {
       }
       const rows = Math.min(train!.shape[0], NC_SAMPLES);
       const subset = { embeddings: train!.embeddings.subarray(0, rows * train!.shape[1]), shape: [rows, train!.shape[1]] as const, labels: train!.labels.subarray(0, rows) };
-      nc1[`${backbone}|${dataset}`] = neuralCollapse(subset).nc1;
+      nc1[`${backbone}|${dataset}`] = neuralCollapse(subset, { vci: false }).nc1;
     }
   }
   const embedSeconds = (performance.now() - start) / 1000;

@@ -1,7 +1,7 @@
 // Worker thread of runGrid: one WASM backend, a part of the runs, results appended to the shared file.
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '@imprint/backbones';
-import { embedDataset } from '../embedding-cache.js';
+import { loadRunData } from './run-data.js';
 import { runGridInProcess, type GridRun } from './run-grid.js';
 
 const settings = workerData as { runs: GridRun[]; resultsPath: string; memoize: boolean; cacheDir?: string };
@@ -11,17 +11,7 @@ try {
   const done = await runGridInProcess(
     settings.runs,
     { runs: settings.runs, resultsPath: settings.resultsPath, memoize: settings.memoize },
-    (keys, part) =>
-      embedDataset({
-        dataset: keys.dataset,
-        split: part,
-        backbone: keys.backbone,
-        ...(keys.inputSize === undefined ? {} : { inputSize: keys.inputSize }),
-        ...((part === 'train' ? keys.trainLimit : keys.testLimit) === undefined ? {} : { limit: (part === 'train' ? keys.trainLimit : keys.testLimit)! }),
-        ...(settings.cacheDir === undefined ? {} : { cacheDir: settings.cacheDir }),
-        workers: 1,
-        log: () => undefined,
-      }),
+    (keys, part) => loadRunData(keys, part, { ...(settings.cacheDir === undefined ? {} : { cacheDir: settings.cacheDir }), workers: 1, log: () => undefined }),
     (n) => port.postMessage({ progress: n }),
   );
   port.postMessage({ done });

@@ -14,7 +14,7 @@ export interface GridSpec {
   /** Backbone input size for every backbone. */
   inputSize?: number;
   datasets: string[];
-  /** Task splits. @default ['all'] */
+  /** Task splits (`all`, `even`, `odd`, `short`, a list like `"0,3,7"`, or `*`: every class). @default ['all'] */
   splits?: string[];
   /** @default [0] */
   seeds?: number[];
@@ -90,7 +90,7 @@ export function expandGrid(spec: GridSpec, registry: Registry): (RunConfig & { i
   if (!Array.isArray(spec.backbones) || spec.backbones.length === 0) throw new ImprintError('INVALID_CONFIG', 'a grid needs a non-empty list "backbones"');
   if (!Array.isArray(spec.datasets) || spec.datasets.length === 0) throw new ImprintError('INVALID_CONFIG', 'a grid needs a non-empty list "datasets"');
   const splits = spec.splits ?? ['all'];
-  splits.forEach((s) => resolveSplit(s));
+  splits.forEach((s) => s === '*' || resolveSplit(s));
   const seeds = spec.seeds ?? [0];
   const fewshots = spec.fewshot ?? [null];
   let methods: ImprintConfigInput[];

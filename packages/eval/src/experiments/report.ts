@@ -70,7 +70,7 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
   }
   if (options.nc1 !== undefined && Object.keys(options.nc1).length > 0) {
     lines.push('## Neural collapse (NC1, train embeddings)', '', '| FM × data set | NC1 | log₁₀ NC1 |', '|---|---|---|');
-    for (const [key, value] of Object.entries(options.nc1)) lines.push(`| ${key} | ${value.toFixed(3)} | ${Math.log10(value).toFixed(3)} |`);
+    for (const [key, value] of Object.entries(options.nc1)) lines.push(`| ${key.replace('|', ' × ')} | ${value.toFixed(3)} | ${Math.log10(value).toFixed(3)} |`);
     lines.push('');
   }
   const datasets = [...new Set(results.map((r) => r.config.dataset))];

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { RunConfig } from './run-config.js';
 
 /** One line of a results file (JSONL). Other tools read this schema. */
@@ -20,6 +20,24 @@ export interface ResultLine {
  */
 export function appendResult(path: string, result: ResultLine): void {
   appendFileSync(path, `${JSON.stringify(result)}\n`);
+}
+
+/**
+ * Make sure a results file ends with a newline, so that the next appended line does not glue
+ * onto a line torn by a killed writer (which is then skipped as malformed).
+ */
+export function terminateLastLine(path: string): void {
+  if (!existsSync(path)) return;
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    if (last[0] !== 0x0a) appendFileSync(path, '\n');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Read a results file; malformed lines (a write cut by a kill) are skipped and counted. */

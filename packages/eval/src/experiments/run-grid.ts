@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs-core';
 import { Imprinter, type Label, type Registry } from '@imprint/core';
 import { startModuleWorker } from '@imprint/core/node';
-import { embedDataset } from '../embedding-cache.js';
+import { loadRunData } from './run-data.js';
 import type { EmbeddingSet } from '../embedding-set.js';
 import { scoreHead } from '../evaluate.js';
 import { createStandardRegistry } from '../standard-registry.js';
 import { resolveSplit, selectClasses } from '../tasks.js';
-import { appendResult, readResults } from './results.js';
+import { appendResult, readResults, terminateLastLine } from './results.js';
 import { generationKey, type DataKeys, type RunConfig } from './run-config.js';
 
 export type GridRun = RunConfig & { id: string };
@@ -55,16 +55,7 @@ function dataKey(keys: DataKeys, part: 'train' | 'test'): string {
 }
 
 function defaultProvider(cacheDir: string | undefined, log: (line: string) => void): DataProvider {
-  return (keys, part) =>
-    embedDataset({
-      dataset: keys.dataset,
-      split: part,
-      backbone: keys.backbone,
-      ...(keys.inputSize === undefined ? {} : { inputSize: keys.inputSize }),
-      ...((part === 'train' ? keys.trainLimit : keys.testLimit) === undefined ? {} : { limit: (part === 'train' ? keys.trainLimit : keys.testLimit)! }),
-      ...(cacheDir === undefined ? {} : { cacheDir }),
-      log,
-    });
+  return (keys, part) => loadRunData(keys, part, { ...(cacheDir === undefined ? {} : { cacheDir }), log });
 }
 
 interface HostProxies {
@@ -86,7 +77,8 @@ async function runInProcess(runs: readonly GridRun[], options: RunGridOptions, p
   const tasks = new Map<string, EmbeddingSet>();
   const task = async (keys: DataKeys, part: 'train' | 'test') => {
     const key = `${dataKey(keys, part)}|${keys.split}`;
-    if (!tasks.has(key)) tasks.set(key, selectClasses(await load(keys, part), resolveSplit(keys.split)));
+    // split '*': every class of the data (e.g. the 20/d classes of CombiMNIST-d)
+    if (!tasks.has(key)) tasks.set(key, keys.split === '*' ? await load(keys, part) : selectClasses(await load(keys, part), resolveSplit(keys.split)));
     return tasks.get(key)!;
   };
   const memo = new Map<string, HostProxies[]>();
@@ -141,6 +133,7 @@ async function runInProcess(runs: readonly GridRun[], options: RunGridOptions, p
 export async function runGrid(options: RunGridOptions): Promise<RunGridSummary> {
   const start = performance.now();
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  terminateLastLine(options.resultsPath);
   const done = new Set(readResults(options.resultsPath).results.map((r) => r.id));
   let runs = options.runs.filter((r) => !done.has(r.id));
   const skipped = options.runs.length - runs.length;

@@ -1,0 +1,36 @@
+import { ImprintError } from '@imprint/core';
+import { embedDataset } from '../embedding-cache.js';
+import type { EmbeddingSet } from '../embedding-set.js';
+import { combiMnist } from '../tasks.js';
+import type { DataKeys } from './run-config.js';
+
+export interface RunDataOptions {
+  cacheDir?: string;
+  /** Embedding worker threads. */
+  workers?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * The embeddings a grid run needs, through the embedding cache. Besides the data sets of
+ * `openDataset`, `combi_mnist:D` is CombiMNIST-D: MNIST and FashionMNIST embeddings merged into
+ * 20/D classes of D modes (both limited by the run's train/test limit).
+ */
+export async function loadRunData(keys: DataKeys, part: 'train' | 'test', options: RunDataOptions = {}): Promise<EmbeddingSet> {
+  const limit = part === 'train' ? keys.trainLimit : keys.testLimit;
+  const embed = (dataset: string) =>
+    embedDataset({
+      dataset,
+      split: part,
+      backbone: keys.backbone,
+      ...(keys.inputSize === undefined ? {} : { inputSize: keys.inputSize }),
+      ...(limit === undefined ? {} : { limit }),
+      ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+      ...(options.workers === undefined ? {} : { workers: options.workers }),
+      ...(options.log === undefined ? {} : { log: options.log }),
+    });
+  const combi = /^combi_mnist:(\d+)$/.exec(keys.dataset);
+  if (combi !== null) return combiMnist(await embed('mnist'), await embed('fashion_mnist'), Number(combi[1]));
+  if (keys.dataset.startsWith('combi_mnist')) throw new ImprintError('INVALID_CONFIG', `CombiMNIST is named combi_mnist:D with D dividing 20, got ${JSON.stringify(keys.dataset)}`);
+  return embed(keys.dataset);
+}
