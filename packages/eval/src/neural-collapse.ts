@@ -64,7 +64,12 @@ export function neuralCollapse(set: EmbeddingSet, { vci: withVci = true }: { vci
 
   // NC1: eigenvectors u_i of Σ_B = (1/C) Σ b bᵀ from the C × C Gram matrix of the b_c.
   const gram = new Matrix(C, C);
-  for (let a = 0; a < C; a++) for (let b = a; b < C; b++) gram.set(a, b, dot(between[a], between[b])), gram.set(b, a, gram.get(a, b));
+  for (let a = 0; a < C; a++) {
+    for (let b = a; b < C; b++) {
+      gram.set(a, b, dot(between[a], between[b]));
+      gram.set(b, a, gram.get(a, b));
+    }
+  }
   const { values, vectors, kept } = positiveEigen(gram);
   const directions = kept.map((i) => {
     const u = new Float64Array(dim);
@@ -93,7 +98,12 @@ export function neuralCollapse(set: EmbeddingSet, { vci: withVci = true }: { vci
     for (const b of between) g.push(b.map((v) => v / Math.sqrt(C)));
     const m = g.length;
     const k = new Matrix(m, m);
-    for (let a = 0; a < m; a++) for (let b = a; b < m; b++) k.set(a, b, dot(g[a], g[b])), k.set(b, a, k.get(a, b));
+    for (let a = 0; a < m; a++) {
+      for (let b = a; b < m; b++) {
+        k.set(a, b, dot(g[a], g[b]));
+        k.set(b, a, k.get(a, b));
+      }
+    }
     const eig = positiveEigen(k);
     for (const b of between) {
       const gb = g.map((row) => dot(row, b));

@@ -78,7 +78,7 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
   if (ks.size > 1) {
     for (const dataset of datasets) {
       const series = curves(results, (r) => r.config.dataset === dataset && r.config.gen === 'kmeans' && r.config.fewshot === undefined, (r) => r.config.k, (r) => `${r.config.backbone} ${r.config.split}`);
-      const name = `accuracy-vs-k-${dataset}.svg`;
+      const name = `accuracy-vs-k-${dataset.replace(/[^A-Za-z0-9_-]+/g, '_')}.svg`;
       await write(name, lineChart(series, { title: `Accuracy vs k (k-means), ${dataset}`, xLabel: 'k (proxies per class)', yLabel: 'accuracy (%)', logX: true }));
       lines.push(`![accuracy vs k, ${dataset}](${name})`, '');
     }
@@ -87,7 +87,7 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
   if (fewshots.size > 1) {
     for (const dataset of datasets) {
       const series = curves(results, (r) => r.config.dataset === dataset && r.config.fewshot !== undefined, (r) => r.config.fewshot, (r) => methodLabel({ ...r.config, fewshot: undefined }));
-      const name = `fewshot-${dataset}.svg`;
+      const name = `fewshot-${dataset.replace(/[^A-Za-z0-9_-]+/g, '_')}.svg`;
       await write(name, lineChart(series, { title: `Few-shot accuracy, ${dataset}`, xLabel: 'samples per class', yLabel: 'accuracy (%)', logX: true }));
       lines.push(`![few-shot curves, ${dataset}](${name})`, '');
     }
