@@ -7,16 +7,17 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 let reports = 0;
-for (const group of ['packages', 'apps']) {
-  for (const name of readdirSync(group)) {
-    const file = join(group, name, 'test-results.json');
+const projects = ['packages', 'apps', 'examples'].flatMap((group) => (existsSync(group) ? readdirSync(group).map((name) => join(group, name)) : [])).concat(['tools']);
+{
+  for (const project of projects) {
+    const file = join(project, 'test-results.json');
     if (!existsSync(file)) continue;
     const report = JSON.parse(readFileSync(file, 'utf8'));
     reports++;
     passed += report.numPassedTests;
     failed += report.numFailedTests;
     skipped += report.numPendingTests + (report.numTodoTests ?? 0);
-    console.log(`${join(group, name)}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+    console.log(`${project}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
   }
 }
 if (reports === 0) {

@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { Aggregator } from '../aggregator.js';
+import type { Backbone } from '../backbone.js';
 import type { Generator } from '../generator.js';
 import type { Normalizer } from '../normalizer.js';
 import { createRng } from '../rng.js';
@@ -172,6 +173,28 @@ export function describeAggregatorContract(label: string, make: () => Aggregator
       });
       weights.dispose();
       queries.dispose();
+    });
+  });
+}
+
+/** Contract every backbone must satisfy: `[b, dim]` finite embeddings of images in [0, 1], no leaks. */
+export function describeBackboneContract(label: string, make: () => Backbone | Promise<Backbone>): void {
+  describe(`backbone contract: ${label}`, () => {
+    it('has kind, name, dim and input size, and embeds a batch to [b, dim] without leaking', async () => {
+      const backbone = await make();
+      expect(backbone.kind).toBe('backbone');
+      expect(backbone.name.length).toBeGreaterThan(0);
+      expect(Number.isInteger(backbone.dim) && backbone.dim > 0).toBe(true);
+      expect(backbone.inputSize).toHaveLength(2);
+      const images = tf.randomUniform([2, 28, 28, 1]) as tf.Tensor4D;
+      await expectNoTensorLeak(async () => {
+        const out = await backbone.embed(images);
+        expect(out.shape).toEqual([2, backbone.dim]);
+        for (const v of out.dataSync()) expect(Number.isFinite(v)).toBe(true);
+        out.dispose();
+      });
+      images.dispose();
+      backbone.dispose();
     });
   });
 }
