@@ -1,6 +1,6 @@
 /**
  * `pnpm bench:embed`: embedding throughput (img/s) per backbone, input size and worker count on
- * MNIST test images, model loading excluded (each configuration first embeds one warm-up batch).
+ * MNIST test images, model loading excluded (timing starts when the first batch is back; default batch size 32).
  * Measures; asserts nothing. Options: --images N (default 256), --quick (fewer configurations).
  */
 import { cpus } from 'node:os';
@@ -41,7 +41,6 @@ for (const [backbone, inputSize] of configs) {
       backbone,
       inputSize,
       workers,
-      batchSize: 16,
       onProgress: (done) => {
         const now = performance.now();
         if (firstAt === 0) [firstAt, firstDone] = [now, done];

@@ -78,6 +78,23 @@ describe('invariants of the option space', () => {
     });
   });
 
+  it.each([
+    { gen: 'kmeans', k: 3, normPost: 'quantile' },
+    { preset: 'leastSquaresOracle' },
+    { gen: 'random', k: 4, fewshot: 12, normPost: 'l2' },
+  ] as ImprintConfigInput[])('generateRaw + storeGenerated gives the head that imprint gives (%j)', async (config) => {
+    const direct = await head(config);
+    const staged = Imprinter.fromConfig(config, registry);
+    const raw = await staged.generateRaw(rows, labels);
+    for (const { label, proxies } of raw) {
+      staged.storeGenerated(label, proxies);
+      proxies.dispose();
+    }
+    expect(staged.classes).toEqual(direct.classes);
+    expect(staged.weights().weights.arraySync()).toEqual(direct.weights().weights.arraySync());
+    [direct, staged].forEach((h) => h.dispose());
+  });
+
   it('incremental add equals imprinting at once for least squares too (joint re-solve)', async () => {
     const once = await head({ preset: 'leastSquaresOracle' });
     const inc = Imprinter.fromConfig({ preset: 'leastSquaresOracle' }, registry);
