@@ -135,17 +135,13 @@ export class Imprinter {
         prepared.forEach((t) => t.dispose());
       }
     }
-    const out: { label: Label; proxies: tf.Tensor2D }[] = [];
-    for (let i = 0; i < perClass.length; i++) {
-      try {
-        out.push({ label: perClass[i].label, proxies: await this.#generateClass(perClass[i].label, perClass[i].embeddings) });
-      } catch (error) {
-        out.forEach((o) => o.proxies.dispose());
-        for (let rest = i + 1; rest < perClass.length; rest++) perClass[rest].embeddings.dispose();
-        throw error;
-      }
+    const settled = await Promise.allSettled(perClass.map((c) => this.#generateClass(c.label, c.embeddings)));
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failure !== undefined) {
+      for (const s of settled) if (s.status === 'fulfilled') s.value.dispose();
+      throw failure.reason;
     }
-    return out;
+    return settled.map((s, i) => ({ label: perClass[i].label, proxies: (s as PromiseFulfilledResult<tf.Tensor2D>).value }));
   }
 
   /**
@@ -409,10 +405,17 @@ export class Imprinter {
         }
         return;
       }
-      for (; index < batch.length; index++) {
-        const { label, embeddings } = batch[index];
-        this.#store(label, await this.#generateClass(label, embeddings));
+      // All classes are generated concurrently (a generator may work off this thread, e.g.
+      // k-means workers), then stored in order, each NORMpost seeing the classes before it.
+      const generated = batch.map(({ label, embeddings }) => this.#generateClass(label, embeddings));
+      index = batch.length;
+      const settled = await Promise.allSettled(generated);
+      const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failure !== undefined) {
+        for (const s of settled) if (s.status === 'fulfilled') s.value.dispose();
+        throw failure.reason;
       }
+      settled.forEach((s, i) => this.#store(batch[i].label, (s as PromiseFulfilledResult<tf.Tensor2D>).value));
     } finally {
       // A failure part-way leaves the classes stored so far; the rest is freed.
       for (let rest = index + 1; rest < batch.length; rest++) batch[rest].embeddings.dispose();

@@ -38,7 +38,12 @@ export const generatorEntries: readonly PluginEntry[] = [
   definePlugin({ kind: 'generator', name: 'mean', description: 'mean of the class (1 proxy)', create: () => mean() }),
   definePlugin({ kind: 'generator', name: 'all', description: 'every sample', create: () => all() }),
   definePlugin({ kind: 'generator', name: 'random', description: 'k random samples', create: () => random() }),
-  definePlugin({ kind: 'generator', name: 'kmeans', description: 'k-means centroids (k-means++ init)', create: () => kmeans() }),
+  definePlugin({
+    kind: 'generator',
+    name: 'kmeans',
+    description: 'k-means centroids (k-means++ init); config key workers: threads that cluster classes in parallel',
+    create: (config) => kmeans({ workers: typeof config.workers === 'number' ? config.workers : 1 }),
+  }),
   definePlugin({ kind: 'generator', name: 'kmedoids', description: 'k-medoids (alternate, k-medoids++ init)', create: () => kmedoids() }),
   definePlugin({ kind: 'generator', name: 'fps', description: 'farthest point sampling', create: () => fps() }),
   definePlugin({ kind: 'generator', name: 'cov_max', description: 'largest sample-covariance column sums', create: () => covMax() }),

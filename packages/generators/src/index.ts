@@ -2,6 +2,8 @@ export { mean, type MeanOptions } from './mean.js';
 export { all } from './all.js';
 export { random } from './random.js';
 export { kmeans, clusterRows, type KMeansImplementation, type KMeansOptions } from './kmeans.js';
+export { clusterRowsWith, type ClusterOptions } from './kmeans/cluster.js';
+export { closeKMeansPools } from './kmeans/close-pools.js';
 export { lloydMlKmeans, lloydTfjs, meanVariance, type KMeansResult, type LloydOptions } from './kmeans/lloyd.js';
 export { kmeansPlusPlusIndices } from './kmeans/plus-plus.js';
 export { gatherRows, rowSquaredNorms, squaredDistancesTo } from './kmeans/squared-distances.js';

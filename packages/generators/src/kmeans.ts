@@ -1,31 +1,32 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ClassGenerator, Rng } from '@imprint/core';
-import { lloydMlKmeans, lloydTfjs, type KMeansResult, type LloydOptions } from './kmeans/lloyd.js';
-import { kmeansPlusPlusIndices } from './kmeans/plus-plus.js';
-import { gatherRows, rowSquaredNorms } from './kmeans/squared-distances.js';
+import { createRng, type ClassGenerator, type Rng } from '@imprint/core';
+import { clusterRowsWith, type ClusterOptions } from './kmeans/cluster.js';
+import type { KMeansResult } from './kmeans/lloyd.js';
 
 export type KMeansImplementation = 'tfjs' | 'ml-kmeans';
 
-export interface KMeansOptions extends LloydOptions {
+export interface KMeansOptions extends ClusterOptions {
   /**
    * Lloyd implementation: `tfjs` (distances as one matrix product per iteration, the default by
    * measurement — see `pnpm bench:generate`) or `ml-kmeans` (the plain-JS reference).
    * @default 'tfjs'
    */
   implementation?: KMeansImplementation;
+  /**
+   * Worker threads (Node only) that cluster classes in parallel, each with its own tfjs backend
+   * (WASM when installed); the Imprinter generates all classes of a batch concurrently. 1 runs in
+   * this thread. Results are the same either way.
+   * @default 1
+   */
+  workers?: number;
 }
 
 /**
  * k-means of one class's rows: greedy k-means++ seeding, then Lloyd iterations, all seeded by
  * `rng`. Returns centres, labels and inertia.
  */
-export function clusterRows(points: tf.Tensor2D, k: number, rng: Rng, { implementation = 'tfjs', ...lloyd }: KMeansOptions = {}): KMeansResult {
-  const [rows, dim] = points.shape;
-  const data = points.dataSync();
-  const norms = rowSquaredNorms(data, rows, dim);
-  const seeds = kmeansPlusPlusIndices(points, data, norms, k, rng);
-  const initial = gatherRows(data, dim, seeds);
-  return implementation === 'tfjs' ? lloydTfjs(points, data, norms, initial, k, lloyd) : lloydMlKmeans(data, rows, dim, initial, k, lloyd);
+export function clusterRows(points: tf.Tensor2D, k: number, rng: Rng, options: ClusterOptions = {}): KMeansResult {
+  return clusterRowsWith(points, points.dataSync(), k, rng, options);
 }
 
 /**
@@ -33,14 +34,22 @@ export function clusterRows(points: tf.Tensor2D, k: number, rng: Rng, { implemen
  * iterations to a relative tolerance or 300 iterations, empty clusters re-seeded) — the
  * generator of the paper's best method (k = 20 with L2 normalisation and max aggregation).
  */
-export function kmeans(options: KMeansOptions = {}): ClassGenerator {
+export function kmeans({ workers = 1, ...options }: KMeansOptions = {}): ClassGenerator {
   return {
     kind: 'generator',
     name: 'kmeans',
     scope: 'class',
-    generate(embeddings, { k, rng }) {
-      const { centers } = clusterRows(embeddings, k, rng, options);
-      return tf.tensor2d(centers, [k, embeddings.shape[1]]);
+    async generate(embeddings, { k, rng }) {
+      // One seed drawn from the class's stream, so threads and workers give the same centres.
+      const seed = rng.int(2 ** 31);
+      const [rows, dim] = embeddings.shape;
+      if (workers > 1) {
+        const { kmeansPool } = await import('./kmeans/pool.js');
+        const centers = await kmeansPool(workers).cluster(embeddings.dataSync() as Float32Array, rows, dim, k, seed, options);
+        return tf.tensor2d(centers, [k, dim]);
+      }
+      const { centers } = clusterRows(embeddings, k, createRng(seed), options);
+      return tf.tensor2d(centers, [k, dim]);
     },
   };
 }

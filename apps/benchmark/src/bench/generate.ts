@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Imprinter, createRng, type ImprintConfigInput } from '@imprint/core';
 import { selectBackend, type BackendChoice } from '@imprint/backbones';
 import { createStandardRegistry } from '@imprint/eval';
-import { clusterRows } from '@imprint/generators';
+import { closeKMeansPools, clusterRows } from '@imprint/generators';
 import { syntheticEmbeddings } from './synthetic.js';
 
 const { values: args } = parseArgs({
@@ -91,6 +91,11 @@ const n = classes * perClass;
 const kmeans5 = await generate('kmeans k=5 (tfjs Lloyd)', { preset: 'imprintKmeans', k: 5 });
 kmeans5.dispose();
 const kmeans20 = await generate('kmeans k=20 (tfjs Lloyd)', { preset: 'imprintKmeans', k: 20 });
+const workers = Math.min(cpus().length, 8);
+if (workers > 1) {
+  (await generate(`kmeans k=5 (${workers} worker threads)`, { preset: 'imprintKmeans', k: 5, workers })).dispose();
+  (await generate(`kmeans k=20 (${workers} worker threads)`, { preset: 'imprintKmeans', k: 20, workers })).dispose();
+}
 
 // Per-iteration detail of one class, and the ml-kmeans reference on the same class and init.
 {
@@ -125,3 +130,4 @@ if (!args['skip-slow']) {
 train.dispose();
 queries.dispose();
 process.stdout.write(`tensors still allocated: ${tf.memory().numTensors}\n`);
+await closeKMeansPools();

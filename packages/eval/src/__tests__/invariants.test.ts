@@ -24,6 +24,15 @@ describe('invariants of the option space', () => {
     [a, b].forEach((h) => h.dispose());
   });
 
+  it('k-means in worker threads gives the same head as in this thread', async () => {
+    const { closeKMeansPools } = await import('@imprint/generators');
+    const a = await head({ preset: 'imprintKmeans', k: 4 });
+    const b = await head({ preset: 'imprintKmeans', k: 4, workers: 2 });
+    expect(b.weights().weights.arraySync()).toEqual(a.weights().weights.arraySync());
+    [a, b].forEach((h) => h.dispose());
+    await closeKMeansPools();
+  });
+
   it('all + max equals 1-nn under the inner product (brute force)', async () => {
     const h = await head({ normPre: 'none', gen: 'all', k: -1, normPost: 'none', normInf: 'none', agg: 'max' });
     const expected = queryRows.map((q) => {

@@ -82,3 +82,19 @@ describe('kmeans', () => {
     x.dispose();
   });
 });
+
+describe('kmeans in worker threads', () => {
+  it('gives the same centres as in this thread, for every class of a batch', async () => {
+    const { closeKMeansPools } = await import('../kmeans/pool.js');
+    const { data, labels, dim } = syntheticClasses(4, 40, 12, 21);
+    const x = tf.tensor2d(data, [labels.length, dim]);
+    const inThread = await kmeans().generate(x, { k: 5, rng: createRng(3) });
+    const threaded = await kmeans({ workers: 2 }).generate(x, { k: 5, rng: createRng(3) });
+    expect(threaded.arraySync()).toEqual(inThread.arraySync());
+    const parallel = await Promise.all([1, 2, 3].map((seed) => kmeans({ workers: 2 }).generate(x, { k: 4, rng: createRng(seed) })));
+    const serial = await Promise.all([1, 2, 3].map((seed) => kmeans().generate(x, { k: 4, rng: createRng(seed) })));
+    parallel.forEach((t, i) => expect(t.arraySync()).toEqual(serial[i].arraySync()));
+    [x, inThread, threaded, ...parallel, ...serial].forEach((t) => t.dispose());
+    await closeKMeansPools();
+  });
+});
