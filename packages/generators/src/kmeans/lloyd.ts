@@ -68,41 +68,81 @@ function assign(points: tf.Tensor2D, norms: Float64Array, centers: Float32Array,
   return { labels, distances, inertia };
 }
 
-/** Centres as the means of their samples; an empty cluster is moved to the farthest sample. */
-function updateCenters(data: ArrayLike<number>, dim: number, k: number, assignment: Assignment): Float32Array {
-  const rows = assignment.labels.length;
-  const sums = new Float64Array(k * dim);
-  const counts = new Int32Array(k);
-  for (let i = 0; i < rows; i++) {
-    const c = assignment.labels[i];
-    counts[c]++;
-    const from = i * dim;
-    const to = c * dim;
-    for (let j = 0; j < dim; j++) sums[to + j] += data[from + j];
+/**
+ * Running per-cluster sums and counts. Only samples that change cluster are moved between sums,
+ * so after the first iterations a centre update costs O(changed × d) instead of O(n × d).
+ */
+class ClusterSums {
+  readonly sums: Float64Array;
+  readonly counts: Int32Array;
+  readonly labels: Int32Array;
+
+  constructor(
+    private readonly data: ArrayLike<number>,
+    private readonly dim: number,
+    k: number,
+    labels: Int32Array,
+  ) {
+    this.sums = new Float64Array(k * dim);
+    this.counts = new Int32Array(k);
+    this.labels = Int32Array.from(labels);
+    labels.forEach((c, i) => this.#add(i, c, 1));
   }
-  const centers = new Float32Array(k * dim);
-  const empty: number[] = [];
-  for (let c = 0; c < k; c++) {
-    if (counts[c] === 0) {
-      empty.push(c);
-      continue;
+
+  #add(row: number, cluster: number, sign: 1 | -1): void {
+    const from = row * this.dim;
+    const to = cluster * this.dim;
+    for (let j = 0; j < this.dim; j++) this.sums[to + j] += sign * this.data[from + j];
+    this.counts[cluster] += sign;
+  }
+
+  /** Move samples to their new clusters; returns how many moved. */
+  reassign(labels: Int32Array): number {
+    let moved = 0;
+    for (let i = 0; i < labels.length; i++) {
+      if (labels[i] === this.labels[i]) continue;
+      this.#add(i, this.labels[i], -1);
+      this.#add(i, labels[i], 1);
+      this.labels[i] = labels[i];
+      moved++;
     }
-    for (let j = 0; j < dim; j++) centers[c * dim + j] = sums[c * dim + j] / counts[c];
+    return moved;
   }
-  if (empty.length > 0) {
-    // As scikit-learn: re-seed empty clusters at the samples farthest from their centres.
-    const farthest = Array.from({ length: rows }, (_, i) => i).sort((a, b) => assignment.distances[b] - assignment.distances[a] || a - b);
-    empty.forEach((c, e) => {
-      const from = farthest[e] * dim;
-      for (let j = 0; j < dim; j++) centers[c * dim + j] = data[from + j];
-    });
+
+  /**
+   * Re-seed every empty cluster with the sample farthest from its centre (as scikit-learn does),
+   * moving that sample into it.
+   */
+  fillEmpty(distances: Float64Array): void {
+    const empty: number[] = [];
+    this.counts.forEach((n, c) => n === 0 && empty.push(c));
+    if (empty.length === 0) return;
+    const farthest = Array.from({ length: distances.length }, (_, i) => i).sort((a, b) => distances[b] - distances[a] || a - b);
+    let next = 0;
+    for (const c of empty) {
+      while (next < farthest.length && this.counts[this.labels[farthest[next]]] <= 1) next++;
+      if (next >= farthest.length) break;
+      const row = farthest[next++];
+      this.#add(row, this.labels[row], -1);
+      this.#add(row, c, 1);
+      this.labels[row] = c;
+    }
   }
-  return centers;
+
+  centers(previous: Float32Array): Float32Array {
+    const k = this.counts.length;
+    const centers = new Float32Array(k * this.dim);
+    for (let c = 0; c < k; c++) {
+      const n = this.counts[c];
+      for (let j = 0; j < this.dim; j++) centers[c * this.dim + j] = n > 0 ? this.sums[c * this.dim + j] / n : previous[c * this.dim + j];
+    }
+    return centers;
+  }
 }
 
 /**
  * Lloyd iterations from the given initial centres. Distances are one tfjs matrix product per
- * iteration (‖x‖² − 2x·c + ‖c‖²); label assignment and centre means run in plain JS.
+ * iteration (‖x‖² − 2x·c + ‖c‖²); label assignment and incremental centre sums run in plain JS.
  * Stops when labels no longer change, when the total squared centre shift falls under
  * `tolerance × meanVariance`, or after `maxIterations`.
  */
@@ -110,21 +150,24 @@ export function lloydTfjs(points: tf.Tensor2D, data: ArrayLike<number>, norms: F
   const [rows, dim] = points.shape;
   const threshold = tolerance * meanVariance(data, rows, dim);
   let centers = initialCenters;
-  let previous: Int32Array | undefined;
+  let clusters: ClusterSums | undefined;
   let converged = false;
   let iterations = 0;
   for (; iterations < maxIterations; ) {
     const assignment = assign(points, norms, centers, k);
-    const next = updateCenters(data, dim, k, assignment);
+    let moved = rows;
+    if (clusters === undefined) clusters = new ClusterSums(data, dim, k, assignment.labels);
+    else moved = clusters.reassign(assignment.labels);
+    clusters.fillEmpty(assignment.distances);
+    const next = clusters.centers(centers);
     iterations++;
     let shift = 0;
     for (let i = 0; i < next.length; i++) shift += (next[i] - centers[i]) ** 2;
     centers = next;
-    if (previous !== undefined && previous.every((label, i) => label === assignment.labels[i])) {
+    if (iterations > 1 && moved === 0) {
       converged = true;
       break;
     }
-    previous = assignment.labels;
     if (shift <= threshold) {
       converged = true;
       break;
