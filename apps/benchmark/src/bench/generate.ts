@@ -81,7 +81,8 @@ const queries = tf.tensor2d(query.data, [queryCount, dim]);
 
 async function generate(name: string, config: ImprintConfigInput, flop?: number): Promise<Imprinter> {
   const head = Imprinter.fromConfig(config, registry);
-  const [, ms] = await timeAsync(() => head.imprint(train, trainLabels));
+  // Embeddings in host memory, as evaluateConfig and the grid runner pass them.
+  const [, ms] = await timeAsync(() => head.imprint({ data, shape: [labels.length, dim] }, trainLabels));
   print(`GEN ${name}`, ms, flop, `(${head.proxyCounts.reduce((a, b) => a + b, 0)} proxies)`);
   return head;
 }
