@@ -29,7 +29,7 @@ export interface EmbeddedBackboneOptions {
   inputSize?: number;
 }
 
-async function graphBody(size: number): Promise<(x: tf.Tensor4D) => tf.Tensor2D> {
+async function graphBody(): Promise<(x: tf.Tensor4D) => tf.Tensor2D> {
   const artifacts = nsfwjsModelArtifacts('mobilenet_v2_mid');
   // Free the placeholder's spatial size so the body runs at any input size; the 7 × 7 average
   // pool of the hub module only fits 224, so we pool the last feature map globally ourselves
@@ -38,7 +38,6 @@ async function graphBody(size: number): Promise<(x: tf.Tensor4D) => tf.Tensor2D>
   const placeholder = topology.node.find((n) => n.op === 'Placeholder');
   if (placeholder?.attr.shape !== undefined) placeholder.attr.shape.shape.dim = [{ size: '-1' }, { size: '-1' }, { size: '-1' }, { size: '3' }];
   const model = await tfconv.loadGraphModel(tf.io.fromMemory(artifacts));
-  void size;
   return (x) => tf.tidy(() => tf.mean(model.execute(x, MOBILENET_V2_140_FEATURE_MAP) as tf.Tensor4D, [1, 2]) as tf.Tensor2D);
 }
 
@@ -69,7 +68,7 @@ export async function loadEmbeddedBackbone(name: EmbeddedBackboneName, { inputSi
   }
   let run: (x: tf.Tensor4D) => tf.Tensor2D;
   let release: () => void = () => undefined;
-  if (spec.model === 'mobilenet_v2_mid') run = await graphBody(size);
+  if (spec.model === 'mobilenet_v2_mid') run = await graphBody();
   else {
     const body = await layersBody(spec.model, spec.model === 'mobilenet_v2' ? 'out_relu' : 'mixed10', size);
     run = body.run;

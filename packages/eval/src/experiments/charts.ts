@@ -87,10 +87,8 @@ export function cdDiagram(names: readonly string[], ranks: readonly number[], cl
     const leftSide = position < half;
     const slot = leftSide ? position : k - 1 - position;
     const y = labelY(slot);
-    const endX = leftSide ? left - 10 + 0 : right + 10;
     parts.push(`<polyline fill="none" stroke="black" points="${x(ranks[m])},${axisY} ${x(ranks[m])},${y} ${leftSide ? left + 5 : right - 5},${y}"/>`);
     parts.push(`<text x="${leftSide ? left + 8 : right - 8}" y="${y - 4}" text-anchor="${leftSide ? 'start' : 'end'}">${escape(names[m])} (${ranks[m].toFixed(2)})</text>`);
-    void endX;
   });
   cliques.forEach((clique, i) => {
     const rs = clique.map((m) => ranks[m]);
