@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { ImprintError, type ImprintConfigInput } from '@imprint/core';
+import { readDataFile } from '@imprint/eval';
 
 /** The imprinting options of `imprint-bench run`, as commander parses them. */
 export interface ConfigFlags {
@@ -41,18 +41,7 @@ export function configFromFlags(flags: ConfigFlags): ImprintConfigInput {
 
 /** Read a configs file: a JSON array of config objects (extra keys such as `name` are kept). */
 export async function readConfigsFile(path: string): Promise<ImprintConfigInput[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ImprintError('BAD_FILE', `cannot read configs file ${path}: ${(error as Error).message}`, { path });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ImprintError('BAD_FILE', `${path} is not valid JSON: ${(error as Error).message}`, { path });
-  }
+  const parsed = await readDataFile(path, 'configs file');
   if (!Array.isArray(parsed)) throw new ImprintError('BAD_FILE', `${path} must hold a JSON array of config objects, got ${typeof parsed}`, { path });
   parsed.forEach((entry, i) => {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {

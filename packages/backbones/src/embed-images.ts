@@ -1,9 +1,9 @@
 import { cpus } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs-core';
 import { ImprintError } from '@imprint/core';
 import { startModuleWorker } from '@imprint/core/node';
 import { loadBackbone } from './load-backbone.js';
+import { pixelsToImages } from './preprocess.js';
 import type { BackendChoice } from './select-backend.js';
 
 /** Images to embed, read in batches as uint8 pixels `[n, height, width, channels]`, row-major. */
@@ -33,10 +33,6 @@ export interface EmbedImagesOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-function batchTensor(pixels: Uint8Array, count: number, source: ImageBatchSource): tf.Tensor4D {
-  return tf.tidy(() => tf.div(tf.tensor4d(pixels, [count, source.height, source.width, source.channels], 'int32'), 255) as tf.Tensor4D);
-}
-
 function checkBatch(pixels: Uint8Array, count: number, source: ImageBatchSource, start: number): void {
   const expected = count * source.height * source.width * source.channels;
   if (pixels.length !== expected) {
@@ -52,7 +48,7 @@ async function embedInProcess(source: ImageBatchSource, options: Required<Pick<E
       const count = Math.min(options.batchSize, source.count - start);
       const pixels = await source.read(start, count);
       checkBatch(pixels, count, source, start);
-      const images = batchTensor(pixels, count, source);
+      const images = pixelsToImages(pixels, count, source.height, source.width, source.channels);
       const embeddings = await backbone.embed(images);
       out.set(embeddings.dataSync(), start * backbone.dim);
       images.dispose();

@@ -1,7 +1,7 @@
 // Worker thread of embedImages: one tfjs backend and one model copy, embedding batches on request.
 import { parentPort, workerData } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs-core';
 import { loadBackbone } from './load-backbone.js';
+import { pixelsToImages } from './preprocess.js';
 import { selectBackend, type BackendChoice } from './select-backend.js';
 
 interface Job {
@@ -20,7 +20,7 @@ try {
   const backbone = await loadBackbone(settings.backbone, settings.inputSize);
   port.on('message', async (job: Job) => {
     try {
-      const images = tf.tidy(() => tf.div(tf.tensor4d(job.pixels, [job.count, job.height, job.width, job.channels], 'int32'), 255) as tf.Tensor4D);
+      const images = pixelsToImages(job.pixels, job.count, job.height, job.width, job.channels);
       const embeddings = await backbone.embed(images);
       const values = Float32Array.from(embeddings.dataSync());
       images.dispose();

@@ -1,5 +1,5 @@
 export { BACKEND_CHOICES, selectBackend, type BackendChoice } from './select-backend.js';
-export { toModelInput } from './preprocess.js';
+export { pixelsToImages, toModelInput } from './preprocess.js';
 export {
   EMBEDDED_BACKBONES,
   EMBEDDED_BACKBONE_NAMES,

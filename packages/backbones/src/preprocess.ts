@@ -20,3 +20,8 @@ export function toModelInput(images: tf.Tensor4D, size: number, range: readonly 
     return x;
   });
 }
+
+/** Uint8 pixels `[count, height, width, channels]` (row-major) as images in [0, 1]. */
+export function pixelsToImages(pixels: Uint8Array, count: number, height: number, width: number, channels: number): tf.Tensor4D {
+  return tf.tidy(() => tf.div(tf.tensor4d(pixels, [count, height, width, channels], 'int32'), 255) as tf.Tensor4D);
+}

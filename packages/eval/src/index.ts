@@ -29,3 +29,4 @@ export { analyzeResults, groupKey, methodKey, methodLabel, type Analysis, type M
 export { cdDiagram, lineChart, type ChartOptions, type Series } from './experiments/charts.js';
 export { writeReport, type ReportOptions } from './experiments/report.js';
 export { loadRunData, type RunDataOptions } from './experiments/run-data.js';
+export { readDataFile } from './data-file.js';

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { DEFAULT_CONFIG, ImprintError, parseConfig, resolvePipeline, type ImprintConfigInput, type Registry } from '@imprint/core';
+import { readDataFile } from '../data-file.js';
 import { resolveSplit } from '../tasks.js';
 import { runId, type RunConfig } from './run-config.js';
 
@@ -44,18 +43,7 @@ function product<T>(lists: T[][]): T[][] {
 
 /** Read a grid file (YAML or JSON). */
 export async function readGridFile(path: string): Promise<GridSpec> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ImprintError('BAD_FILE', `cannot read grid file ${path}: ${(error as Error).message}`, { path });
-  }
-  let spec: unknown;
-  try {
-    spec = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw new ImprintError('BAD_FILE', `${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`, { path });
-  }
+  const spec = await readDataFile(path, 'grid file');
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new ImprintError('INVALID_CONFIG', `${path}: a grid must be an object of lists`);
   return spec as GridSpec;
 }
