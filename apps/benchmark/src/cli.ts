@@ -1,18 +1,34 @@
 import { Command, CommanderError, Option } from 'commander';
-import { PRESET_NAMES } from '@imprint/core';
+import { PRESET_NAMES, type Registry } from '@imprint/core';
+import { createStandardRegistry, usePluginModules } from '@imprint/eval';
 import { BACKBONE_NAMES, BACKEND_CHOICES, selectBackend, type BackendChoice } from '@imprint/backbones';
 import { embedCommand, type EmbedOptions } from './commands/embed.js';
 import { gridCommand, type GridOptions } from './commands/grid.js';
 import { mergeCommand } from './commands/merge.js';
-import { reportCommand } from './commands/report.js';
+import { reportCommand, type ReportCommandOptions } from './commands/report.js';
 import { table1Command, type Table1Options } from './commands/table1.js';
 import { runCommand, type RunOptions } from './commands/run.js';
-import { reportError } from './errors.js';
+import { debugRequested, reportError } from './errors.js';
+import { integerListOption, integerOption, limitOption } from './option-parsers.js';
+
+/** The `--plugin` modules given before the command. */
+function pluginsOf(command: Command): string[] {
+  return (command.parent?.opts() as { plugin?: string[] }).plugin ?? [];
+}
+
+/** The standard registry extended with the `--plugin` modules (their plugins listed on stderr). */
+async function registryFor(command: Command): Promise<Registry> {
+  const registry = createStandardRegistry();
+  for (const [module, names] of await usePluginModules(registry, pluginsOf(command))) process.stderr.write(`plugin ${module}: ${names.join(', ')}\n`);
+  return registry;
+}
 
 function buildProgram(): Command {
   const program = new Command('imprint-bench')
     .description('IMPRINT weight-imprinting benchmark')
     .addOption(new Option('--backend <name>', 'tfjs compute backend').choices(BACKEND_CHOICES as string[]).default('auto'))
+    .option('--debug', 'print stacks with errors (also IMPRINT_DEBUG=1)')
+    .option('--plugin <module>', 'load third-party plugins (a package name or file; repeatable): their names work in configs and grids', (value: string, previous: string[] = []) => [...previous, value])
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
@@ -39,7 +55,7 @@ function buildProgram(): Command {
     .action(async (options: RunOptions, command: Command) => {
       const backend = (command.parent?.opts() as { backend: BackendChoice }).backend;
       await selectBackend(backend);
-      await runCommand(options);
+      await runCommand(options, await registryFor(command));
     });
   program
     .command('embed')
@@ -47,9 +63,9 @@ function buildProgram(): Command {
     .requiredOption('--dataset <name>', 'mnist | fashion_mnist | folder:PATH')
     .requiredOption('--split <split>', 'train | test')
     .requiredOption('--backbone <name>', `${BACKBONE_NAMES.join(' | ')}`)
-    .option('--input-size <n>', 'square input size of the backbone (smaller is faster)')
-    .option('--limit <n>', 'only the first N images in the source order')
-    .option('--workers <n>', 'worker threads (default: all cores)')
+    .option('--input-size <n>', 'square input size of the backbone (smaller is faster)', integerOption('--input-size', { min: 1 }))
+    .option('--limit <n>', 'only the first N images in the source order', integerOption('--limit', { min: 1 }))
+    .option('--workers <n>', 'worker threads (default: all cores)', integerOption('--workers', { min: 1 }))
     .option('--no-cache', 'neither read nor fill the embedding cache')
     .requiredOption('--out <file>', 'output file (.h5 or .npz)')
     .action(async (options: EmbedOptions, command: Command) => {
@@ -61,13 +77,13 @@ function buildProgram(): Command {
     .command('grid <file>')
     .description('run an experiment grid (YAML or JSON lists) into a JSONL results file; resumes')
     .requiredOption('--out <file>', 'results file (JSONL); runs already in it are skipped')
-    .option('--workers <n>', 'worker threads')
+    .option('--workers <n>', 'worker threads', integerOption('--workers', { min: 1 }))
     .option('--shard <i/n>', 'run only shard i of n (0-based), e.g. for an Indexed Job')
     .option('--no-memo', 'do not reuse generated proxies across runs')
     .option('--dry-run', 'print the run ids and exit')
     .action(async (file: string, options: GridOptions, command: Command) => {
       await selectBackend((command.parent?.opts() as { backend: BackendChoice }).backend);
-      await gridCommand(file, options);
+      await gridCommand(file, options, await registryFor(command), pluginsOf(command));
     });
 
   program
@@ -78,9 +94,12 @@ function buildProgram(): Command {
 
   program
     .command('report <results>')
-    .description('write report.md and SVG charts from a results file')
+    .description('write report.md, methods.csv and SVG charts from a results file')
     .requiredOption('--out <dir>', 'output folder')
-    .action(async (file: string, options: { out: string }) => reportCommand(file, options));
+    .option('--top <n>', 'methods shown in tables and the CD diagram (statistics use all)', integerOption('--top', { min: 1 }), 20)
+    .option('--method <label>', 'also show this method (repeatable; labels as in methods.csv)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--nc1 <file>', 'NC1 per FM × data set (JSON {"backbone|dataset": value}, as table1 writes nc1.json): adds the gain-vs-NC1 chart')
+    .action(async (file: string, options: ReportCommandOptions) => reportCommand(file, options));
 
   program
     .command('table1')
@@ -88,14 +107,14 @@ function buildProgram(): Command {
     .option('--out <dir>', 'results folder', 'results')
     .option('--full', 'full splits at native input sizes (default: the quick subsets)')
     .option('--backbones <list>', 'comma-separated backbones (default: all embedded FMs)')
-    .option('--seeds <list>', 'comma-separated seeds', '0,1,2')
-    .option('--train-limit <n>', 'train images per data set, or "all"')
-    .option('--test-limit <n>', 'test images per data set, or "all"')
-    .option('--workers <n>', 'worker threads for the runs')
+    .option('--seeds <list>', 'comma-separated seeds', integerListOption('--seeds'), [0, 1, 2])
+    .option('--train-limit <n>', 'train images per data set, or "all"', limitOption('--train-limit'))
+    .option('--test-limit <n>', 'test images per data set, or "all"', limitOption('--test-limit'))
+    .option('--workers <n>', 'worker threads for the runs', integerOption('--workers', { min: 1 }))
     .option('--resume', 'keep runs already in results/table1.jsonl')
     .action(async (options: Table1Options, command: Command) => {
       await selectBackend((command.parent?.opts() as { backend: BackendChoice }).backend);
-      await table1Command(options);
+      await table1Command(options, await registryFor(command));
     });
   return program;
 }
@@ -108,6 +127,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    return reportError(error);
+    return reportError(error, debugRequested(argv));
   }
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
-import { gramMatrix, ImprintError, RowBlocks, type Metric } from '@imprint/core';
+import { ImprintError, NO_KERNELS, RowBlocks, type Kernels, type Metric } from '@imprint/core';
+import { mahalanobisWhitening, whiten } from './mahalanobis.js';
 
 /** Metrics of the nearest-neighbour aggregators; `inner_product` is read as cosine. */
 export type DistanceMetric = Exclude<Metric, 'inner_product'>;
@@ -27,25 +27,6 @@ function columns(matrix: tf.Tensor2D, start: number, count: number): tf.Tensor2D
   return start === 0 && count === matrix.shape[1] ? matrix : tf.slice(matrix, [0, start], [-1, count]);
 }
 
-/**
- * Inverse of the covariance of the stored weights plus 1e-6·I (numpy `cov`, divided by P − 1),
- * by Cholesky solve against the identity (float64).
- */
-export function inverseCovariance(weights: tf.Tensor2D): Float32Array {
-  const [count, dim] = weights.shape;
-  if (count < 2) throw new ImprintError('INVALID_INPUT', `the mahalanobis metric needs at least 2 stored proxies to estimate a covariance, got ${count}`);
-  const covariance = tf.tidy(() => {
-    const centered = tf.sub(weights, tf.mean(weights, 0, true)) as tf.Tensor2D;
-    return tf.div(gramMatrix(centered), count - 1);
-  });
-  const values = covariance.dataSync();
-  covariance.dispose();
-  const matrix = new Matrix(dim, dim);
-  for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) matrix.set(i, j, values[i * dim + j] + (i === j ? 1e-6 : 0));
-  const inverse = new CholeskyDecomposition(matrix).solve(Matrix.eye(dim, dim));
-  return Float32Array.from(inverse.to1DArray());
-}
-
 /** Squared Euclidean distances from `queries` to the proxies whose transpose is `transposed` `[d, P]`. */
 function squaredEuclidean(queries: tf.Tensor2D, transposed: tf.Tensor2D, proxyNorms: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
@@ -54,8 +35,11 @@ function squaredEuclidean(queries: tf.Tensor2D, transposed: tf.Tensor2D, proxyNo
   });
 }
 
-/** Prepare the distance function of `metric` for a set of proxies `[P, d]`. */
-export function distanceFunction(metric: Metric, weights: tf.Tensor2D): DistanceFunction {
+/**
+ * Prepare the distance function of `metric` for a set of proxies `[P, d]` (`kernels`: the
+ * engine's, used for the whitening products of the Mahalanobis metric).
+ */
+export function distanceFunction(metric: Metric, weights: tf.Tensor2D, kernels: Kernels = NO_KERNELS): DistanceFunction {
   switch (metric) {
     case 'inner_product':
     case 'cosine': {
@@ -78,22 +62,23 @@ export function distanceFunction(metric: Metric, weights: tf.Tensor2D): Distance
       };
     }
     case 'mahalanobis': {
-      const dim = weights.shape[1];
-      // (x − w)ᵀ VI (x − w) = xᵀVIx − 2 xᵀVI w + wᵀVI w, with VI symmetric.
-      const inverse = tf.tensor2d(inverseCovariance(weights), [dim, dim]);
-      const transposed = tf.transpose(weights);
-      const norms = tf.tidy(() => tf.reshape(tf.sum(tf.mul(tf.matMul(weights, inverse), weights), 1), [1, -1]) as tf.Tensor2D);
+      // Euclidean distances of whitened rows (see mahalanobisWhitening).
+      const transform = mahalanobisWhitening(weights, kernels);
+      const whitened = whiten(weights, transform, kernels);
+      const euclidean = distanceFunction('euclidean', whitened);
+      whitened.dispose();
       return {
         metric,
         matrixProduct: true,
-        distances: (q, start, count) =>
-          tf.tidy(() => {
-            const qv = tf.matMul(q, inverse);
-            const qq = tf.sum(tf.mul(qv, q), 1, true);
-            const cross = tf.matMul(qv, columns(transposed, start, count));
-            return tf.sqrt(tf.relu(tf.add(tf.sub(qq, tf.mul(2, cross)), columns(norms, start, count)))) as tf.Tensor2D;
-          }),
-        dispose: () => [inverse, transposed, norms].forEach((t) => t.dispose()),
+        distances: (q, start, count) => {
+          const white = whiten(q, transform, kernels);
+          try {
+            return euclidean.distances(white, start, count);
+          } finally {
+            white.dispose();
+          }
+        },
+        dispose: () => euclidean.dispose(),
       };
     }
     case 'manhattan':

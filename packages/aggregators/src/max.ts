@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { RowBlocks, type Aggregator, type ProxySet } from '@imprint/core';
+import { NO_KERNELS, RowBlocks, hostMatrixOf, type Aggregator, type ProxySet } from '@imprint/core';
 import { rowsPerBlock } from './blocks.js';
 
 export interface MaxOptions {
@@ -14,9 +14,22 @@ function uniformCount(proxies: ProxySet): number | undefined {
   return perClass;
 }
 
+/** Per-class maxima of a row-major `[rows, P]` similarity block, into `out` from row `offset`. */
+function classMaxHost(values: ArrayLike<number>, rows: number, proxies: ProxySet, out: Float32Array, offset: number): void {
+  const { classOffsets, numClasses } = proxies;
+  const width = classOffsets[numClasses];
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < numClasses; c++) {
+      let best = Number.NEGATIVE_INFINITY;
+      for (let p = classOffsets[c]; p < classOffsets[c + 1]; p++) if (values[r * width + p] > best) best = values[r * width + p];
+      out[(offset + r) * numClasses + c] = best;
+    }
+  }
+}
+
 /** Per-class maxima of a `[b, P]` similarity block. */
 function classMax(similarities: tf.Tensor2D, proxies: ProxySet): tf.Tensor2D {
-  const { classOffsets, numClasses } = proxies;
+  const { numClasses } = proxies;
   const rows = similarities.shape[0];
   const perClass = uniformCount(proxies);
   if (perClass !== undefined) {
@@ -24,31 +37,38 @@ function classMax(similarities: tf.Tensor2D, proxies: ProxySet): tf.Tensor2D {
     return tf.tidy(() => tf.max(tf.reshape(similarities, [rows, numClasses, perClass]), 2) as tf.Tensor2D);
   }
   // Unequal counts: a pass over the block on the host (column slices are slow on WASM).
-  const values = similarities.dataSync();
-  const width = similarities.shape[1];
   const out = new Float32Array(rows * numClasses);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < numClasses; c++) {
-      let best = Number.NEGATIVE_INFINITY;
-      for (let p = classOffsets[c]; p < classOffsets[c + 1]; p++) if (values[r * width + p] > best) best = values[r * width + p];
-      out[r * numClasses + c] = best;
-    }
-  }
+  classMaxHost(similarities.dataSync(), rows, proxies, out, 0);
   return tf.tensor2d(out, [rows, numClasses]);
 }
 
 /**
  * AGG `max` (inner product): the score of class c is the largest ⟨w, x⟩ over c's proxies.
- * One matrix product per block of queries, blocks sized so that a `[b, P]` similarity block stays
- * under `blockElements`.
+ * One matrix product per block of queries — the engine's `matMulTransposed` kernel when there is
+ * one, else tf.js — blocks sized so that a `[b, P]` similarity block stays under `blockElements`.
  */
 export function max({ blockElements = 16 * 1024 * 1024 }: MaxOptions = {}): Aggregator {
   return {
     kind: 'aggregator',
     name: 'max',
-    scores(queries, proxies) {
+    scores(queries, proxies, context) {
       const rows = queries.shape[0];
       const step = rowsPerBlock(rows, proxies.weights.shape[0], blockElements);
+      const kernels = context?.kernels ?? NO_KERNELS;
+      if (kernels.matMulTransposed !== undefined && rows > 0) {
+        const weights = hostMatrixOf(proxies.weights);
+        const dim = weights.dim;
+        const all = queries.dataSync() as Float32Array;
+        const out = new Float32Array(rows * proxies.numClasses);
+        let handled = true;
+        for (let start = 0; start < rows && handled; start += step) {
+          const size = Math.min(step, rows - start);
+          const similarities = kernels.matMulTransposed({ values: all.subarray(start * dim, (start + size) * dim), rows: size, dim }, weights);
+          if (similarities === undefined) handled = false;
+          else classMaxHost(similarities, size, proxies, out, start);
+        }
+        if (handled) return tf.tensor2d(out, [rows, proxies.numClasses]);
+      }
       // One explicit transpose per call: see matMulTransposed in @imprint/core for why.
       const transposed = tf.transpose(proxies.weights);
       const blocks = new RowBlocks(queries);

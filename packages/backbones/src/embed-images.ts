@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { ImprintError } from '@imprint/core';
+import { ImprintError, checkInteger, errorFromTransfer, errorToTransfer, type TransferredError } from '@imprint/core';
 import { startModuleWorker } from '@imprint/core/node';
 import { loadBackbone } from './load-backbone.js';
 import { pixelsToImages } from './preprocess.js';
@@ -66,7 +66,7 @@ interface WorkerReply {
   dim?: number;
   id?: number;
   embeddings?: Float32Array;
-  error?: string;
+  error?: TransferredError;
 }
 
 function startWorker(options: EmbedImagesOptions): Worker {
@@ -104,10 +104,10 @@ async function embedInWorkers(source: ImageBatchSource, workers: number, options
         }
       };
       for (const worker of pool) {
-        worker.on('error', fail);
-        worker.on('exit', (code) => code !== 0 && fail(new Error(`embedding worker exited with code ${code}`)));
+        worker.on('error', (error) => fail(errorFromTransfer(errorToTransfer(error), 'embedding worker')));
+        worker.on('exit', (code) => code !== 0 && fail(new ImprintError('INTERNAL', `embedding worker exited with code ${code}`)));
         worker.on('message', (reply: WorkerReply) => {
-          if (reply.error !== undefined) return fail(new ImprintError('INVALID_INPUT', `embedding worker failed: ${reply.error}`));
+          if (reply.error !== undefined) return fail(errorFromTransfer(reply.error, 'embedding worker'));
           if (reply.ready) {
             dim = reply.dim!;
             out ??= new Float32Array(source.count * dim);
@@ -136,7 +136,8 @@ async function embedInWorkers(source: ImageBatchSource, workers: number, options
  * Returns row-major embeddings `[count, dim]`.
  */
 export async function embedImages(source: ImageBatchSource, options: EmbedImagesOptions): Promise<{ dim: number; data: Float32Array }> {
-  const batchSize = options.batchSize ?? 32;
+  const batchSize = checkInteger(options.batchSize ?? 32, 'batchSize', { min: 1 });
+  if (options.workers !== undefined) checkInteger(options.workers, 'workers', { min: 1 });
   const workers = Math.max(1, Math.min(options.workers ?? Math.min(cpus().length, 8), Math.ceil(source.count / batchSize)));
   const settings = { ...options, batchSize };
   return workers === 1 ? embedInProcess(source, settings) : embedInWorkers(source, workers, settings);

@@ -1,5 +1,6 @@
 // Worker thread of embedImages: one tfjs backend and one model copy, embedding batches on request.
 import { parentPort, workerData } from 'node:worker_threads';
+import { errorToTransfer } from '@imprint/core';
 import { loadBackbone } from './load-backbone.js';
 import { pixelsToImages } from './preprocess.js';
 import { selectBackend, type BackendChoice } from './select-backend.js';
@@ -27,10 +28,10 @@ try {
       embeddings.dispose();
       port.postMessage({ id: job.id, embeddings: values }, [values.buffer]);
     } catch (error) {
-      port.postMessage({ error: (error as Error).message });
+      port.postMessage({ error: errorToTransfer(error) });
     }
   });
   port.postMessage({ ready: true, dim: backbone.dim });
 } catch (error) {
-  port.postMessage({ error: (error as Error).message });
+  port.postMessage({ error: errorToTransfer(error) });
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Backbone } from '@imprint/core';
+import { checkInteger, type Backbone } from '@imprint/core';
 import { toModelInput } from './preprocess.js';
 
 export interface PixelsOptions {
@@ -13,7 +13,7 @@ export interface PixelsOptions {
 
 /** Raw pixels as embeddings (flattened, optionally resized): the no-FM baseline. */
 export function pixels({ size, nativeSize = 28, channels = 1 }: PixelsOptions = {}): Backbone {
-  const side = size ?? nativeSize;
+  const side = checkInteger(size ?? nativeSize, 'pixels input size', { min: 1, max: 1024 });
   return {
     kind: 'backbone',
     name: 'pixels',

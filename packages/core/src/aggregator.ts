@@ -1,6 +1,13 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { Kernels } from './kernels.js';
 import type { PluginBase } from './plugin.js';
 import type { ProxySet } from './proxy-set.js';
+
+/** What an aggregator gets besides queries and proxies. */
+export interface AggregatorContext {
+  /** The engine's kernels (empty without an engine: compute with tf.js). */
+  readonly kernels: Kernels;
+}
 
 /**
  * AGG: from (NORMinf-normalised) queries `[n, d]` and the stored proxies to class scores
@@ -8,5 +15,5 @@ import type { ProxySet } from './proxy-set.js';
  * lowest class index). Vote-based aggregators return vote totals. New tensor, owned by the caller.
  */
 export interface Aggregator extends PluginBase<'aggregator'> {
-  scores(queries: tf.Tensor2D, proxies: ProxySet): tf.Tensor2D;
+  scores(queries: tf.Tensor2D, proxies: ProxySet, context?: AggregatorContext): tf.Tensor2D;
 }

@@ -64,7 +64,17 @@ const configSchema = z.looseObject({
     .tuple([z.number(), z.number()], { error: 'prefilterQuantiles must be [lower, upper] with 0 ≤ lower < upper ≤ 1' })
     .refine(([lower, upper]) => lower >= 0 && upper <= 1 && lower < upper, { error: 'prefilterQuantiles must be [lower, upper] with 0 ≤ lower < upper ≤ 1' })
     .optional(),
+  name: z.string({ error: 'name must be a string' }).optional(),
+  meta: z.record(z.string(), z.unknown(), { error: 'meta must be an object of free-form annotations' }).optional(),
 });
+
+/**
+ * Every config key that core knows: the IMPRINT option space, `preset`, `name` (a label for the
+ * run) and `meta` (free-form annotations, carried into results and saved heads untouched).
+ * Other keys must be declared by a registered plugin entry (`configKeys`) or by the caller
+ * (`resolvePipeline(config, registry, { extraKeys })`); anything else is rejected as a likely typo.
+ */
+export const CORE_CONFIG_KEYS: readonly string[] = Object.freeze([...Object.keys(configSchema.shape), 'preset']);
 
 /**
  * A fully resolved imprinting configuration: every key of the IMPRINT option space with its
@@ -97,6 +107,11 @@ export interface ImprintConfigInput {
   prefilterQuantiles?: readonly [number, number];
   /** A named preset (`qi2018`, `imprintKmeans`, …) whose keys the other keys override. */
   preset?: PresetName;
+  /** A label for the run (results, reports). */
+  name?: string;
+  /** Free-form annotations, carried through untouched. The place for keys of your own. */
+  meta?: Record<string, unknown>;
+  /** Keys declared by registered plugins (`PluginEntry.configKeys`) or by the caller. */
   [extra: string]: unknown;
 }
 

@@ -17,7 +17,11 @@ export type ImprintErrorCode =
   | 'CLASS_EXISTS'
   | 'CORRUPT_FILE'
   | 'BAD_FILE'
-  | 'UNSUPPORTED';
+  | 'UNSUPPORTED'
+  | 'BUSY'
+  | 'LOCKED'
+  | 'IO'
+  | 'INTERNAL';
 
 export class ImprintError extends Error {
   readonly code: ImprintErrorCode;

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { Kernels } from './kernels.js';
 import type { PluginBase } from './plugin.js';
 import type { Rng } from './rng.js';
 
@@ -8,6 +9,8 @@ export interface GeneratorContext {
   readonly k: number;
   /** Seeded randomness; class-scoped generators get one stream per class label. */
   readonly rng: Rng;
+  /** The engine's kernels (empty without an engine: compute with tf.js). */
+  readonly kernels?: Kernels;
 }
 
 /**

@@ -4,7 +4,7 @@ import { ImprintError } from './errors.js';
 import type { ClassGenerator, JointGenerator } from './generator.js';
 import { labelKey, sortedUniqueLabels, type Label } from './labels.js';
 import { assertDimension, firstNonFinite, toHostMatrix, toTensor2D, type EmbeddingInput } from './matrix.js';
-import { resolvePipeline, type Pipeline } from './pipeline.js';
+import { resolvePipeline, type Pipeline, type ResolveOptions } from './pipeline.js';
 import type { ProxySet } from './proxy-set.js';
 import type { Registry } from './registry.js';
 import { createRng, deriveSeed, type Rng } from './rng.js';
@@ -60,14 +60,16 @@ export class Imprinter {
   #dim: number | undefined;
   #packed: ProxySet | undefined;
   #disposed = false;
+  /** The asynchronous change in progress (imprint, addClass, removeClass), if any. */
+  #busy: string | undefined;
 
   constructor(pipeline: Pipeline) {
     this.pipeline = pipeline;
   }
 
   /** Resolve `config` through `registry` and make an empty head. */
-  static fromConfig(config: ImprintConfigInput | ImprintConfig, registry: Registry): Imprinter {
-    return new Imprinter(resolvePipeline(config, registry));
+  static fromConfig(config: ImprintConfigInput | ImprintConfig, registry: Registry, options: ResolveOptions = {}): Imprinter {
+    return new Imprinter(resolvePipeline(config, registry, options));
   }
 
   get config(): ImprintConfig {
@@ -111,7 +113,7 @@ export class Imprinter {
         throw new ImprintError('CLASS_EXISTS', `class ${JSON.stringify(label)} is already imprinted; remove it first to re-imprint it`, { label });
       }
     }
-    await this.#insert(perClass);
+    await this.#exclusive('imprint()', () => this.#insert(perClass));
     return this;
   }
 
@@ -129,7 +131,7 @@ export class Imprinter {
       const prepared: tf.Tensor2D[] = [];
       try {
         for (const c of perClass) prepared.push(this.#prepare(c.label, c.embeddings));
-        const raw = await generator.generate(prepared, { k: config.k, rng: createRng(deriveSeed(config.seed, 'joint')) });
+        const raw = await generator.generate(prepared, { k: config.k, rng: createRng(deriveSeed(config.seed, 'joint')), kernels: this.pipeline.kernels });
         return perClass.map((c, i) => ({ label: c.label, proxies: raw[i] }));
       } finally {
         prepared.forEach((t) => t.dispose());
@@ -201,7 +203,7 @@ export class Imprinter {
       data.dispose();
       throw error;
     }
-    await this.#insert([{ label, embeddings: data }]);
+    await this.#exclusive(`addClass(${JSON.stringify(label)})`, () => this.#insert([{ label, embeddings: data }]));
     return this;
   }
 
@@ -216,12 +218,29 @@ export class Imprinter {
     if (index < 0) {
       throw new ImprintError('UNKNOWN_CLASS', `class ${JSON.stringify(label)} is not imprinted; imprinted classes: ${this.classes.map((l) => JSON.stringify(l)).join(', ') || '(none)'}`, { label });
     }
-    const [removed] = this.#classes.splice(index, 1);
-    removed.proxies.dispose();
-    removed.prepared?.dispose();
-    this.#invalidate();
-    if (this.pipeline.generator.scope === 'joint' && this.#classes.length > 0) await this.#regenerateJoint();
-    if (this.#classes.length === 0) this.#dim = undefined;
+    const joint = this.pipeline.generator.scope === 'joint';
+    if (joint && this.#classes.length > 1 && this.#classes.some((c) => c.prepared === undefined)) {
+      throw new ImprintError(
+        'UNSUPPORTED',
+        `generator "${this.pipeline.generator.name}" solves for all classes jointly and needs every class's train embeddings to re-solve without ${JSON.stringify(label)}; a restored head has only weights, so imprint the remaining classes again instead`,
+        { label },
+      );
+    }
+    await this.#exclusive(`removeClass(${JSON.stringify(label)})`, async () => {
+      if (joint && this.#classes.length > 1) {
+        // Re-solve without the class first; the head changes only when that succeeded.
+        const removed = this.#classes[index];
+        await this.#regenerateJoint(this.#classes.filter((_, i) => i !== index));
+        removed.proxies.dispose();
+        removed.prepared?.dispose();
+      } else {
+        const [removed] = this.#classes.splice(index, 1);
+        removed.proxies.dispose();
+        removed.prepared?.dispose();
+      }
+      this.#invalidate();
+      if (this.#classes.length === 0) this.#dim = undefined;
+    });
     return this;
   }
 
@@ -234,7 +253,7 @@ export class Imprinter {
       assertDimension(data.shape[1], this.#dim!, 'query embeddings', 'the stored weights');
       const normalized = this.pipeline.normInf.normalize(data);
       try {
-        return this.pipeline.aggregator.scores(normalized, this.#proxySet());
+        return this.pipeline.aggregator.scores(normalized, this.#proxySet(), { kernels: this.pipeline.kernels });
       } finally {
         normalized.dispose();
       }
@@ -303,6 +322,20 @@ export class Imprinter {
 
   #assertUsable(): void {
     if (this.#disposed) throw new ImprintError('INVALID_INPUT', 'this Imprinter was disposed');
+    if (this.#busy !== undefined) {
+      throw new ImprintError('BUSY', `${this.#busy} is still running on this head; await it before using the head again`, { operation: this.#busy });
+    }
+  }
+
+  /** Run an asynchronous change with the head marked busy, so that nothing sees it half done. */
+  async #exclusive<T>(operation: string, body: () => Promise<T>): Promise<T> {
+    this.#assertUsable();
+    this.#busy = operation;
+    try {
+      return await body();
+    } finally {
+      this.#busy = undefined;
+    }
   }
 
   #indexOf(label: Label): number {
@@ -344,7 +377,7 @@ export class Imprinter {
     const prepared = this.#prepare(label, embeddings);
     try {
       const useAll = config.k === -1 || prepared.shape[0] < config.k;
-      return useAll ? prepared.clone() : await (generator as ClassGenerator).generate(prepared, { k: config.k, rng: this.#classRng(label).fork('generate') });
+      return useAll ? prepared.clone() : await (generator as ClassGenerator).generate(prepared, { k: config.k, rng: this.#classRng(label).fork('generate'), kernels: this.pipeline.kernels });
     } finally {
       prepared.dispose();
     }
@@ -383,24 +416,20 @@ export class Imprinter {
             `generator "${generator.name}" solves for all classes jointly and needs the train embeddings of every stored class; a restored head has only weights, so imprint all classes again instead`,
           );
         }
-        for (; index < batch.length; index++) {
-          const { label, embeddings } = batch[index];
-          const prepared = this.#prepare(label, embeddings);
-          const placeholder = tf.zeros([1, prepared.shape[1]]) as tf.Tensor2D;
-          this.#classes.push({ label, proxies: placeholder, prepared });
-        }
-        this.#invalidate();
+        const added: StoredClass[] = [];
         try {
-          await this.#regenerateJoint();
+          for (; index < batch.length; index++) {
+            const { label, embeddings } = batch[index];
+            const prepared = this.#prepare(label, embeddings);
+            added.push({ label, proxies: tf.zeros([1, prepared.shape[1]]) as tf.Tensor2D, prepared });
+          }
+          // The head changes only when the joint solve over old and new classes succeeded.
+          await this.#regenerateJoint([...this.#classes, ...added]);
         } catch (error) {
-          // Leave the head as it was before this batch.
-          const added = new Set(batch.map((b) => labelKey(b.label)));
-          for (const c of this.#classes.filter((c) => added.has(labelKey(c.label)))) {
+          for (const c of added) {
             c.proxies.dispose();
             c.prepared?.dispose();
           }
-          this.#classes = this.#classes.filter((c) => !added.has(labelKey(c.label)));
-          this.#invalidate();
           throw error;
         }
         return;
@@ -419,22 +448,31 @@ export class Imprinter {
     } finally {
       // A failure part-way leaves the classes stored so far; the rest is freed.
       for (let rest = index + 1; rest < batch.length; rest++) batch[rest].embeddings.dispose();
+      if (this.#classes.length === 0) this.#dim = undefined;
     }
   }
 
-  async #regenerateJoint(): Promise<void> {
+  /**
+   * Solve the joint generator for `classes` (by default every stored class) and make them the
+   * stored classes. Nothing changes when the generator fails or returns unusable weights.
+   */
+  async #regenerateJoint(classes: StoredClass[] = this.#classes): Promise<void> {
     const generator = this.pipeline.generator as JointGenerator;
-    const stored = this.#classes;
-    const prepared = stored.map((c) => c.prepared!);
-    const raw = await generator.generate(prepared, { k: this.pipeline.config.k, rng: createRng(deriveSeed(this.pipeline.config.seed, 'joint')) });
-    if (raw.length !== stored.length) {
+    const prepared = classes.map((c) => c.prepared!);
+    const raw = await generator.generate(prepared, { k: this.pipeline.config.k, rng: createRng(deriveSeed(this.pipeline.config.seed, 'joint')), kernels: this.pipeline.kernels });
+    try {
+      if (raw.length !== classes.length) {
+        throw new ImprintError('INVALID_INPUT', `generator "${generator.name}" returned ${raw.length} classes for ${classes.length}`);
+      }
+      classes.forEach((c, i) => this.#checkGenerated(c.label, raw[i]));
+    } catch (error) {
       raw.forEach((t) => t.dispose());
-      throw new ImprintError('INVALID_INPUT', `generator "${generator.name}" returned ${raw.length} classes for ${stored.length}`);
+      throw error;
     }
-    for (const c of stored) c.proxies.dispose();
+    for (const c of classes) c.proxies.dispose();
     this.#classes = [];
     this.#invalidate();
-    stored.forEach((c, i) => this.#store(c.label, raw[i], c.prepared));
+    classes.forEach((c, i) => this.#store(c.label, raw[i], c.prepared));
   }
 
   #invalidate(): void {

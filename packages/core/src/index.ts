@@ -1,17 +1,21 @@
 export { ImprintError, isImprintError, type ImprintErrorCode } from './errors.js';
 export { createRng, deriveSeed, hashString, type Rng } from './rng.js';
 export { compareLabels, labelKey, sortedUniqueLabels, type Label } from './labels.js';
-export { assertDimension, firstNonFinite, toHostMatrix, toTensor2D, type EmbeddingInput, type HostMatrix } from './matrix.js';
+export { assertDimension, firstNonFinite, hostMatrixOf, toHostMatrix, toTensor2D, type EmbeddingInput, type HostMatrix } from './matrix.js';
 export type { PluginBase, PluginKind } from './plugin.js';
 export type { ClassGenerator, Generator, GeneratorContext, JointGenerator } from './generator.js';
 export type { Normalizer, NormalizerContext, NormStage } from './normalizer.js';
-export type { Aggregator } from './aggregator.js';
+export type { Aggregator, AggregatorContext } from './aggregator.js';
+export { NO_KERNELS, type Engine, type HostMatrix64, type Kernels, type NearestMetric, type NearestResult } from './kernels.js';
 export type { Backbone } from './backbone.js';
 export type { Presampler } from './presampler.js';
 export { proxyOwners, type ProxySet } from './proxy-set.js';
 export { gramMatrix, matMulTransposed, transposedMatMul } from './products.js';
+export { hostGram, hostMatMulTransposed, hostMatMulTransposed64, matMulTransposed64Js } from './host-products.js';
+export { choleskyFactor, invertLower, solveLower, solveLowerTransposed, solveSymmetricPositiveDefinite } from './linalg.js';
 export { RowBlocks } from './row-blocks.js';
 export {
+  CORE_CONFIG_KEYS,
   DEFAULT_CONFIG,
   METRICS,
   WEIGHTINGS,
@@ -29,7 +33,11 @@ export {
 } from './config.js';
 export { PRESETS, PRESET_NAMES, expandPreset, type PresetName } from './presets.js';
 export { Registry, definePlugin, type Plugin, type PluginEntry, type PluginsByKind, type UseOptions } from './registry.js';
-export { resolvePipeline, type Pipeline } from './pipeline.js';
+export { resolvePipeline, type Pipeline, type ResolveOptions } from './pipeline.js';
+export { closestName, didYouMean } from './suggest.js';
+export { warnOnce } from './warn-once.js';
+export { errorFromTransfer, errorToTransfer, type TransferredError } from './transfer-error.js';
+export { checkInteger, parseIntegerOption, parseNumberOption, type IntegerBounds } from './validate.js';
 export { Imprinter, argmaxRows } from './imprinter.js';
-export { HEAD_FORMAT_VERSION, deserializeImprinter, readHeadManifest, serializeImprinter, type HeadManifest } from './serialization.js';
+export { HEAD_FORMAT_VERSION, HEAD_FORMAT_VERSIONS_READ, deserializeImprinter, readHeadManifest, serializeImprinter, type HeadManifest } from './serialization.js';
 export { crc32 } from './crc32.js';

@@ -16,16 +16,23 @@ export function firstNonFinite(values: ArrayLike<number>): number {
   return -1;
 }
 
-function assertFiniteValues(values: ArrayLike<number>, columns: number, what: string): void {
+function nonFiniteError(what: string, original: unknown, row: number, column: number): ImprintError {
+  const overflow = typeof original === 'number' && Number.isFinite(original);
+  return new ImprintError(
+    'NON_FINITE',
+    overflow
+      ? `${what} must be finite float32 numbers, got ${original} at row ${row}, column ${column}, which is outside the float32 range (±3.4e38)`
+      : `${what} must contain only finite numbers, got ${typeof original === 'number' ? String(original) : (JSON.stringify(original) ?? String(original))} at row ${row}, column ${column}`,
+    { row, column, value: original },
+  );
+}
+
+/** Reject NaN, ±Infinity and (for `original` values converted to float32) float32 overflow. */
+function assertFiniteValues(values: Float32Array, columns: number, what: string, original: ArrayLike<number> = values): void {
   const at = firstNonFinite(values);
   if (at >= 0) {
     const row = Math.floor(at / Math.max(columns, 1));
-    const column = at - row * columns;
-    throw new ImprintError(
-      'NON_FINITE',
-      `${what} must contain only finite numbers, got ${values[at]} at row ${row}, column ${column}`,
-      { row, column, value: values[at] },
-    );
+    throw nonFiniteError(what, original[at], row, at - row * columns);
   }
 }
 
@@ -63,7 +70,7 @@ export function toHostMatrix(input: EmbeddingInput, what = 'embeddings'): HostMa
       throw new ImprintError('INVALID_INPUT', `${what} has ${data.length} values, but shape [${rows}, ${dim}] needs ${rows * dim}`);
     }
     const values = data instanceof Float32Array ? data : Float32Array.from(data);
-    assertFiniteValues(values, dim, what);
+    assertFiniteValues(values, dim, what, data);
     return { values, rows, dim };
   }
   if (!Array.isArray(input)) {
@@ -78,11 +85,10 @@ export function toHostMatrix(input: EmbeddingInput, what = 'embeddings'): HostMa
       throw new ImprintError('DIMENSION_MISMATCH', `${what} row ${r} has ${row.length} values, but row 0 has ${dim}`, { row: r, expected: dim, actual: row.length });
     }
     for (let c = 0; c < dim; c++) {
-      const value = Number(row[c]);
-      if (!Number.isFinite(value)) {
-        throw new ImprintError('NON_FINITE', `${what} must contain only finite numbers, got ${row[c]} at row ${r}, column ${c}`, { row: r, column: c, value: row[c] });
-      }
+      const value = typeof row[c] === 'number' ? row[c] : Number.NaN;
       values[r * dim + c] = value;
+      // The float32 value is checked: 1e39 is a finite double but overflows to Infinity.
+      if (!Number.isFinite(values[r * dim + c])) throw nonFiniteError(what, row[c], r, c);
     }
   });
   return { values, rows: rowList.length, dim };
@@ -108,4 +114,23 @@ export function assertDimension(actual: number, expected: number, what: string, 
       { expected, actual },
     );
   }
+}
+
+const hostCopies = new WeakMap<tf.Tensor, Float32Array>();
+
+/**
+ * The values of a float32 rank-2 tensor in host memory, read once per tensor object and cached
+ * for as long as the tensor object lives (stored proxies are read by every `scores` call of a
+ * head with an engine; reading them again each time would cost a copy of all weights per call).
+ * The tensor must not be changed in place while cached (tf.js tensors are immutable).
+ */
+export function hostMatrixOf(tensor: tf.Tensor2D): HostMatrix {
+  const [rows, dim] = tensor.shape;
+  let values = hostCopies.get(tensor);
+  if (values === undefined) {
+    const raw = tensor.dataSync();
+    values = raw instanceof Float32Array ? raw : Float32Array.from(raw);
+    hostCopies.set(tensor, values);
+  }
+  return { values, rows, dim };
 }

@@ -1,10 +1,37 @@
 import type { Aggregator } from './aggregator.js';
-import { parseConfig, type ImprintConfig, type ImprintConfigInput } from './config.js';
+import { CORE_CONFIG_KEYS, parseConfig, type ImprintConfig, type ImprintConfigInput } from './config.js';
 import { ImprintError } from './errors.js';
 import type { Generator } from './generator.js';
+import { NO_KERNELS, type Kernels } from './kernels.js';
 import type { Normalizer, NormStage } from './normalizer.js';
 import type { Presampler } from './presampler.js';
 import type { Registry } from './registry.js';
+import { didYouMean } from './suggest.js';
+
+export interface ResolveOptions {
+  /**
+   * Further keys the caller carries in the config on purpose (an experiment grid's data keys
+   * such as `backbone` or `dataset`); they are accepted and left alone.
+   */
+  readonly extraKeys?: readonly string[];
+}
+
+/**
+ * Reject keys nobody reads: a misspelt `K` or `metrc` would otherwise be carried along while the
+ * run silently used the default. Known keys: core's, those registered plugins declare, the
+ * caller's `extraKeys`.
+ */
+function assertKnownKeys(input: object, registry: Registry, extraKeys: readonly string[]): void {
+  const known = new Set([...CORE_CONFIG_KEYS, ...registry.configKeys(), ...extraKeys]);
+  const unknown = Object.keys(input).filter((key) => !known.has(key) && (input as Record<string, unknown>)[key] !== undefined);
+  if (unknown.length === 0) return;
+  const problems = unknown.map((key) => `unknown config key ${JSON.stringify(key)}${didYouMean(key, known)}`);
+  throw new ImprintError(
+    'INVALID_CONFIG',
+    `invalid config: ${problems.join('; ')}. Valid keys: ${[...known].sort().join(', ')}; put annotations of your own under "meta"`,
+    { unknown },
+  );
+}
 
 /** The plugins of one imprinting method, resolved from a config. */
 export interface Pipeline {
@@ -16,6 +43,8 @@ export interface Pipeline {
   readonly normPost: Normalizer;
   readonly normInf: Normalizer;
   readonly aggregator: Aggregator;
+  /** The kernels of the registry's engine when the pipeline was resolved (empty: tf.js alone). */
+  readonly kernels: Kernels;
 }
 
 const STAGE_KEYS: Record<NormStage, 'normPre' | 'normPost' | 'normInf'> = {
@@ -39,10 +68,12 @@ function normalizerAt(registry: Registry, config: ImprintConfig, stage: NormStag
 
 /**
  * Validate a config and resolve every plugin it names through `registry`. Fails with
- * `INVALID_CONFIG` for bad values or a normalizer used at a stage it does not support, and with
+ * `INVALID_CONFIG` for bad values, unknown keys (with a "did you mean" for near misses) or a
+ * normalizer used at a stage it does not support, and with
  * `UNKNOWN_PLUGIN` (listing the registered names) for a name nobody registered.
  */
-export function resolvePipeline(input: ImprintConfigInput | ImprintConfig, registry: Registry): Pipeline {
+export function resolvePipeline(input: ImprintConfigInput | ImprintConfig, registry: Registry, options: ResolveOptions = {}): Pipeline {
+  if (typeof input === 'object' && input !== null && !Array.isArray(input)) assertKnownKeys(input, registry, options.extraKeys ?? []);
   const config = parseConfig(input);
   const presamplers: Presampler[] = [];
   // As the reference: the statistical prefilter first, then the random few-shot subset.
@@ -56,5 +87,6 @@ export function resolvePipeline(input: ImprintConfigInput | ImprintConfig, regis
     normPost: normalizerAt(registry, config, 'post'),
     normInf: normalizerAt(registry, config, 'inf'),
     aggregator: registry.create('aggregator', config.agg, config),
+    kernels: registry.engine?.kernels ?? NO_KERNELS,
   };
 }

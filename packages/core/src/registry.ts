@@ -3,9 +3,11 @@ import type { Backbone } from './backbone.js';
 import type { ImprintConfig } from './config.js';
 import { ImprintError } from './errors.js';
 import type { Generator } from './generator.js';
+import type { Engine } from './kernels.js';
 import type { Normalizer } from './normalizer.js';
 import type { PluginKind } from './plugin.js';
 import type { Presampler } from './presampler.js';
+import { didYouMean } from './suggest.js';
 
 /** Every plugin, by kind. */
 export interface PluginsByKind {
@@ -26,6 +28,11 @@ export interface PluginEntry<K extends PluginKind = PluginKind> {
   readonly name: string;
   readonly version?: string;
   readonly description?: string;
+  /**
+   * Config keys this plugin reads beyond core's own (`CORE_CONFIG_KEYS`), e.g. `['workers']`.
+   * Declaring them makes them valid in configs; an undeclared unknown key is rejected as a typo.
+   */
+  readonly configKeys?: readonly string[];
   create(config: ImprintConfig): PluginsByKind[K];
 }
 
@@ -54,6 +61,7 @@ function isEntry(item: PluginEntry | Plugin): item is PluginEntry {
  */
 export class Registry {
   readonly #entries = new Map<string, PluginEntry>();
+  #engine: Engine | undefined;
 
   constructor(items: Iterable<PluginEntry | Plugin> = []) {
     for (const item of items) this.use(item);
@@ -93,6 +101,13 @@ export class Registry {
     return this.#entries.has(`${kind}:${name}`);
   }
 
+  /** Config keys declared by the registered entries (`PluginEntry.configKeys`). */
+  configKeys(): Set<string> {
+    const keys = new Set<string>();
+    for (const entry of this.#entries.values()) for (const key of entry.configKeys ?? []) keys.add(key);
+    return keys;
+  }
+
   /** Registered names of one kind, sorted. */
   names(kind: PluginKind): string[] {
     return [...this.#entries.values()].filter((e) => e.kind === kind).map((e) => e.name).sort();
@@ -104,7 +119,7 @@ export class Registry {
       const known = this.names(kind);
       throw new ImprintError(
         'UNKNOWN_PLUGIN',
-        `unknown ${kind} "${name}"; registered ${kind}s: ${known.length > 0 ? known.join(', ') : '(none)'}`,
+        `unknown ${kind} "${name}"${didYouMean(name, known)}; registered ${kind}s: ${known.length > 0 ? known.join(', ') : '(none)'}`,
         { kind, name, known },
       );
     }
@@ -120,10 +135,29 @@ export class Registry {
     return plugin;
   }
 
-  /** A copy that can be extended without touching this registry. */
+  /**
+   * The compute engine whose kernels the plugins of heads resolved through this registry use
+   * (`undefined`: tf.js alone). Set it once, before making heads; heads keep the engine they
+   * were made with.
+   */
+  get engine(): Engine | undefined {
+    return this.#engine;
+  }
+
+  /** Use `engine` for the heavy kernels (or `undefined` for tf.js alone). Returns the registry. */
+  setEngine(engine: Engine | undefined): this {
+    if (engine !== undefined && (engine.kind !== 'engine' || typeof engine.name !== 'string' || typeof engine.kernels !== 'object' || engine.kernels === null)) {
+      throw new ImprintError('INVALID_INPUT', `setEngine needs an engine ({ kind: 'engine', name, kernels }), got ${JSON.stringify(engine)}`);
+    }
+    this.#engine = engine;
+    return this;
+  }
+
+  /** A copy that can be extended without touching this registry (same engine). */
   clone(): Registry {
     const copy = new Registry();
     for (const entry of this.#entries.values()) copy.use(entry);
+    copy.setEngine(this.#engine);
     return copy;
   }
 }

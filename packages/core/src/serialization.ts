@@ -14,13 +14,18 @@ import type { Registry } from './registry.js';
  * J bytes      manifest, UTF-8 JSON (config, plugin names/versions, dim, classes, checksum)
  * 0–3 bytes    zero padding to a multiple of 4
  * float32 LE   all stored weights, class after class, row-major
+ * uint32 LE    CRC-32 of every byte before it (format version 2)
  * ```
  *
- * The weights are the float32 values of the head, so a round trip is exact. A CRC-32 of the
- * weight bytes in the manifest catches truncation and bit rot.
+ * The weights are the float32 values of the head, so a round trip is exact. The CRC-32 covers
+ * the whole file — magic, manifest and weights — so a changed byte anywhere (a renamed class, a
+ * different aggregator or k) is caught, not only in the weights. Version 1 files, whose manifest
+ * held a CRC-32 of the weights alone, are still read.
  */
 export const HEAD_MAGIC = 'IMPRINT\0';
-export const HEAD_FORMAT_VERSION = 1;
+export const HEAD_FORMAT_VERSION = 2;
+/** Versions this build reads. */
+export const HEAD_FORMAT_VERSIONS_READ: readonly number[] = [1, 2];
 
 export interface HeadManifest {
   readonly format: 'imprint-head';
@@ -30,7 +35,8 @@ export interface HeadManifest {
   readonly dim: number;
   readonly classes: { label: Label; proxies: number }[];
   readonly weightBytes: number;
-  readonly crc32: number;
+  /** Version 1 only: CRC-32 of the weight bytes (version 2 checks the whole file instead). */
+  readonly crc32?: number;
 }
 
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -74,16 +80,18 @@ export function serializeImprinter(head: Imprinter): Uint8Array {
     dim: head.dim!,
     classes: head.classes.map((label, i) => ({ label, proxies: head.proxyCounts[i] })),
     weightBytes: weightBytes.length,
-    crc32: crc32(weightBytes),
   };
   const json = new TextEncoder().encode(JSON.stringify(manifest));
   const headerLength = 8 + 4 + json.length;
   const padding = (4 - (headerLength % 4)) % 4;
-  const out = new Uint8Array(headerLength + padding + weightBytes.length);
+  const bodyLength = headerLength + padding + weightBytes.length;
+  const out = new Uint8Array(bodyLength + 4);
   out.set(new TextEncoder().encode(HEAD_MAGIC), 0);
-  new DataView(out.buffer).setUint32(8, json.length, true);
+  const view = new DataView(out.buffer);
+  view.setUint32(8, json.length, true);
   out.set(json, 12);
   out.set(weightBytes, headerLength + padding);
+  view.setUint32(bodyLength, crc32(out.subarray(0, bodyLength)), true);
   return out;
 }
 
@@ -91,24 +99,36 @@ function corrupt(reason: string, source: string): ImprintError {
   return new ImprintError('CORRUPT_FILE', `${source} is not a valid saved imprint head: ${reason}`, { source });
 }
 
+/** Whether the last 4 bytes are the CRC-32 of the bytes before them (format version 2). */
+function wholeFileChecksumMatches(bytes: Uint8Array): boolean {
+  if (bytes.length < 16) return false;
+  const stored = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(bytes.length - 4, true);
+  return crc32(bytes.subarray(0, bytes.length - 4)) === stored;
+}
+
 /** Parse and check the manifest of a saved head without building it. */
 export function readHeadManifest(bytes: Uint8Array, source = 'the data'): { manifest: HeadManifest; weights: Float32Array } {
   if (bytes.length < 12) throw corrupt(`only ${bytes.length} bytes, shorter than the header`, source);
   const magic = new TextDecoder().decode(bytes.subarray(0, 8));
   if (magic !== HEAD_MAGIC) throw corrupt('it does not start with the IMPRINT magic bytes', source);
+  // Version 2 is recognised by its checksum before anything in it is trusted.
+  const checksummed = wholeFileChecksumMatches(bytes);
+  const body = checksummed ? bytes.subarray(0, bytes.length - 4) : bytes;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const jsonLength = view.getUint32(8, true);
-  if (12 + jsonLength > bytes.length) throw corrupt(`the manifest length ${jsonLength} runs past the end (${bytes.length} bytes)`, source);
+  const mismatch = () => corrupt('it does not match its checksum (a byte was changed, or the file was cut short)', source);
+  if (12 + jsonLength > body.length) throw checksummed ? corrupt(`the manifest length ${jsonLength} runs past the end (${bytes.length} bytes)`, source) : mismatch();
   let manifest: HeadManifest;
   try {
     manifest = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(12, 12 + jsonLength))) as HeadManifest;
   } catch {
-    throw corrupt('the manifest is not valid UTF-8 JSON', source);
+    throw checksummed ? corrupt('the manifest is not valid UTF-8 JSON', source) : mismatch();
   }
-  if (typeof manifest !== 'object' || manifest === null || manifest.format !== 'imprint-head') throw corrupt('the manifest is not an imprint-head manifest', source);
-  if (manifest.formatVersion !== HEAD_FORMAT_VERSION) {
-    throw corrupt(`format version ${String(manifest.formatVersion)} is not supported (this build reads version ${HEAD_FORMAT_VERSION})`, source);
+  if (typeof manifest !== 'object' || manifest === null || manifest.format !== 'imprint-head') throw checksummed ? corrupt('the manifest is not an imprint-head manifest', source) : mismatch();
+  if (!HEAD_FORMAT_VERSIONS_READ.includes(manifest.formatVersion)) {
+    throw corrupt(`format version ${String(manifest.formatVersion)} is not supported (this build reads versions ${HEAD_FORMAT_VERSIONS_READ.join(', ')})`, source);
   }
+  if (manifest.formatVersion >= 2 && !checksummed) throw mismatch();
   if (!Number.isInteger(manifest.dim) || manifest.dim < 1) throw corrupt(`dim ${String(manifest.dim)} is not a positive integer`, source);
   if (!Array.isArray(manifest.classes) || manifest.classes.length === 0) throw corrupt('it lists no classes', source);
   let rows = 0;
@@ -121,11 +141,11 @@ export function readHeadManifest(bytes: Uint8Array, source = 'the data'): { mani
   if (manifest.weightBytes !== expectedBytes) throw corrupt(`weightBytes ${String(manifest.weightBytes)} does not match ${rows} proxies × ${manifest.dim} dims`, source);
   const headerLength = 12 + jsonLength;
   const start = headerLength + ((4 - (headerLength % 4)) % 4);
-  if (bytes.length !== start + expectedBytes) {
-    throw corrupt(`expected ${start + expectedBytes} bytes, found ${bytes.length} (truncated or padded)`, source);
+  if (body.length !== start + expectedBytes) {
+    throw corrupt(`expected ${start + expectedBytes + (checksummed ? 4 : 0)} bytes, found ${bytes.length} (truncated or padded)`, source);
   }
-  const weightBytes = bytes.subarray(start);
-  if (crc32(weightBytes) !== manifest.crc32) throw corrupt('the weights do not match their checksum', source);
+  const weightBytes = body.subarray(start);
+  if (manifest.formatVersion === 1 && crc32(weightBytes) !== manifest.crc32) throw corrupt('the weights do not match their checksum', source);
   return { manifest, weights: bytesToFloat32(weightBytes) };
 }
 
@@ -135,7 +155,9 @@ export function readHeadManifest(bytes: Uint8Array, source = 'the data'): { mani
  */
 export function deserializeImprinter(bytes: Uint8Array, registry: Registry, source = 'the data'): Imprinter {
   const { manifest, weights } = readHeadManifest(bytes, source);
-  const head = Imprinter.fromConfig(manifest.config, registry);
+  // The saved config was valid when it was saved and is covered by the checksum: keys carried in
+  // it (an experiment's data keys) are accepted as they are.
+  const head = Imprinter.fromConfig(manifest.config, registry, { extraKeys: Object.keys(manifest.config) });
   let row = 0;
   try {
     for (const { label, proxies } of manifest.classes) {

@@ -1,9 +1,11 @@
+import fs from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { ImprintError } from '@imprint/core';
 import type * as H5wasmNode from 'h5wasm/node';
 import type { EmbeddingSet } from './embedding-set.js';
 import { badFile } from './file-errors.js';
+import { exactInt32Labels } from './file-labels.js';
 import { validateEmbeddingSet } from './validate-set.js';
 
 type H5Module = typeof H5wasmNode;
@@ -50,21 +52,6 @@ function toFloat32(value: unknown): Float32Array | undefined {
   return undefined;
 }
 
-function toInt32Labels(value: unknown, path: string): Int32Array {
-  if (value instanceof Int32Array) return value;
-  if (value instanceof BigInt64Array || value instanceof BigUint64Array) {
-    return Int32Array.from(value, (v) => {
-      const n = Number(v);
-      if (n > 2147483647 || n < -2147483648) throw badFile(path, `label ${v} does not fit in int32`);
-      return n;
-    });
-  }
-  if (value instanceof Uint8Array || value instanceof Int8Array || value instanceof Int16Array || value instanceof Uint16Array || value instanceof Uint32Array) {
-    return Int32Array.from(value);
-  }
-  throw badFile(path, 'dataset "labels" must hold integers');
-}
-
 /**
  * Read embeddings in the reference HDF5 layout: dataset `embeddings` (float, rank 2) and
  * dataset `labels` (integer, rank 1, one per row). Fails with `BAD_FILE` naming the problem:
@@ -73,6 +60,16 @@ function toInt32Labels(value: unknown, path: string): Int32Array {
 export async function readHdf5Embeddings(path: string): Promise<EmbeddingSet> {
   await assertHdf5(path);
   const h5wasm = await loadH5wasm();
+  // libhdf5 prints its error stack (≈45 lines of HDF5-DIAG) to stderr; keep it out of the user's
+  // terminal and put its innermost message into the typed error instead.
+  const { value, error, diagnostics } = withStderrCaptured(() => readOpened(h5wasm, path));
+  if (error === undefined) return value!;
+  const cause = innermostHdf5Message(diagnostics);
+  if (error instanceof ImprintError && cause === undefined) throw error;
+  throw badFile(path, `cannot be read as HDF5: ${cause ?? (error as Error).message}`);
+}
+
+function readOpened(h5wasm: H5Module, path: string): EmbeddingSet {
   let file;
   try {
     file = new h5wasm.File(path, 'r');
@@ -95,7 +92,7 @@ export async function readHdf5Embeddings(path: string): Promise<EmbeddingSet> {
     if (!labelsFlat) throw badFile(path, `dataset "labels" must have rank 1 [n], got shape [${labelShape.join(', ')}]`);
     const values = toFloat32(embeddings.value);
     if (values === undefined) throw badFile(path, `dataset "embeddings" must hold numbers, got dtype ${String(embeddings.dtype)}`);
-    const set: EmbeddingSet = { embeddings: values, shape: [shape[0], shape[1]], labels: toInt32Labels(labels.value, path) };
+    const set: EmbeddingSet = { embeddings: values, shape: [shape[0], shape[1]], labels: exactInt32Labels(labels.value, path) };
     return validateEmbeddingSet(set, path);
   } catch (error) {
     if (error instanceof ImprintError) throw error;
@@ -103,6 +100,51 @@ export async function readHdf5Embeddings(path: string): Promise<EmbeddingSet> {
   } finally {
     file.close();
   }
+}
+
+/**
+ * Run `body` with everything written to stderr collected instead of printed. libhdf5 writes
+ * through h5wasm's raw file-system layer (`fs.writeSync` on descriptor 2), other code through
+ * `process.stderr`; both are caught.
+ */
+function withStderrCaptured<T>(body: () => T): { value?: T; error?: unknown; diagnostics: string } {
+  const chunks: string[] = [];
+  const text = (chunk: unknown, offset?: number, length?: number) => {
+    if (typeof chunk === 'string') return chunk;
+    const bytes = chunk as Uint8Array;
+    return Buffer.from(bytes.buffer, bytes.byteOffset + (offset ?? 0), length ?? bytes.byteLength - (offset ?? 0)).toString('utf8');
+  };
+  const originalWrite = process.stderr.write;
+  const originalWriteSync = fs.writeSync;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    chunks.push(text(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  fs.writeSync = ((fd: number, buffer: string | Uint8Array, offset?: number, length?: number, ...rest: unknown[]) => {
+    if (fd !== 2) return (originalWriteSync as (...args: unknown[]) => number)(fd, buffer, offset, length, ...rest);
+    const written = text(buffer, typeof buffer === 'string' ? undefined : offset, typeof buffer === 'string' ? undefined : length);
+    chunks.push(written);
+    return typeof buffer === 'string' ? Buffer.byteLength(buffer) : (length ?? buffer.byteLength - (offset ?? 0));
+  }) as typeof fs.writeSync;
+  try {
+    return { value: body(), diagnostics: chunks.join('') };
+  } catch (error) {
+    return { error, diagnostics: chunks.join('') };
+  } finally {
+    process.stderr.write = originalWrite;
+    fs.writeSync = originalWriteSync;
+    // Anything that was not libhdf5's error stack still reaches the terminal.
+    const rest = chunks.join('').split('\n').filter((line) => line !== '' && !/^(HDF5-DIAG|\s+#\d+:|\s+(major|minor):)/.test(line));
+    if (rest.length > 0) originalWrite.call(process.stderr, `${rest.join('\n')}\n`);
+  }
+}
+
+/** The message of the deepest frame of the first HDF5-DIAG error stack, e.g. "truncated file: eof = 3000, …". */
+function innermostHdf5Message(diagnostics: string): string | undefined {
+  const firstStack = diagnostics.split(/HDF5-DIAG[^\n]*\n/)[1];
+  if (firstStack === undefined) return undefined;
+  const frames = [...firstStack.matchAll(/#\d+:.* in [^(]+\(\): (.*)/g)];
+  return frames.at(-1)?.[1].trim();
 }
 
 /**

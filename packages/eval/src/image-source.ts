@@ -1,3 +1,4 @@
+import { checkInteger } from '@imprint/core';
 import type { ImageBatchSource } from '@imprint/backbones';
 
 /** A labelled image data set split, readable in batches. */
@@ -15,6 +16,7 @@ export interface ImageDataset extends ImageBatchSource {
 
 /** The first `limit` images of a data set (the source's order). */
 export function limitDataset(dataset: ImageDataset, limit: number | undefined): ImageDataset {
+  if (limit !== undefined) checkInteger(limit, 'limit (images to use)', { min: 1 });
   if (limit === undefined || limit >= dataset.count) return dataset;
   return {
     name: dataset.name,

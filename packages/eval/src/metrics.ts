@@ -1,12 +1,14 @@
+import { ImprintError } from '@imprint/core';
+
 /**
  * Classification metrics over class indices. `truth` may hold -1 for test samples whose label
  * is not among the imprinted classes: they count as errors and as nobody's positives.
  */
 
-/** Accuracy in percent (0–100). */
+/** Accuracy in percent (0–100). An empty test set has no accuracy: that is an error, not NaN. */
 export function accuracy(truth: ArrayLike<number>, predicted: ArrayLike<number>): number {
   if (truth.length !== predicted.length) throw new RangeError(`truth has ${truth.length} entries, predictions ${predicted.length}`);
-  if (truth.length === 0) return Number.NaN;
+  if (truth.length === 0) throw new ImprintError('INVALID_INPUT', 'the test set has no samples, so accuracy is undefined; give at least one test embedding');
   let correct = 0;
   for (let i = 0; i < truth.length; i++) if (truth[i] === predicted[i]) correct++;
   return (100 * correct) / truth.length;

@@ -3,6 +3,7 @@ import { unzipSync, zipSync } from 'fflate';
 import { writeFileAtomic } from '@imprint/core/node';
 import type { EmbeddingSet } from './embedding-set.js';
 import { badFile } from './file-errors.js';
+import { exactInt32Labels } from './file-labels.js';
 import { encodeNpy, parseNpy, type NpyArray } from './npy.js';
 import { validateEmbeddingSet } from './validate-set.js';
 
@@ -10,15 +11,6 @@ function toFloat32(array: NpyArray): Float32Array {
   if (array.data instanceof Float32Array) return array.data;
   if (array.data instanceof BigInt64Array) return Float32Array.from(array.data, (v) => Number(v));
   return Float32Array.from(array.data);
-}
-
-function toInt32(array: NpyArray, path: string): Int32Array {
-  if (array.data instanceof Int32Array) return array.data;
-  if (array.data instanceof Float32Array || array.data instanceof Float64Array) {
-    throw badFile(path, `"labels" must hold integers, got dtype ${array.descr}`);
-  }
-  if (array.data instanceof BigInt64Array) return Int32Array.from(array.data, (v) => Number(v));
-  return Int32Array.from(array.data);
 }
 
 /**
@@ -46,7 +38,7 @@ export async function readNpzEmbeddings(path: string): Promise<EmbeddingSet> {
   const labels = parseNpy(entries['labels.npy'], `${path}:labels`);
   if (embeddings.shape.length !== 2) throw badFile(path, `"embeddings" must have rank 2 [n, d], got shape (${embeddings.shape.join(', ')})`);
   if (labels.shape.length !== 1) throw badFile(path, `"labels" must have rank 1 [n], got shape (${labels.shape.join(', ')})`);
-  return validateEmbeddingSet({ embeddings: toFloat32(embeddings), shape: [embeddings.shape[0], embeddings.shape[1]], labels: toInt32(labels, path) }, path);
+  return validateEmbeddingSet({ embeddings: toFloat32(embeddings), shape: [embeddings.shape[0], embeddings.shape[1]], labels: exactInt32Labels(labels.data, path) }, path);
 }
 
 /** Write embeddings as a `.npz` archive (float32 `embeddings`, int32 `labels`), atomically. */

@@ -21,10 +21,22 @@ export function resolveSplit(split: string | readonly number[]): number[] {
 
 /**
  * The rows of `set` whose label is in `classes`, labels optionally remapped (several original
- * labels may map to one: merged, multi-modal classes).
+ * labels may map to one: merged, multi-modal classes). A class that `set` does not have fails
+ * with `INVALID_CONFIG` naming it and the classes there are (a task must not silently run
+ * without a class), unless `requireAll` is false (a test subset may lack a class).
  */
-export function selectClasses(set: EmbeddingSet, classes: readonly number[], remap?: ReadonlyMap<number, number>): EmbeddingSet {
+export function selectClasses(set: EmbeddingSet, classes: readonly number[], remap?: ReadonlyMap<number, number>, source = 'the data', { requireAll = true }: { requireAll?: boolean } = {}): EmbeddingSet {
   const wanted = new Set(classes);
+  const present = new Set(set.labels);
+  const missing = classes.filter((c) => !present.has(c));
+  if (requireAll && missing.length > 0) {
+    const available = [...present].sort((a, b) => a - b);
+    throw new ImprintError(
+      'INVALID_CONFIG',
+      `the task asks for class${missing.length > 1 ? 'es' : ''} ${missing.join(', ')}, which ${source} does not have; its classes: ${available.join(', ') || '(none)'}`,
+      { missing, available },
+    );
+  }
   const [rows, dim] = set.shape;
   const keep: number[] = [];
   for (let r = 0; r < rows; r++) if (wanted.has(set.labels[r])) keep.push(r);

@@ -20,10 +20,10 @@ export function kmeansLeastSquares({ lambda = DEFAULT_LAMBDA, ...kmeansOptions }
     kind: 'generator',
     name: 'kls',
     scope: 'joint',
-    generate(classes, { k, rng }) {
+    generate(classes, { k, rng, kernels }) {
       const dim = classes[0].shape[1];
       if (k === 1) {
-        const weights = leastSquaresWeights(classes, lambda);
+        const weights = leastSquaresWeights(classes, lambda, kernels);
         return classes.map((_, c) => tf.tensor2d(Float32Array.from(weights.subarray(c * dim, (c + 1) * dim)), [1, dim]));
       }
       const pseudo: tf.Tensor2D[] = [];
@@ -31,7 +31,7 @@ export function kmeansLeastSquares({ lambda = DEFAULT_LAMBDA, ...kmeansOptions }
       const keepAll: boolean[] = classes.map((x) => k === -1 || x.shape[0] < k);
       classes.forEach((x, c) => {
         if (keepAll[c]) return;
-        const { labels } = clusterRows(x, k, rng.fork(c), kmeansOptions);
+        const { labels } = clusterRows(x, k, rng.fork(c), { ...kmeansOptions, ...(kernels === undefined ? {} : { kernels }) });
         for (let cluster = 0; cluster < k; cluster++) {
           const rows: number[] = [];
           for (let i = 0; i < labels.length; i++) if (labels[i] === cluster) rows.push(i);
@@ -40,7 +40,7 @@ export function kmeansLeastSquares({ lambda = DEFAULT_LAMBDA, ...kmeansOptions }
           owner.push(c);
         }
       });
-      const weights = pseudo.length > 0 ? leastSquaresWeights(pseudo, lambda) : new Float64Array(0);
+      const weights = pseudo.length > 0 ? leastSquaresWeights(pseudo, lambda, kernels) : new Float64Array(0);
       pseudo.forEach((t) => t.dispose());
       return classes.map((x, c) => {
         if (keepAll[c]) return x.clone();

@@ -3,19 +3,19 @@ import { createRng, type ClassGenerator, type Rng } from '@imprint/core';
 import { clusterRowsWith, type ClusterOptions } from './kmeans/cluster.js';
 import type { KMeansResult } from './kmeans/lloyd.js';
 
-export type KMeansImplementation = 'tfjs' | 'ml-kmeans';
+export type KMeansImplementation = 'lloyd' | 'tfjs' | 'ml-kmeans';
 
-export interface KMeansOptions extends ClusterOptions {
+export interface KMeansOptions extends Omit<ClusterOptions, 'kernels'> {
   /**
-   * Lloyd implementation: `tfjs` (distances as one matrix product per iteration, the default by
-   * measurement — see `pnpm bench:generate`) or `ml-kmeans` (the plain-JS reference).
-   * @default 'tfjs'
+   * Lloyd implementation: `lloyd` (bounded Lloyd, products through the engine's kernels or
+   * tf.js; `tfjs` is its older name) or `ml-kmeans` (the plain-JS reference). @default 'lloyd'
    */
   implementation?: KMeansImplementation;
   /**
    * Worker threads (Node only) that cluster classes in parallel, each with its own tfjs backend
-   * (WASM when installed); the Imprinter generates all classes of a batch concurrently. 1 runs in
-   * this thread. Results are the same either way.
+   * (WASM when installed) and no engine; the Imprinter generates all classes of a batch
+   * concurrently. 1 runs in this thread, with the engine's kernels when the registry has an
+   * engine. Results are the same either way.
    * @default 1
    */
   workers?: number;
@@ -26,7 +26,8 @@ export interface KMeansOptions extends ClusterOptions {
  * `rng`. Returns centres, labels and inertia.
  */
 export function clusterRows(points: tf.Tensor2D, k: number, rng: Rng, options: ClusterOptions = {}): KMeansResult {
-  return clusterRowsWith(points, points.dataSync(), k, rng, options);
+  const [rows, dim] = points.shape;
+  return clusterRowsWith(points.dataSync() as Float32Array, rows, dim, k, rng, options);
 }
 
 /**
@@ -39,7 +40,7 @@ export function kmeans({ workers = 1, ...options }: KMeansOptions = {}): ClassGe
     kind: 'generator',
     name: 'kmeans',
     scope: 'class',
-    async generate(embeddings, { k, rng }) {
+    async generate(embeddings, { k, rng, kernels }) {
       // One seed drawn from the class's stream, so threads and workers give the same centres.
       const seed = rng.int(2 ** 31);
       const [rows, dim] = embeddings.shape;
@@ -48,7 +49,7 @@ export function kmeans({ workers = 1, ...options }: KMeansOptions = {}): ClassGe
         const centers = await kmeansPool(workers).cluster(embeddings.dataSync() as Float32Array, rows, dim, k, seed, options);
         return tf.tensor2d(centers, [k, dim]);
       }
-      const { centers } = clusterRows(embeddings, k, createRng(seed), options);
+      const { centers } = clusterRows(embeddings, k, createRng(seed), { ...options, ...(kernels === undefined ? {} : { kernels }) });
       return tf.tensor2d(centers, [k, dim]);
     },
   };

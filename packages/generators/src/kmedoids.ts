@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { matMulTransposed, type ClassGenerator } from '@imprint/core';
+import { matMulTransposed, type ClassGenerator, type Rng } from '@imprint/core';
 import { kmeansPlusPlusIndices } from './kmeans/plus-plus.js';
-import { gatherRows, rowSquaredNorms, squaredDistancesTo } from './kmeans/squared-distances.js';
+import { RowDistances, gatherRows, rowSquaredNorms } from './kmeans/squared-distances.js';
 
 export interface KMedoidsOptions {
   /** Iteration cap of the alternate algorithm. @default 300 */
@@ -33,25 +33,34 @@ export function kmedoids({ maxIterations = 300 }: KMedoidsOptions = {}): ClassGe
     kind: 'generator',
     name: 'kmedoids',
     scope: 'class',
-    generate(embeddings, { k, rng }) {
+    generate(embeddings, { k, rng, kernels }) {
       const [rows, dim] = embeddings.shape;
-      const data = embeddings.dataSync();
-      const norms = rowSquaredNorms(data, rows, dim);
-      let medoids = Array.from(kmeansPlusPlusIndices(embeddings, data, norms, k, rng));
-      for (let iteration = 0; iteration < maxIterations; iteration++) {
-        const distances = squaredDistancesTo(embeddings, norms, gatherRows(data, dim, medoids), k);
-        const members: number[][] = Array.from({ length: k }, () => []);
-        for (let i = 0; i < rows; i++) {
-          let best = 0;
-          for (let c = 1; c < k; c++) if (distances[i * k + c] < distances[i * k + best]) best = c;
-          members[best].push(i);
-        }
-        const next = medoids.map((medoid, c) => (members[c].length === 0 ? medoid : members[c][medoidOf(data, dim, members[c])]));
-        const unchanged = next.every((m, c) => m === medoids[c]);
-        medoids = next;
-        if (unchanged) break;
+      const data = embeddings.dataSync() as Float32Array;
+      const rowDistances = new RowDistances(data, rows, dim, rowSquaredNorms(data, rows, dim), kernels);
+      try {
+        return medoidsOf(embeddings, data, rows, dim, k, rng, rowDistances, maxIterations);
+      } finally {
+        rowDistances.dispose();
       }
-      return tf.tidy(() => tf.gather(embeddings, tf.tensor1d(medoids, 'int32')) as tf.Tensor2D);
     },
   };
+}
+
+/** The alternate algorithm from k-medoids++ seeds, with distances from `rowDistances`. */
+function medoidsOf(embeddings: tf.Tensor2D, data: Float32Array, rows: number, dim: number, k: number, rng: Rng, rowDistances: RowDistances, maxIterations: number): tf.Tensor2D {
+  let medoids = Array.from(kmeansPlusPlusIndices(rowDistances, data, dim, k, rng));
+  for (let iteration = 0; iteration < maxIterations; iteration++) {
+    const distances = rowDistances.toAll(gatherRows(data, dim, medoids), k);
+    const members: number[][] = Array.from({ length: k }, () => []);
+    for (let i = 0; i < rows; i++) {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (distances[i * k + c] < distances[i * k + best]) best = c;
+      members[best].push(i);
+    }
+    const next = medoids.map((medoid, c) => (members[c].length === 0 ? medoid : members[c][medoidOf(data, dim, members[c])]));
+    const unchanged = next.every((m, c) => m === medoids[c]);
+    medoids = next;
+    if (unchanged) break;
+  }
+  return tf.tidy(() => tf.gather(embeddings, tf.tensor1d(medoids, 'int32')) as tf.Tensor2D);
 }

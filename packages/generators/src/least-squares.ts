@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
-import { gramMatrix, ImprintError, matMulTransposed, type JointGenerator } from '@imprint/core';
+import { ImprintError, NO_KERNELS, hostGram, hostMatMulTransposed, solveSymmetricPositiveDefinite, type JointGenerator, type Kernels } from '@imprint/core';
 import { DEFAULT_LAMBDA } from './lambda-defaults.js';
 
 export interface LeastSquaresOptions {
@@ -11,24 +10,20 @@ export interface LeastSquaresOptions {
 /**
  * Least-squares weights for classes given as sample groups: W = (1/C)·Mᵀ(Σ_T + μ_G μ_Gᵀ + λI)⁻¹,
  * M the class means (d×C), Σ_T the total covariance around the global mean (divided by n).
- * Since Σ_T + μ_G μ_Gᵀ = XᵀX / n, the system matrix is one Gram matrix (a tfjs matrix product)
- * plus λI, solved by Cholesky decomposition (float64, ml-matrix) — no explicit inverse. With fewer
- * samples than dimensions the equivalent n × n system is solved instead (Woodbury identity).
- * Returns W row-major `[C, d]`.
+ * Since Σ_T + μ_G μ_Gᵀ = XᵀX / n, the system matrix is one Gram matrix (the engine's `gram`
+ * kernel, else tf.js) plus λI, solved by Cholesky decomposition in float64 — no explicit inverse.
+ * With fewer samples than dimensions the equivalent n × n system is solved instead (Woodbury
+ * identity). Returns W row-major `[C, d]`.
  */
-export function leastSquaresWeights(groups: readonly tf.Tensor2D[], lambda: number): Float64Array {
+export function leastSquaresWeights(groups: readonly tf.Tensor2D[], lambda: number, kernels: Kernels = NO_KERNELS): Float64Array {
   if (!(lambda > 0)) throw new ImprintError('INVALID_CONFIG', `lambda must be a positive number, got ${lambda}`);
   const dim = groups[0].shape[1];
   const total = groups.reduce((n, g) => n + g.shape[0], 0);
-  return total < dim ? dualSolve(groups, lambda, total, dim) : primalSolve(groups, lambda, total, dim);
+  return total < dim ? dualSolve(groups, lambda, total, dim, kernels) : primalSolve(groups, lambda, total, dim, kernels);
 }
 
-function cholesky(system: Matrix, lambda: number): CholeskyDecomposition {
-  const decomposition = new CholeskyDecomposition(system);
-  if (!decomposition.isPositiveDefinite()) {
-    throw new ImprintError('INVALID_INPUT', `the least-squares system is not positive definite (λ = ${lambda}); use a larger lambda`);
-  }
-  return decomposition;
+function solve(system: Float64Array, n: number, rhs: Float64Array, columns: number, lambda: number, kernels: Kernels): Float64Array {
+  return solveSymmetricPositiveDefinite(system, n, rhs, columns, kernels, `the least-squares system (λ = ${lambda}; use a larger lambda)`);
 }
 
 function classMeans(groups: readonly tf.Tensor2D[]): Float32Array {
@@ -39,22 +34,21 @@ function classMeans(groups: readonly tf.Tensor2D[]): Float32Array {
 }
 
 /** d × d system (XᵀX/n + λI) Y = M/C, for n ≥ d. */
-function primalSolve(groups: readonly tf.Tensor2D[], lambda: number, total: number, dim: number): Float64Array {
+function primalSolve(groups: readonly tf.Tensor2D[], lambda: number, total: number, dim: number, kernels: Kernels): Float64Array {
   const classes = groups.length;
-  const gram = tf.tidy(() => groups.map((g) => gramMatrix(g)).reduce((a, b) => tf.add(a, b)));
-  const gramValues = gram.dataSync();
-  gram.dispose();
-  const meanValues = classMeans(groups);
-  const system = new Matrix(dim, dim);
-  for (let i = 0; i < dim; i++) {
-    for (let j = 0; j < dim; j++) system.set(i, j, gramValues[i * dim + j] / total);
-    system.set(i, i, system.get(i, i) + lambda);
+  const system = new Float64Array(dim * dim);
+  for (const group of groups) {
+    const gram = hostGram(kernels, { values: group.dataSync() as Float32Array, rows: group.shape[0], dim });
+    for (let i = 0; i < gram.length; i++) system[i] += gram[i];
   }
-  const rhs = new Matrix(dim, classes);
-  for (let c = 0; c < classes; c++) for (let j = 0; j < dim; j++) rhs.set(j, c, meanValues[c * dim + j] / classes);
-  const solution = cholesky(system, lambda).solve(rhs); // A⁻¹ M / C, d×C; W = its transpose (A is symmetric)
+  for (let i = 0; i < system.length; i++) system[i] /= total;
+  for (let i = 0; i < dim; i++) system[i * dim + i] += lambda;
+  const meanValues = classMeans(groups);
+  const rhs = new Float64Array(dim * classes);
+  for (let c = 0; c < classes; c++) for (let j = 0; j < dim; j++) rhs[j * classes + c] = meanValues[c * dim + j] / classes;
+  const solution = solve(system, dim, rhs, classes, lambda, kernels); // A⁻¹ M / C, d×C; W = its transpose (A is symmetric)
   const weights = new Float64Array(classes * dim);
-  for (let c = 0; c < classes; c++) for (let j = 0; j < dim; j++) weights[c * dim + j] = solution.get(j, c);
+  for (let c = 0; c < classes; c++) for (let j = 0; j < dim; j++) weights[c * dim + j] = solution[j * classes + c];
   return weights;
 }
 
@@ -62,33 +56,32 @@ function primalSolve(groups: readonly tf.Tensor2D[], lambda: number, total: numb
  * The same weights through the n × n system for n < d (Woodbury):
  * (XᵀX/n + λI)⁻¹ m = (m − Xᵀ(XXᵀ + nλI)⁻¹ X m) / λ.
  */
-function dualSolve(groups: readonly tf.Tensor2D[], lambda: number, total: number, dim: number): Float64Array {
+function dualSolve(groups: readonly tf.Tensor2D[], lambda: number, total: number, dim: number, kernels: Kernels): Float64Array {
   const classes = groups.length;
   const meanValues = classMeans(groups);
-  const [kernelValues, projectedValues, xValues] = tf.tidy(() => {
-    const x = tf.concat([...groups], 0) as tf.Tensor2D;
-    const kernel = matMulTransposed(x, x);
-    const projected = matMulTransposed(x, tf.tensor2d(meanValues, [classes, dim])); // X Mᵀ, n × C
-    return [kernel.dataSync(), projected.dataSync(), x.dataSync()];
-  });
-  const system = new Matrix(total, total);
-  for (let i = 0; i < total; i++) {
-    for (let j = 0; j < total; j++) system.set(i, j, kernelValues[i * total + j]);
-    system.set(i, i, system.get(i, i) + total * lambda);
+  const xValues = new Float32Array(total * dim);
+  let row = 0;
+  for (const group of groups) {
+    xValues.set(group.dataSync() as Float32Array, row * dim);
+    row += group.shape[0];
   }
-  const rhs = new Matrix(total, classes);
-  for (let i = 0; i < total; i++) for (let c = 0; c < classes; c++) rhs.set(i, c, projectedValues[i * classes + c]);
-  const s = cholesky(system, lambda).solve(rhs); // n × C
+  const x = { values: xValues, rows: total, dim };
+  const kernelValues = hostMatMulTransposed(kernels, x, x);
+  const projectedValues = hostMatMulTransposed(kernels, x, { values: meanValues, rows: classes, dim }); // X Mᵀ, n × C
+  const system = new Float64Array(total * total);
+  for (let i = 0; i < system.length; i++) system[i] = kernelValues[i];
+  for (let i = 0; i < total; i++) system[i * total + i] += total * lambda;
+  const s = solve(system, total, Float64Array.from(projectedValues), classes, lambda, kernels); // n × C
   const weights = new Float64Array(classes * dim);
   for (let c = 0; c < classes; c++) {
-    const row = c * dim;
-    for (let j = 0; j < dim; j++) weights[row + j] = meanValues[row + j];
+    const rowOffset = c * dim;
+    for (let j = 0; j < dim; j++) weights[rowOffset + j] = meanValues[rowOffset + j];
     for (let i = 0; i < total; i++) {
-      const coefficient = s.get(i, c);
+      const coefficient = s[i * classes + c];
       if (coefficient === 0) continue;
-      for (let j = 0; j < dim; j++) weights[row + j] -= coefficient * xValues[i * dim + j];
+      for (let j = 0; j < dim; j++) weights[rowOffset + j] -= coefficient * xValues[i * dim + j];
     }
-    for (let j = 0; j < dim; j++) weights[row + j] /= lambda * classes;
+    for (let j = 0; j < dim; j++) weights[rowOffset + j] /= lambda * classes;
   }
   return weights;
 }
@@ -103,9 +96,9 @@ export function leastSquares({ lambda = DEFAULT_LAMBDA }: LeastSquaresOptions = 
     name: 'ls',
     scope: 'joint',
     deterministic: true,
-    generate(classes) {
+    generate(classes, { kernels }) {
       const dim = classes[0].shape[1];
-      const weights = leastSquaresWeights(classes, lambda);
+      const weights = leastSquaresWeights(classes, lambda, kernels);
       return classes.map((_, c) => tf.tensor2d(Float32Array.from(weights.subarray(c * dim, (c + 1) * dim)), [1, dim]));
     },
   };

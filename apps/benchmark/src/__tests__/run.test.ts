@@ -25,16 +25,44 @@ describe('imprint-bench run', () => {
     expect(stderr).toContain('tfjs backend: wasm');
   });
 
-  it('runs every config of a configs file in order, carrying extra keys through', async () => {
+  it('runs every config of a configs file in order, carrying names and meta annotations through', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'imprint-cli-'));
     const configs = join(dir, 'configs.json');
-    await writeFile(configs, JSON.stringify([{ name: 'qi', gen: 'mean' }, { name: 'raw', normPre: 'none', normPost: 'none', normInf: 'none', tag: [1, 2] }]));
+    await writeFile(configs, JSON.stringify([{ name: 'qi', gen: 'mean' }, { name: 'raw', normPre: 'none', normPost: 'none', normInf: 'none', meta: { tag: [1, 2] } }]));
     const { code, stdout } = await cli('run', '--train', train, '--test', test, '--configs', configs, '--json');
     expect(code).toBe(0);
     const results = JSON.parse(stdout);
     expect(results.map((r: { config: { name: string } }) => r.config.name)).toEqual(['qi', 'raw']);
-    expect(results[1].config.tag).toEqual([1, 2]);
+    expect(results[1].config.meta).toEqual({ tag: [1, 2] });
     expect(results[0].accuracy).toBeCloseTo(61.66666666666667, 10);
+  });
+
+  it('rejects a misspelt config key before any work, naming the entry and the key it resembles', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'imprint-cli-'));
+    const configs = join(dir, 'configs.json');
+    await writeFile(configs, JSON.stringify([{ gen: 'mean' }, { preset: 'imprintKmeans', K: 3 }]));
+    const { code, stdout, stderr } = await cli('run', '--train', train, '--test', test, '--configs', configs, '--json');
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/error \[INVALID_CONFIG\]: .*configs\.json: entry 1: invalid config: unknown config key "K" \(did you mean "k"\?\)/);
+    expect(stderr.trim().split('\n').filter((l) => l.startsWith('imprint-bench:'))).toHaveLength(1);
+  });
+
+  it('keeps the results of the other configs when one fails at run time, and exits 1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'imprint-cli-'));
+    const configs = join(dir, 'configs.json');
+    // The middle entry is valid but fails at run time: a Weibull prefilter that keeps only the
+    // samples beyond the 99.99 % quantile leaves these small classes empty.
+    await writeFile(configs, JSON.stringify([{ name: 'first', preset: 'qi2018' }, { name: 'broken', preset: 'qi2018', prefilter: 'weibull', prefilterQuantiles: [0.9999, 1] }, { name: 'last', preset: 'janson2022' }]));
+    const { code, stdout, stderr } = await cli('run', '--train', train, '--test', test, '--configs', configs, '--json');
+    expect(code).toBe(1);
+    const outcomes = JSON.parse(stdout);
+    expect(outcomes).toHaveLength(3);
+    expect(outcomes[0].accuracy).toBeCloseTo(61.66666666666667, 10);
+    expect(outcomes[1]).toMatchObject({ config: { name: 'broken' }, error: { code: 'EMPTY_CLASS' } });
+    expect(outcomes[2].accuracy).toBeCloseTo(61.66666666666667, 10);
+    expect(stderr).toMatch(/config 1 of .* failed \[EMPTY_CLASS\]/);
+    expect(stderr).toMatch(/error \[INVALID_INPUT\]: 1 of 3 configs failed/);
   });
 
   it('accepts a preset, with flags overriding its keys', async () => {

@@ -6,26 +6,17 @@ export interface EmbedOptions {
   dataset: string;
   split: string;
   backbone: string;
-  inputSize?: string;
-  limit?: string;
-  workers?: string;
+  inputSize?: number;
+  limit?: number;
+  workers?: number;
   out: string;
   cache?: boolean;
-}
-
-function positive(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ImprintError('INVALID_CONFIG', `--${flag} must be a positive integer, got ${JSON.stringify(value)}`);
-  return n;
 }
 
 /** `imprint-bench embed`: embed a data set split with a backbone and write reference-layout HDF5. */
 export async function embedCommand(options: EmbedOptions): Promise<void> {
   if (options.split !== 'train' && options.split !== 'test') throw new ImprintError('INVALID_CONFIG', `--split must be train or test, got ${JSON.stringify(options.split)}`);
-  const limit = positive('limit', options.limit);
-  const inputSize = positive('input-size', options.inputSize);
-  const workers = positive('workers', options.workers);
+  const { limit, inputSize, workers } = options;
   let progress: Progress | undefined;
   const start = performance.now();
   const result = await embedDataset({

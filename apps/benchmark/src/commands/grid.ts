@@ -1,10 +1,10 @@
-import { ImprintError } from '@imprint/core';
+import { ImprintError, type Registry } from '@imprint/core';
 import { createStandardRegistry, expandGrid, readGridFile, runGrid } from '@imprint/eval';
 import { Progress } from '../progress.js';
 
 export interface GridOptions {
   out: string;
-  workers?: string;
+  workers?: number;
   shard?: string;
   memo?: boolean;
   dryRun?: boolean;
@@ -21,8 +21,7 @@ export function parseShard(text: string | undefined): { index: number; count: nu
 }
 
 /** `imprint-bench grid GRID.yaml --out RESULTS.jsonl`: expand, validate, run (resumable). */
-export async function gridCommand(file: string, options: GridOptions): Promise<void> {
-  const registry = createStandardRegistry();
+export async function gridCommand(file: string, options: GridOptions, registry: Registry = createStandardRegistry(), pluginModules: readonly string[] = []): Promise<void> {
   const runs = expandGrid(await readGridFile(file), registry);
   const shard = parseShard(options.shard);
   process.stderr.write(`${file}: ${runs.length} runs after filters${shard ? `, shard ${shard.index}/${shard.count}` : ''}\n`);
@@ -36,9 +35,10 @@ export async function gridCommand(file: string, options: GridOptions): Promise<v
     runs,
     resultsPath: options.out,
     registry,
-    ...(options.workers === undefined ? {} : { workers: Number(options.workers) }),
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(shard === undefined ? {} : { shard }),
     memoize: options.memo !== false,
+    pluginModules,
     onProgress: (done, total) => {
       progress ??= new Progress('runs', total, '', start);
       progress.update(done);

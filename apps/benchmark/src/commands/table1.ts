@@ -1,7 +1,8 @@
 import { rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ImprintError } from '@imprint/core';
-import { EMBEDDED_BACKBONE_NAMES } from '@imprint/backbones';
+import { ImprintError, didYouMean, type Registry } from '@imprint/core';
+import { writeFileAtomic } from '@imprint/core/node';
+import { BACKBONE_NAMES, EMBEDDED_BACKBONE_NAMES } from '@imprint/backbones';
 import {
   createStandardRegistry,
   embedDataset,
@@ -36,19 +37,17 @@ export interface Table1Options {
   out: string;
   full?: boolean;
   backbones?: string;
-  seeds?: string;
-  trainLimit?: string;
-  testLimit?: string;
-  workers?: string;
+  seeds?: number[];
+  trainLimit?: number | 'all';
+  testLimit?: number | 'all';
+  workers?: number;
   resume?: boolean;
 }
 
-function limitOption(flag: string, value: string | undefined, fallback: number | undefined): number | undefined {
+/** A limit from the command line: a number, "all" (no limit), or absent (the preset's). */
+function resolveLimit(value: number | 'all' | undefined, fallback: number | undefined): number | undefined {
   if (value === undefined) return fallback;
-  if (value === 'all') return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ImprintError('INVALID_CONFIG', `--${flag} must be a positive integer or "all", got ${JSON.stringify(value)}`);
-  return n;
+  return value === 'all' ? undefined : value;
 }
 
 /**
@@ -56,13 +55,17 @@ function limitOption(flag: string, value: string | undefined, fallback: number |
  * the least-squares oracle — over the embedded FMs × {MNIST, FashionMNIST} × {all, even, odd,
  * short} × 3 seeds; prints the table, CD result and NC1, and writes results/ (JSONL, report.md, SVG).
  */
-export async function table1Command(options: Table1Options): Promise<void> {
+export async function table1Command(options: Table1Options, registry: Registry = createStandardRegistry()): Promise<void> {
   const start = performance.now();
   const backbones = options.backbones?.split(',').map((s) => s.trim()) ?? EMBEDDED_BACKBONE_NAMES;
-  const seeds = (options.seeds ?? '0,1,2').split(',').map(Number);
-  const trainLimit = limitOption('train-limit', options.trainLimit, options.full ? undefined : QUICK_LIMIT);
-  const testLimit = limitOption('test-limit', options.testLimit, options.full ? undefined : QUICK_LIMIT);
-  const registry = createStandardRegistry();
+  for (const backbone of backbones) {
+    if (!(BACKBONE_NAMES as readonly string[]).includes(backbone)) {
+      throw new ImprintError('UNKNOWN_PLUGIN', `--backbones: unknown backbone ${JSON.stringify(backbone)}${didYouMean(backbone, BACKBONE_NAMES)}; available: ${BACKBONE_NAMES.join(', ')}`);
+    }
+  }
+  const seeds = options.seeds ?? [0, 1, 2];
+  const trainLimit = resolveLimit(options.trainLimit, options.full ? undefined : QUICK_LIMIT);
+  const testLimit = resolveLimit(options.testLimit, options.full ? undefined : QUICK_LIMIT);
   const runs: GridRun[] = [];
   for (const backbone of backbones) {
     const inputSize = options.full ? undefined : QUICK_INPUT_SIZE[backbone];
@@ -116,6 +119,7 @@ export async function table1Command(options: Table1Options): Promise<void> {
     }
   }
   const embedSeconds = (performance.now() - start) / 1000;
+  await writeFileAtomic(join(options.out, 'nc1.json'), new TextEncoder().encode(`${JSON.stringify(nc1, null, 2)}\n`));
 
   let progress: Progress | undefined;
   const runStart = performance.now();
@@ -123,7 +127,7 @@ export async function table1Command(options: Table1Options): Promise<void> {
     runs,
     resultsPath,
     registry,
-    ...(options.workers === undefined ? {} : { workers: Number(options.workers) }),
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
     onProgress: (done, total) => {
       progress ??= new Progress('runs', total, '', runStart);
       progress.update(done);

@@ -168,6 +168,44 @@ describe('Imprinter', () => {
       head.dispose();
     });
 
+    it('rejects numbers that overflow float32 instead of predicting from Infinity', async () => {
+      const head = Imprinter.fromConfig({}, testRegistry());
+      await head.imprint([[1, 2]], [0]);
+      await expectCode(() => head.predict([[1e39, 1]]), 'NON_FINITE', /got 1e\+39 at row 0, column 0, which is outside the float32 range/);
+      await expectCode(() => head.predict({ data: Float64Array.from([1, -4e38]), shape: [1, 2] }), 'NON_FINITE', /-4e\+38 at row 0, column 1, which is outside the float32 range/);
+      await expectCode(head.addClass(1, [[2, 3.5e38]]), 'NON_FINITE', /outside the float32 range/);
+      expect(head.classes).toEqual([0]);
+      head.dispose();
+    });
+
+    it('refuses other calls while a change is still running (BUSY), and works again once it is awaited', async () => {
+      const head = Imprinter.fromConfig({ gen: 'centered', normPost: 'none' }, testRegistry());
+      await head.imprint([[1, 0], [0, 1], [1, 1]], [0, 1, 2]);
+      const removing = head.removeClass(2); // not awaited
+      await expectCode(() => head.predict([[1, 0]]), 'BUSY', /removeClass\(2\) is still running on this head; await it/);
+      await expectCode(head.addClass(5, [[3, 3]]), 'BUSY');
+      await removing;
+      expect(head.classes).toEqual([0, 1]);
+      expect(head.predict([[1, 0]])).toEqual([0]);
+      head.dispose();
+    });
+
+    it('leaves a joint head unchanged when re-solving after a removal fails', async () => {
+      const registry = testRegistry().use(
+        { kind: 'generator', name: 'fragile', create: () => ({ kind: 'generator', name: 'fragile', scope: 'joint', generate: (classes) => {
+          if (classes.length < 3) throw new ImprintError('INVALID_INPUT', 'fragile needs three classes');
+          return classes.map((x) => tf.tidy(() => tf.mean(x, 0, true) as tf.Tensor2D));
+        } }) },
+      );
+      const head = Imprinter.fromConfig({ gen: 'fragile', normPost: 'none' }, registry);
+      await head.imprint([[1, 0], [0, 1], [1, 1]], [0, 1, 2]);
+      const before = head.weights().weights.dataSync().slice();
+      await expectCode(head.removeClass(1), 'INVALID_INPUT', /fragile needs three classes/);
+      expect(head.classes).toEqual([0, 1, 2]);
+      expect(head.weights().weights.dataSync()).toEqual(before);
+      head.dispose();
+    });
+
     it('refuses to predict before any class exists', async () => {
       const head = Imprinter.fromConfig({}, testRegistry());
       await expectCode(() => head.predict([[1]]), 'NO_CLASSES', /no class is imprinted yet/);

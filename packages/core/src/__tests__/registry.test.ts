@@ -18,6 +18,7 @@ describe('Registry', () => {
       definePlugin({
         kind: 'generator',
         name: 'spy',
+        configKeys: ['extra'],
         create: (config) => {
           seen = { k: config.k, extra: config.extra };
           return average();
@@ -29,6 +30,24 @@ describe('Registry', () => {
     expect(seen).toEqual({ k: 7, extra: 'x' });
   });
 
+  it('rejects config keys nobody declared, with the closest known key', () => {
+    const registry = testRegistry();
+    expect(() => resolvePipeline({ gen: 'mean', K: 5 }, registry)).toThrow(/unknown config key "K" \(did you mean "k"\?\)/);
+    expect(() => resolvePipeline({ gen: 'mean', metrc: 'cosine' }, registry)).toThrow(/unknown config key "metrc" \(did you mean "metric"\?\)/);
+    expect(() => resolvePipeline({ gen: 'mean', extra: 1 }, registry)).toThrow(/unknown config key "extra"\. Valid keys: .*put annotations of your own under "meta"/);
+    try {
+      resolvePipeline({ gen: 'mean', K: 5 }, registry);
+    } catch (error) {
+      expect((error as ImprintError).code).toBe('INVALID_CONFIG');
+      expect((error as ImprintError).details).toEqual({ unknown: ['K'] });
+    }
+    // annotations under meta, a run name, keys a plugin declares and keys the caller allows are kept
+    const withSpy = testRegistry().use(definePlugin({ kind: 'generator', name: 'spy', configKeys: ['depth'], create: () => average() }));
+    const pipeline = resolvePipeline({ gen: 'spy', depth: 3, name: 'run 1', meta: { tag: [1, 2] }, dataset: 'mnist' }, withSpy, { extraKeys: ['dataset'] });
+    expect(pipeline.config).toMatchObject({ depth: 3, name: 'run 1', meta: { tag: [1, 2] }, dataset: 'mnist' });
+    expect(() => resolvePipeline({ gen: 'mean', meta: 'x' }, registry)).toThrow(/meta must be an object/);
+  });
+
   it('names the unknown plugin and lists the registered ones', () => {
     try {
       resolvePipeline(parseConfig({ gen: 'kmeanz' }), testRegistry());
@@ -36,7 +55,7 @@ describe('Registry', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(ImprintError);
       expect((error as ImprintError).code).toBe('UNKNOWN_PLUGIN');
-      expect((error as ImprintError).message).toBe('unknown generator "kmeanz"; registered generators: centered, mean, random');
+      expect((error as ImprintError).message).toBe('unknown generator "kmeanz" (did you mean "mean"?); registered generators: centered, mean, random');
     }
   });
 

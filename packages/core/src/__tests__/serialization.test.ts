@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deserializeImprinter, ImprintError, Imprinter, serializeImprinter } from '../index.js';
+import { crc32, deserializeImprinter, ImprintError, Imprinter, serializeImprinter } from '../index.js';
 import { loadImprinter, saveImprinter } from '../node/index.js';
 import { syntheticClasses } from '../testing/index.js';
 import { testRegistry } from './test-plugins.js';
@@ -55,16 +55,54 @@ describe('serialization', () => {
     const head = await sampleHead();
     const bytes = serializeImprinter(head);
     head.dispose();
-    expect(corruptionOf(bytes.subarray(0, bytes.length - 4)).message).toMatch(/truncated/);
+    expect(corruptionOf(bytes.subarray(0, bytes.length - 4)).message).toMatch(/checksum \(a byte was changed, or the file was cut short\)/);
     const flipped = bytes.slice();
     flipped[flipped.length - 5] ^= 0x10;
     expect(corruptionOf(flipped).message).toMatch(/checksum/);
     expect(corruptionOf(new TextEncoder().encode('{"not": "a head"}')).message).toMatch(/magic/);
     expect(corruptionOf(bytes.subarray(0, 6)).message).toMatch(/shorter than the header/);
     const versioned = bytes.slice();
-    const at = Buffer.from(versioned).indexOf('"formatVersion":1');
+    const at = Buffer.from(versioned).indexOf('"formatVersion":2');
+    expect(at).toBeGreaterThan(0);
     versioned[at + '"formatVersion":'.length] = '9'.charCodeAt(0);
     expect(corruptionOf(versioned).message).toMatch(/format version 9 is not supported/);
+  });
+
+  it('checks the whole file: a changed byte in the manifest (a class label, the aggregator) is caught', async () => {
+    const head = await sampleHead();
+    const bytes = serializeImprinter(head);
+    head.dispose();
+    for (const needle of ['"zero"', '"agg":"max"', '"k":3']) {
+      const changed = bytes.slice();
+      const at = Buffer.from(changed).indexOf(needle);
+      expect(at).toBeGreaterThan(0);
+      changed[at + 2] ^= 0x01; // still valid JSON: one letter or digit changes
+      expect(corruptionOf(changed).message).toMatch(/checksum/);
+    }
+  });
+
+  it('still reads format version 1 (checksum of the weights in the manifest)', async () => {
+    const head = await sampleHead();
+    const v2 = serializeImprinter(head);
+    const jsonLength = new DataView(v2.buffer, v2.byteOffset).getUint32(8, true);
+    const manifest = JSON.parse(new TextDecoder().decode(v2.subarray(12, 12 + jsonLength))) as Record<string, unknown>;
+    const headerLength = 12 + jsonLength;
+    const weights = v2.subarray(headerLength + ((4 - (headerLength % 4)) % 4), v2.length - 4);
+    const json = new TextEncoder().encode(JSON.stringify({ ...manifest, formatVersion: 1, crc32: crc32(weights) }));
+    const v1Header = 12 + json.length;
+    const v1 = new Uint8Array(v1Header + ((4 - (v1Header % 4)) % 4) + weights.length);
+    v1.set(new TextEncoder().encode('IMPRINT\0'));
+    new DataView(v1.buffer).setUint32(8, json.length, true);
+    v1.set(json, 12);
+    v1.set(weights, v1.length - weights.length);
+    const restored = deserializeImprinter(v1, testRegistry());
+    expect(restored.classes).toEqual(head.classes);
+    expect(restored.weights().weights.dataSync()).toEqual(head.weights().weights.dataSync());
+    const damaged = v1.slice();
+    damaged[damaged.length - 1] ^= 0x04;
+    expect(corruptionOf(damaged).message).toMatch(/weights do not match their checksum/);
+    head.dispose();
+    restored.dispose();
   });
 
   it('saves atomically and loads from disk; a failed save leaves the old file and no temp file', async () => {
@@ -79,7 +117,8 @@ describe('serialization', () => {
     const empty = Imprinter.fromConfig({}, testRegistry());
     await expect(saveImprinter(empty, path)).rejects.toThrow(/cannot save a head without classes/);
     expect(await readFile(path)).toEqual(before);
-    await expect(saveImprinter(head, join(dir, 'missing-dir', 'x.imprint'))).rejects.toThrow();
+    await expect(saveImprinter(head, join(dir, 'missing-dir', 'x.imprint'))).rejects.toMatchObject({ code: 'IO', message: expect.stringMatching(/cannot write .*missing-dir.*no such file or directory/) });
+    await expect(saveImprinter(head, dir)).rejects.toMatchObject({ code: 'IO', message: expect.stringMatching(/it is a directory/) });
     expect(await readdir(dir)).toEqual(['head.imprint']);
     head.dispose();
     empty.dispose();
@@ -88,12 +127,15 @@ describe('serialization', () => {
     await expect(loadImprinter(join(dir, 'nope.imprint'), testRegistry())).rejects.toMatchObject({ code: 'BAD_FILE' });
   });
 
-  it('refuses to add classes to a restored joint head instead of guessing', async () => {
+  it('refuses to add or remove classes of a restored joint head instead of guessing, and leaves it as it was', async () => {
     const head = Imprinter.fromConfig({ gen: 'centered', normPre: 'none', normPost: 'none' }, testRegistry());
-    await head.imprint([[1, 0], [0, 1]], [0, 1]);
+    await head.imprint([[1, 0], [0, 1], [2, 2]], [0, 1, 2]);
     const restored = deserializeImprinter(serializeImprinter(head), testRegistry());
-    await expect(restored.addClass(2, [[1, 1]])).rejects.toMatchObject({ code: 'UNSUPPORTED' });
-    expect(restored.classes).toEqual([0, 1]);
+    const before = restored.weights().weights.dataSync().slice();
+    await expect(restored.addClass(3, [[1, 1]])).rejects.toMatchObject({ code: 'UNSUPPORTED' });
+    await expect(restored.removeClass(1)).rejects.toMatchObject({ code: 'UNSUPPORTED', message: expect.stringMatching(/imprint the remaining classes again/) });
+    expect(restored.classes).toEqual([0, 1, 2]);
+    expect(restored.weights().weights.dataSync()).toEqual(before);
     head.dispose();
     restored.dispose();
   });

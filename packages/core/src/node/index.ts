@@ -1,10 +1,12 @@
 export { startModuleWorker } from './module-worker.js';
+export { ioError, isSystemError } from './io-error.js';
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { ImprintError } from '../errors.js';
 import type { Imprinter } from '../imprinter.js';
 import type { Registry } from '../registry.js';
 import { deserializeImprinter, serializeImprinter } from '../serialization.js';
+import { ioError } from './io-error.js';
 
 /**
  * Write `bytes` to `path` atomically: a temporary file beside it is written and flushed, then
@@ -12,6 +14,8 @@ import { deserializeImprinter, serializeImprinter } from '../serialization.js';
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const temporary = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory()) throw new ImprintError('IO', `cannot write ${path}: it is a directory, not a file (EISDIR)`, { path, errno: 'EISDIR' });
   try {
     const handle = await open(temporary, 'w');
     try {
@@ -23,7 +27,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });
-    throw error;
+    throw ioError(error, 'write', path);
   }
 }
 
@@ -38,7 +42,7 @@ export async function loadImprinter(path: string, registry: Registry): Promise<I
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new ImprintError('BAD_FILE', `cannot read saved head ${path}: ${(error as Error).message}`, { path });
+    throw ioError(error, 'read saved head', path, 'BAD_FILE');
   }
   return deserializeImprinter(bytes, registry, path);
 }

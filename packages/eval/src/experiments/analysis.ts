@@ -1,24 +1,22 @@
 import { compareMethods, type MethodComparison } from '../stats/compare.js';
 import { averageRanks, median } from '../stats/ranks.js';
-import { canonicalJson } from './run-config.js';
+import { DATA_KEY_NAMES, canonicalJson } from './run-config.js';
 import type { ResultLine } from './results.js';
 
-/** Keys that say where a run's data comes from (the group), not which method it is. */
-const DATA_KEYS = ['backbone', 'inputSize', 'dataset', 'split', 'trainLimit', 'testLimit'] as const;
 /** Keys that neither define the method nor the group. */
-const IGNORED_KEYS = ['seed', 'preset', 'name'] as const;
+const IGNORED_KEYS = ['seed', 'preset', 'name', 'meta'] as const;
 
 /** The method a result belongs to: every imprinting key except the seed. */
 export function methodKey(config: ResultLine['config']): string {
   const rest: Record<string, unknown> = { ...config };
-  for (const key of [...DATA_KEYS, ...IGNORED_KEYS]) delete rest[key];
+  for (const key of [...DATA_KEY_NAMES, ...IGNORED_KEYS]) delete rest[key];
   return canonicalJson(rest);
 }
 
 /** The group a result belongs to: FM × data set × split (× input size and subset). */
 export function groupKey(config: ResultLine['config']): string {
   const picked: Record<string, unknown> = {};
-  for (const key of DATA_KEYS) picked[key] = (config as Record<string, unknown>)[key];
+  for (const key of DATA_KEY_NAMES) picked[key] = (config as Record<string, unknown>)[key];
   return canonicalJson(picked);
 }
 

@@ -1,20 +1,25 @@
 // Worker thread of runGrid: one WASM backend, a part of the runs, results appended to the shared file.
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '@imprint/backbones';
+import { errorToTransfer } from '@imprint/core';
+import { usePluginModules } from '../plugin-modules.js';
+import { createStandardRegistry } from '../standard-registry.js';
 import { loadRunData } from './run-data.js';
 import { runGridInProcess, type GridRun } from './run-grid.js';
 
-const settings = workerData as { runs: GridRun[]; resultsPath: string; memoize: boolean; cacheDir?: string };
+const settings = workerData as { runs: GridRun[]; resultsPath: string; memoize: boolean; cacheDir?: string; pluginModules: string[] };
 const port = parentPort!;
 try {
   await selectBackend('wasm', () => undefined);
+  const registry = createStandardRegistry();
+  await usePluginModules(registry, settings.pluginModules);
   const done = await runGridInProcess(
     settings.runs,
-    { runs: settings.runs, resultsPath: settings.resultsPath, memoize: settings.memoize },
+    { runs: settings.runs, resultsPath: settings.resultsPath, memoize: settings.memoize, registry },
     (keys, part) => loadRunData(keys, part, { ...(settings.cacheDir === undefined ? {} : { cacheDir: settings.cacheDir }), workers: 1, log: () => undefined }),
     (n) => port.postMessage({ progress: n }),
   );
   port.postMessage({ done });
 } catch (error) {
-  port.postMessage({ error: (error as Error).stack ?? String(error) });
+  port.postMessage({ error: errorToTransfer(error) });
 }

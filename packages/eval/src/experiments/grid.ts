@@ -1,7 +1,7 @@
-import { DEFAULT_CONFIG, ImprintError, parseConfig, resolvePipeline, type ImprintConfigInput, type Registry } from '@imprint/core';
+import { DEFAULT_CONFIG, ImprintError, checkInteger, didYouMean, parseConfig, resolvePipeline, type ImprintConfigInput, type Registry } from '@imprint/core';
 import { readDataFile } from '../data-file.js';
 import { resolveSplit } from '../tasks.js';
-import { runId, type RunConfig } from './run-config.js';
+import { DATA_KEY_NAMES, runId, type RunConfig } from './run-config.js';
 
 /**
  * An experiment grid: lists of values whose cartesian product is run, like the reference's YAML
@@ -37,15 +37,71 @@ export interface GridSpec {
 
 const IMPRINT_LISTS = ['normPre', 'gen', 'k', 'normPost', 'normInf', 'agg', 'metric', 'weighting', 'm', 'lambda', 'prefilter'] as const;
 
+/** Every key a grid file may hold (`description` and `meta` are free-form and ignored). */
+export const GRID_KEYS: readonly string[] = Object.freeze([
+  'backbones',
+  'inputSize',
+  'datasets',
+  'splits',
+  'seeds',
+  'trainLimit',
+  'testLimit',
+  'fewshot',
+  'methods',
+  ...IMPRINT_LISTS,
+  'description',
+  'meta',
+]);
+
+function stringList(spec: Record<string, unknown>, key: string): void {
+  const list = spec[key];
+  if (list === undefined) return;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === 'string' && v.length > 0)) {
+    throw new ImprintError('INVALID_CONFIG', `grid key "${key}" must be a non-empty list of names, got ${JSON.stringify(list)}`);
+  }
+}
+
+/**
+ * Check a grid's keys and value types before anything is expanded: unknown keys (a misspelt
+ * `gens` or `trainlimit` would otherwise be ignored while the run used the default) fail with a
+ * "did you mean", and data keys must be what they say (input size and limits positive integers,
+ * seeds integers, few-shot sizes positive integers or null).
+ */
+export function validateGridSpec(input: unknown, source = 'grid'): GridSpec {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ImprintError('INVALID_CONFIG', `${source}: a grid must be an object of lists, got ${JSON.stringify(input)}`);
+  const spec = input as Record<string, unknown>;
+  const unknown = Object.keys(spec).filter((key) => !GRID_KEYS.includes(key));
+  if (unknown.length > 0) {
+    const problems = unknown.map((key) => `unknown grid key ${JSON.stringify(key)}${didYouMean(key, GRID_KEYS)}`);
+    throw new ImprintError('INVALID_CONFIG', `${source}: ${problems.join('; ')}. Valid keys: ${GRID_KEYS.join(', ')}`, { unknown });
+  }
+  for (const key of ['backbones', 'datasets']) {
+    if (spec[key] === undefined) throw new ImprintError('INVALID_CONFIG', `${source}: a grid needs a non-empty list "${key}"`);
+    stringList(spec, key);
+  }
+  stringList(spec, 'splits');
+  for (const key of ['inputSize', 'trainLimit', 'testLimit']) if (spec[key] !== undefined) checkInteger(spec[key], `${source}: ${key}`, { min: 1 });
+  if (spec.seeds !== undefined) {
+    if (!Array.isArray(spec.seeds) || spec.seeds.length === 0) throw new ImprintError('INVALID_CONFIG', `${source}: grid key "seeds" must be a non-empty list of integers, got ${JSON.stringify(spec.seeds)}`);
+    spec.seeds.forEach((seed, i) => checkInteger(seed, `${source}: seeds[${i}]`));
+  }
+  if (spec.fewshot !== undefined) {
+    if (!Array.isArray(spec.fewshot) || spec.fewshot.length === 0) throw new ImprintError('INVALID_CONFIG', `${source}: grid key "fewshot" must be a non-empty list, got ${JSON.stringify(spec.fewshot)}`);
+    spec.fewshot.forEach((n, i) => n === null || checkInteger(n, `${source}: fewshot[${i}] (samples per class, or null for all)`, { min: 1 }));
+  }
+  if (spec.methods !== undefined && (!Array.isArray(spec.methods) || spec.methods.length === 0)) {
+    throw new ImprintError('INVALID_CONFIG', `${source}: grid key "methods" must be a non-empty list of presets or config objects, got ${JSON.stringify(spec.methods)}`);
+  }
+  return spec as unknown as GridSpec;
+}
+
 function product<T>(lists: T[][]): T[][] {
   return lists.reduce<T[][]>((acc, list) => acc.flatMap((prefix) => list.map((v) => [...prefix, v])), [[]]);
 }
 
 /** Read a grid file (YAML or JSON). */
 export async function readGridFile(path: string): Promise<GridSpec> {
-  const spec = await readDataFile(path, 'grid file');
-  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new ImprintError('INVALID_CONFIG', `${path}: a grid must be an object of lists`);
-  return spec as GridSpec;
+  return validateGridSpec(await readDataFile(path, 'grid file'), path);
 }
 
 /**
@@ -75,15 +131,20 @@ export function canonicalRun(run: RunConfig): RunConfig | undefined {
  * anything runs.
  */
 export function expandGrid(spec: GridSpec, registry: Registry): (RunConfig & { id: string })[] {
-  if (!Array.isArray(spec.backbones) || spec.backbones.length === 0) throw new ImprintError('INVALID_CONFIG', 'a grid needs a non-empty list "backbones"');
-  if (!Array.isArray(spec.datasets) || spec.datasets.length === 0) throw new ImprintError('INVALID_CONFIG', 'a grid needs a non-empty list "datasets"');
+  validateGridSpec(spec);
   const splits = spec.splits ?? ['all'];
   splits.forEach((s) => s === '*' || resolveSplit(s));
   const seeds = spec.seeds ?? [0];
   const fewshots = spec.fewshot ?? [null];
   let methods: ImprintConfigInput[];
   if (spec.methods !== undefined) {
-    methods = spec.methods.map((m) => (typeof m === 'string' ? ({ preset: m } as ImprintConfigInput) : m));
+    methods = spec.methods.map((m, i) => {
+      if (typeof m === 'string') return { preset: m } as ImprintConfigInput;
+      if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new ImprintError('INVALID_CONFIG', `grid methods[${i}] must be a preset name or a config object, got ${JSON.stringify(m)}`);
+      const misplaced = Object.keys(m).filter((key) => (DATA_KEY_NAMES as readonly string[]).includes(key) || key === 'seed' || key === 'fewshot');
+      if (misplaced.length > 0) throw new ImprintError('INVALID_CONFIG', `grid methods[${i}] sets ${misplaced.join(', ')}; data keys, seeds and few-shot sizes belong at the top of the grid`);
+      return m;
+    });
   } else {
     const lists = IMPRINT_LISTS.map((key) => {
       const list = spec[key];
@@ -112,8 +173,9 @@ export function expandGrid(spec: GridSpec, registry: Registry): (RunConfig & { i
                 ...(spec.trainLimit === undefined ? {} : { trainLimit: spec.trainLimit }),
                 ...(spec.testLimit === undefined ? {} : { testLimit: spec.testLimit }),
               };
-              const config = parseConfig({ ...method, ...data, seed, ...(fewshot === null ? {} : { fewshot }) });
-              resolvePipeline(config, registry);
+              const input = { ...method, ...data, seed, ...(fewshot === null ? {} : { fewshot }) };
+              resolvePipeline(input, registry, { extraKeys: DATA_KEY_NAMES });
+              const config = parseConfig(input);
               const run = canonicalRun(config as RunConfig);
               if (run === undefined) continue;
               const id = runId(run);

@@ -1,6 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ImprintError, checkInteger, didYouMean } from '@imprint/core';
 import { writeFileAtomic } from '@imprint/core/node';
+import { cliquesInOrder, significanceMatrix } from '../stats/compare.js';
 import { analyzeResults, groupKey, methodLabel, type Analysis } from './analysis.js';
 import { cdDiagram, lineChart, type Series } from './charts.js';
 import type { ResultLine } from './results.js';
@@ -13,6 +15,14 @@ export interface ReportOptions {
   readonly reference?: Readonly<Record<string, number>>;
   /** Extra markdown appended at the end. */
   readonly notes?: string;
+  /**
+   * With more methods than this, the tables, the pairwise list and the CD diagram show the best
+   * `top` methods by average rank (plus `methods`); statistics are still computed over all of
+   * them, and `methods.csv` lists every method. @default 20
+   */
+  readonly top?: number;
+  /** Method labels to show besides the top ones (exact labels as in `methods.csv`). */
+  readonly methods?: readonly string[];
 }
 
 const pct = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '–');
@@ -38,6 +48,29 @@ function curves(results: readonly ResultLine[], select: (r: ResultLine) => boole
 }
 
 /**
+ * Indices (in rank order) of the methods a report shows: the first `top`, plus the labels asked
+ * for. An asked-for label that no method has fails with its closest match.
+ */
+function shownMethods(labels: readonly string[], top: number, wanted: readonly string[]): number[] {
+  checkInteger(top, 'top (methods shown)', { min: 1 });
+  const picked = new Set(labels.map((_, i) => i).slice(0, top));
+  for (const label of wanted) {
+    const index = labels.indexOf(label);
+    if (index < 0) throw new ImprintError('INVALID_CONFIG', `no method is labelled ${JSON.stringify(label)}${didYouMean(label, labels)}; see methods.csv of a report for every label`, { label });
+    picked.add(index);
+  }
+  return [...picked].sort((a, b) => a - b);
+}
+
+const csvField = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+
+/** Every method with its summary, in rank order. */
+function methodsCsv(analysis: Analysis): string {
+  const rows = analysis.methods.map((m, i) => [String(i + 1), csvField(m.label), Number.isFinite(m.meanAccuracy) ? m.meanAccuracy.toFixed(4) : '', Number.isFinite(m.averageRank) ? m.averageRank.toFixed(4) : '', String(m.groups), csvField(m.key)].join(','));
+  return `${['position', 'label', 'mean_accuracy', 'average_rank', 'groups', 'config'].join(',')}\n${rows.join('\n')}\n`;
+}
+
+/**
  * Write `report.md` (tables: mean accuracy and average rank per method, Friedman and
  * Wilcoxon–Holm results, medians per group) and SVG charts (CD diagram; accuracy vs k; few-shot
  * curves; gain of k=5 over k=1 against log NC1 when NC1 is given) into `outDir`.
@@ -50,22 +83,39 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
     await writeFileAtomic(join(outDir, name), encoder.encode(text));
     files.push(name);
   };
+  const names = analysis.methods.map((m) => m.label);
+  const shown = shownMethods(names, options.top ?? 20, options.methods ?? []);
+  const subset = shown.length < names.length;
   const lines: string[] = [`# ${options.title ?? 'IMPRINT results'}`, '', `${results.length} runs, ${analysis.groups.length} groups (FM × data set × split), ${analysis.methods.length} methods. Accuracy: median over seeds per group, then mean over groups.`, ''];
+  if (subset) {
+    lines.push(`With ${names.length} methods, the tables and the CD diagram show the ${Math.min(options.top ?? 20, names.length)} best by average rank${(options.methods ?? []).length ? ' and the methods asked for' : ''}; the statistics are computed over all ${names.length}, and [methods.csv](methods.csv) lists every method.`, '');
+  }
   const hasReference = options.reference !== undefined;
   lines.push(`| method | mean accuracy | average rank | groups |${hasReference ? ' paper |' : ''}`, `|---|---|---|---|${hasReference ? '---|' : ''}`);
-  for (const m of analysis.methods) {
+  for (const i of shown) {
+    const m = analysis.methods[i];
     const ref = options.reference?.[m.label];
     lines.push(`| ${m.label} | ${pct(m.meanAccuracy)} | ${Number.isFinite(m.averageRank) ? m.averageRank.toFixed(2) : '–'} | ${m.groups} |${hasReference ? ` ${ref === undefined ? '–' : ref.toFixed(2)} |` : ''}`);
   }
+  if (subset) lines.push(`| … ${names.length - shown.length} more (methods.csv) | | | |${hasReference ? ' |' : ''}`);
   lines.push('');
+  await write('methods.csv', methodsCsv(analysis));
   if (analysis.comparison !== undefined) {
-    const { friedman, pairs, cliques } = analysis.comparison;
+    const { friedman, pairs } = analysis.comparison;
     lines.push(`Friedman test: χ² = ${friedman.statistic.toFixed(2)}, df = ${friedman.degreesOfFreedom}, p = ${friedman.pValue.toExponential(2)}.`, '');
-    const names = analysis.methods.map((m) => m.label);
-    const significant = pairs.filter((p) => p.significant).map((p) => `${names[p.a]} vs ${names[p.b]} (p_Holm = ${p.adjustedPValue.toExponential(1)})`);
-    lines.push(`Pairwise Wilcoxon signed-rank (Pratt), Holm-corrected at α = 0.05: ${significant.length} of ${pairs.length} pairs differ significantly${significant.length ? `: ${significant.join('; ')}` : ''}.`, '');
-    lines.push(`Not significantly different (CD cliques): ${cliques.length ? cliques.map((c) => `{${c.map((m) => names[m]).join(', ')}}`).join(', ') : 'none — every pair differs'}.`, '');
-    await write('cd.svg', cdDiagram(names, friedman.averageRanks, cliques));
+    const isShown = new Set(shown);
+    const significantCount = pairs.filter((p) => p.significant).length;
+    const listed = pairs.filter((p) => p.significant && isShown.has(p.a) && isShown.has(p.b)).map((p) => `${names[p.a]} vs ${names[p.b]} (p_Holm = ${p.adjustedPValue.toExponential(1)})`);
+    lines.push(
+      `Pairwise Wilcoxon signed-rank (Pratt), Holm-corrected at α = 0.05: ${significantCount} of ${pairs.length} pairs differ significantly${listed.length ? `${subset ? '; among the methods shown' : ''}: ${listed.join('; ')}` : ''}.`,
+      '',
+    );
+    // Cliques of the shown methods in rank order, from the significance of all pairs.
+    const different = significanceMatrix(pairs, names.length);
+    const cliques = cliquesInOrder(shown, different, names.length);
+    lines.push(`Not significantly different (CD cliques${subset ? ', methods shown' : ''}): ${cliques.length ? cliques.map((c) => `{${c.map((m) => names[m]).join(', ')}}`).join(', ') : 'none — every pair differs'}.`, '');
+    const local = new Map(shown.map((m, i) => [m, i]));
+    await write('cd.svg', cdDiagram(shown.map((m) => names[m]), shown.map((m) => friedman.averageRanks[m]), cliques.map((c) => c.map((m) => local.get(m)!))));
     lines.push('![critical difference diagram](cd.svg)', '');
   }
   if (options.nc1 !== undefined && Object.keys(options.nc1).length > 0) {
@@ -108,10 +158,10 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
       lines.push('![gain of k=5 over k=1 against NC1](gain-vs-nc1.svg)', '');
     }
   }
-  lines.push('## Median accuracy per group', '', `| group | ${analysis.methods.map((m) => m.label).join(' | ')} |`, `|---|${analysis.methods.map(() => '---').join('|')}|`);
+  lines.push('## Median accuracy per group', '', `| group | ${shown.map((m) => names[m]).join(' | ')} |`, `|---|${shown.map(() => '---').join('|')}|`);
   analysis.groups.forEach((g, i) => {
     const keys = JSON.parse(g) as Record<string, unknown>;
-    lines.push(`| ${[keys.backbone, keys.dataset, keys.split].join(' · ')} | ${analysis.table[i].map(pct).join(' | ')} |`);
+    lines.push(`| ${[keys.backbone, keys.dataset, keys.split].join(' · ')} | ${shown.map((m) => pct(analysis.table[i][m])).join(' | ')} |`);
   });
   lines.push('');
   if (options.notes) lines.push(options.notes, '');

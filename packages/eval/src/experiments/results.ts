@@ -1,3 +1,5 @@
+import { ImprintError } from '@imprint/core';
+import { ioError } from '@imprint/core/node';
 import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { RunConfig } from './run-config.js';
 
@@ -40,32 +42,54 @@ export function terminateLastLine(path: string): void {
   }
 }
 
-/** Read a results file; malformed lines (a write cut by a kill) are skipped and counted. */
-export function readResults(path: string): { results: ResultLine[]; malformed: number } {
-  if (!existsSync(path)) return { results: [], malformed: 0 };
-  const results: ResultLine[] = [];
+export interface ReadResultsOptions {
+  /** Fail with `BAD_FILE` when the file does not exist (a mistyped path), instead of reading it as empty. @default false */
+  readonly mustExist?: boolean;
+}
+
+/**
+ * Read a results file: one result per run id (the first line of an id wins; later lines of the
+ * same id — e.g. from two processes that once wrote one file — are counted as `duplicates` and
+ * ignored, so no statistic counts a run twice). Malformed lines (a write cut by a kill) are
+ * skipped and counted.
+ */
+export function readResults(path: string, { mustExist = false }: ReadResultsOptions = {}): { results: ResultLine[]; malformed: number; duplicates: number } {
+  if (!existsSync(path)) {
+    if (mustExist) throw new ImprintError('BAD_FILE', `${path}: no such results file`, { path });
+    return { results: [], malformed: 0, duplicates: 0 };
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw ioError(error, 'read results file', path, 'BAD_FILE');
+  }
+  const seen = new Map<string, ResultLine>();
   let malformed = 0;
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
+  let duplicates = 0;
+  for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     try {
       const parsed = JSON.parse(line) as ResultLine;
-      if (typeof parsed.id === 'string' && typeof parsed.accuracy === 'number') results.push(parsed);
-      else malformed++;
+      if (typeof parsed?.id !== 'string' || typeof parsed.accuracy !== 'number' || typeof parsed.config !== 'object' || parsed.config === null) malformed++;
+      else if (seen.has(parsed.id)) duplicates++;
+      else seen.set(parsed.id, parsed);
     } catch {
       malformed++;
     }
   }
-  return { results, malformed };
+  return { results: [...seen.values()], malformed, duplicates };
 }
 
-/** Merge results files: one line per id (the first seen), in file order. */
+/** Merge results files: one line per id (the first seen), in file order. Every input must exist. */
 export function mergeResults(paths: readonly string[]): { results: ResultLine[]; duplicates: number; malformed: number } {
   const seen = new Map<string, ResultLine>();
   let duplicates = 0;
   let malformed = 0;
   for (const path of paths) {
-    const read = readResults(path);
+    const read = readResults(path, { mustExist: true });
     malformed += read.malformed;
+    duplicates += read.duplicates;
     for (const r of read.results) {
       if (seen.has(r.id)) duplicates++;
       else seen.set(r.id, r);

@@ -14,6 +14,9 @@ export interface DataKeys {
   testLimit?: number;
 }
 
+/** The names of the {@link DataKeys}: carried in a run's config besides the imprinting keys. */
+export const DATA_KEY_NAMES: readonly (keyof DataKeys)[] = Object.freeze(['backbone', 'inputSize', 'dataset', 'split', 'trainLimit', 'testLimit']);
+
 /** One fully resolved run of a grid: data keys plus every imprinting key. */
 export type RunConfig = DataKeys & ImprintConfig;
 

@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs-core';
-import { Imprinter, type Label, type Registry } from '@imprint/core';
+import { Imprinter, checkInteger, errorFromTransfer, errorToTransfer, type Label, type Registry, type TransferredError } from '@imprint/core';
 import { startModuleWorker } from '@imprint/core/node';
 import { loadRunData } from './run-data.js';
 import type { EmbeddingSet } from '../embedding-set.js';
 import { scoreHead } from '../evaluate.js';
 import { createStandardRegistry } from '../standard-registry.js';
+import { resolvePluginModule } from '../plugin-modules.js';
 import { resolveSplit, selectClasses } from '../tasks.js';
 import { appendResult, readResults, terminateLastLine } from './results.js';
-import { generationKey, type DataKeys, type RunConfig } from './run-config.js';
+import { lockResultsFile } from './results-lock.js';
+import { DATA_KEY_NAMES, generationKey, type DataKeys, type RunConfig } from './run-config.js';
 
 export type GridRun = RunConfig & { id: string };
 
@@ -26,6 +28,11 @@ export interface RunGridOptions {
   shard?: { index: number; count: number };
   /** Reuse generated proxies across runs that share data, seed, few-shot, NORMpre, GEN and k. @default true */
   memoize?: boolean;
+  /**
+   * Plugin modules (specifiers or file URLs, see `usePluginModules`) that `registry` was extended
+   * with: worker threads load them too, so third-party plugin names work with `workers > 1`.
+   */
+  pluginModules?: readonly string[];
   /** Where embeddings come from. @default embedDataset (cached) */
   data?: DataProvider;
   cacheDir?: string;
@@ -78,7 +85,7 @@ async function runInProcess(runs: readonly GridRun[], options: RunGridOptions, p
   const task = async (keys: DataKeys, part: 'train' | 'test') => {
     const key = `${dataKey(keys, part)}|${keys.split}`;
     // split '*': every class of the data (e.g. the 20/d classes of CombiMNIST-d)
-    if (!tasks.has(key)) tasks.set(key, keys.split === '*' ? await load(keys, part) : selectClasses(await load(keys, part), resolveSplit(keys.split)));
+    if (!tasks.has(key)) tasks.set(key, keys.split === '*' ? await load(keys, part) : selectClasses(await load(keys, part), resolveSplit(keys.split), undefined, `${keys.dataset} (${part})`, { requireAll: part === 'train' }));
     return tasks.get(key)!;
   };
   const memo = new Map<string, HostProxies[]>();
@@ -89,7 +96,7 @@ async function runInProcess(runs: readonly GridRun[], options: RunGridOptions, p
   for (const run of ordered) {
     const { id, ...config } = run;
     const [train, test] = await Promise.all([task(config, 'train'), task(config, 'test')]);
-    const head = Imprinter.fromConfig(config, registry);
+    const head = Imprinter.fromConfig(config, registry, { extraKeys: DATA_KEY_NAMES });
     try {
       const generateStart = performance.now();
       const { generator, presamplers } = head.pipeline;
@@ -132,6 +139,16 @@ async function runInProcess(runs: readonly GridRun[], options: RunGridOptions, p
  */
 export async function runGrid(options: RunGridOptions): Promise<RunGridSummary> {
   const start = performance.now();
+  if (options.workers !== undefined) checkInteger(options.workers, 'workers', { min: 1 });
+  const release = lockResultsFile(options.resultsPath);
+  try {
+    return await runGridLocked(options, start);
+  } finally {
+    release();
+  }
+}
+
+async function runGridLocked(options: RunGridOptions, start: number): Promise<RunGridSummary> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   terminateLastLine(options.resultsPath);
   const done = new Set(readResults(options.resultsPath).results.map((r) => r.id));
@@ -168,17 +185,17 @@ export async function runGrid(options: RunGridOptions): Promise<RunGridSummary> 
       (part) =>
         new Promise<void>((resolve, reject) => {
           if (part.length === 0) return resolve();
-          const worker = startModuleWorker(import.meta.url, 'grid-worker', { runs: part, resultsPath: options.resultsPath, memoize: options.memoize ?? true, cacheDir: options.cacheDir });
-          worker.on('message', (message: { progress?: number; done?: { completed: number; memoHits: number }; error?: string }) => {
+          const worker = startModuleWorker(import.meta.url, 'grid-worker', { runs: part, resultsPath: options.resultsPath, memoize: options.memoize ?? true, cacheDir: options.cacheDir, pluginModules: (options.pluginModules ?? []).map((m) => resolvePluginModule(m)) });
+          worker.on('message', (message: { progress?: number; done?: { completed: number; memoHits: number }; error?: TransferredError }) => {
             if (message.progress !== undefined) progress(message.progress);
             if (message.done !== undefined) {
               completed += message.done.completed;
               memoHits += message.done.memoHits;
               void worker.terminate().then(() => resolve());
             }
-            if (message.error !== undefined) void worker.terminate().then(() => reject(new Error(`grid worker failed: ${message.error}`)));
+            if (message.error !== undefined) void worker.terminate().then(() => reject(errorFromTransfer(message.error!, 'grid worker')));
           });
-          worker.on('error', reject);
+          worker.on('error', (error) => reject(errorFromTransfer(errorToTransfer(error), 'grid worker')));
         }),
     ),
   );

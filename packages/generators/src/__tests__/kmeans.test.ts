@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@imprint/core';
 import { expectArraysClose, expectNoTensorLeak, syntheticClasses } from '@imprint/core/testing';
-import { clusterRows, gatherRows, kmeans, kmeansPlusPlusIndices, lloydMlKmeans, lloydTfjs, mean, rowSquaredNorms } from '../index.js';
+import { RowDistances, clusterRows, gatherRows, kmeans, kmeansPlusPlusIndices, lloyd, lloydMlKmeans, mean, rowSquaredNorms } from '../index.js';
 import { blobs, sortRows } from './helpers.js';
 
 describe('kmeans', () => {
@@ -31,26 +31,42 @@ describe('kmeans', () => {
     x.dispose();
   });
 
-  it('tfjs and ml-kmeans Lloyd reach the same inertia (within 1%) from the same k-means++ init', () => {
+  it('bounded Lloyd and ml-kmeans Lloyd reach the same inertia (within 1%) from the same k-means++ init', () => {
     for (const seed of [1, 2, 3]) {
       const { data, labels, dim } = syntheticClasses(6, 50, 16, seed);
-      const x = tf.tensor2d(data, [labels.length, dim]);
-      const norms = rowSquaredNorms(data, labels.length, dim);
-      const init = gatherRows(data, dim, kmeansPlusPlusIndices(x, data, norms, 8, createRng(seed)));
-      const viaTfjs = lloydTfjs(x, data, norms, init, 8);
+      const distances = new RowDistances(data, labels.length, dim, rowSquaredNorms(data, labels.length, dim));
+      const init = gatherRows(data, dim, kmeansPlusPlusIndices(distances, data, dim, 8, createRng(seed)));
+      const bounded = lloyd(distances, data, dim, init, 8);
       const viaMl = lloydMlKmeans(data, labels.length, dim, init, 8);
-      expect(viaTfjs.converged).toBe(true);
-      expect(Math.abs(viaTfjs.inertia - viaMl.inertia) / viaMl.inertia).toBeLessThan(0.01);
-      x.dispose();
+      expect(bounded.converged).toBe(true);
+      expect(Math.abs(bounded.inertia - viaMl.inertia) / viaMl.inertia).toBeLessThan(0.01);
+      distances.dispose();
+    }
+  });
+
+  it("Hamerly bounds keep Lloyd's assignments: same centres, labels and iterations as the dense steps, with fewer distances", () => {
+    for (const seed of [4, 5, 6]) {
+      const { data, labels, dim } = syntheticClasses(12, 80, 24, seed);
+      const rows = labels.length;
+      const distances = new RowDistances(data, rows, dim, rowSquaredNorms(data, rows, dim));
+      const init = gatherRows(data, dim, kmeansPlusPlusIndices(distances, data, dim, 10, createRng(seed)));
+      const dense = lloyd(distances, data, dim, init, 10, { bounds: false, tolerance: 0 });
+      const bounded = lloyd(distances, data, dim, init, 10, { bounds: true, tolerance: 0 });
+      expect(Array.from(bounded.labels)).toEqual(Array.from(dense.labels));
+      expect(bounded.iterations).toBe(dense.iterations);
+      expectArraysClose(bounded.centers, dense.centers, 1e-6);
+      expect(bounded.recomputedRows!).toBeLessThan(dense.recomputedRows!);
+      distances.dispose();
     }
   });
 
   it('seeds with k-means++: distinct samples, the same for the same seed', () => {
     const { x, truth } = blobs([[0, 0], [20, 0], [0, 20], [20, 20], [10, 40]], 20, 0.5, 8);
-    const data = x.dataSync();
-    const norms = rowSquaredNorms(data, truth.length, 2);
-    const a = kmeansPlusPlusIndices(x, data, norms, 5, createRng(4));
-    const b = kmeansPlusPlusIndices(x, data, norms, 5, createRng(4));
+    const data = x.dataSync() as Float32Array;
+    const distances = new RowDistances(data, truth.length, 2, rowSquaredNorms(data, truth.length, 2));
+    const a = kmeansPlusPlusIndices(distances, data, 2, 5, createRng(4));
+    const b = kmeansPlusPlusIndices(distances, data, 2, 5, createRng(4));
+    distances.dispose();
     expect(Array.from(a)).toEqual(Array.from(b));
     expect(new Set(a).size).toBe(5);
     // five well-separated blobs: D² sampling puts one seed in each

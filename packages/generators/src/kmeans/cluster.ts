@@ -1,19 +1,27 @@
-import type * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '@imprint/core';
-import { lloydMlKmeans, lloydTfjs, type KMeansResult, type LloydOptions } from './lloyd.js';
+import { NO_KERNELS, type Kernels, type Rng } from '@imprint/core';
+import { lloyd, lloydMlKmeans, type KMeansResult, type LloydOptions } from './lloyd.js';
 import { kmeansPlusPlusIndices } from './plus-plus.js';
-import { gatherRows, rowSquaredNorms } from './squared-distances.js';
+import { RowDistances, gatherRows, rowSquaredNorms } from './squared-distances.js';
 
 export interface ClusterOptions extends LloydOptions {
-  /** @default 'tfjs' */
-  implementation?: 'tfjs' | 'ml-kmeans';
+  /**
+   * `lloyd`: the bounded Lloyd of this package, its products through the engine's kernels or
+   * tf.js (`'tfjs'` is an older name for it); `ml-kmeans`: the plain-JS reference. @default 'lloyd'
+   */
+  implementation?: 'lloyd' | 'tfjs' | 'ml-kmeans';
+  /** The engine's kernels (the generator passes its context's). @default none: tf.js */
+  kernels?: Kernels;
 }
 
-/** k-means++ seeding then Lloyd, on rows already in host memory (`data`, row-major). */
-export function clusterRowsWith(points: tf.Tensor2D, data: ArrayLike<number>, k: number, rng: Rng, { implementation = 'tfjs', ...lloyd }: ClusterOptions = {}): KMeansResult {
-  const [rows, dim] = points.shape;
+/** k-means++ seeding then Lloyd, on rows in host memory (`data`, row-major `[rows, dim]`). */
+export function clusterRowsWith(data: Float32Array, rows: number, dim: number, k: number, rng: Rng, { implementation = 'lloyd', kernels = NO_KERNELS, ...lloydOptions }: ClusterOptions = {}): KMeansResult {
   const norms = rowSquaredNorms(data, rows, dim);
-  const seeds = kmeansPlusPlusIndices(points, data, norms, k, rng);
-  const initial = gatherRows(data, dim, seeds);
-  return implementation === 'tfjs' ? lloydTfjs(points, data, norms, initial, k, lloyd) : lloydMlKmeans(data, rows, dim, initial, k, lloyd);
+  const distances = new RowDistances(data, rows, dim, norms, kernels);
+  try {
+    const seeds = kmeansPlusPlusIndices(distances, data, dim, k, rng);
+    const initial = gatherRows(data, dim, seeds);
+    return implementation === 'ml-kmeans' ? lloydMlKmeans(data, rows, dim, initial, k, lloydOptions) : lloyd(distances, data, dim, initial, k, lloydOptions);
+  } finally {
+    distances.dispose();
+  }
 }

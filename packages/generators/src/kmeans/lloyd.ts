@@ -1,6 +1,5 @@
-import type * as tf from '@tensorflow/tfjs-core';
 import { kmeans as mlKmeans } from 'ml-kmeans';
-import { squaredDistancesTo } from './squared-distances.js';
+import type { RowDistances } from './squared-distances.js';
 
 export interface LloydOptions {
   /** Iteration cap. @default 300 */
@@ -10,6 +9,8 @@ export interface LloydOptions {
    * variance of the data (scikit-learn's `tol`). @default 1e-4
    */
   tolerance?: number;
+  /** Hamerly bounds in the assignment step (same assignments, fewer distances). @default true */
+  bounds?: boolean;
 }
 
 export interface KMeansResult {
@@ -21,6 +22,8 @@ export interface KMeansResult {
   readonly inertia: number;
   readonly iterations: number;
   readonly converged: boolean;
+  /** Samples whose distances to all centres were computed, summed over iterations (work done). */
+  readonly recomputedRows?: number;
 }
 
 /** Mean over dimensions of the per-dimension variance: the scale of scikit-learn's tolerance. */
@@ -37,35 +40,6 @@ export function meanVariance(data: ArrayLike<number>, rows: number, dim: number)
   let total = 0;
   for (let j = 0; j < dim; j++) total += meanSquare[j] / rows - (mean[j] / rows) ** 2;
   return total / dim;
-}
-
-interface Assignment {
-  labels: Int32Array;
-  distances: Float64Array;
-  inertia: number;
-}
-
-function assign(points: tf.Tensor2D, norms: Float64Array, centers: Float32Array, k: number): Assignment {
-  const rows = points.shape[0];
-  const all = squaredDistancesTo(points, norms, centers, k);
-  const labels = new Int32Array(rows);
-  const distances = new Float64Array(rows);
-  let inertia = 0;
-  for (let i = 0; i < rows; i++) {
-    let best = 0;
-    let bestDistance = all[i * k];
-    for (let c = 1; c < k; c++) {
-      const d = all[i * k + c];
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = c;
-      }
-    }
-    labels[i] = best;
-    distances[i] = bestDistance;
-    inertia += bestDistance;
-  }
-  return { labels, distances, inertia };
 }
 
 /**
@@ -140,29 +114,143 @@ class ClusterSums {
   }
 }
 
+/** Dense assignment: every sample's nearest and second-nearest centre from one product. */
+function assignAll(distances: RowDistances, centers: Float32Array, k: number, labels: Int32Array, upper: Float64Array, lower: Float64Array, closest: Float64Array): void {
+  const all = distances.toAll(centers, k);
+  for (let i = 0; i < labels.length; i++) {
+    let best = 0;
+    let bestDistance = all[i * k];
+    let second = Number.POSITIVE_INFINITY;
+    for (let c = 1; c < k; c++) {
+      const d = all[i * k + c];
+      if (d < bestDistance) {
+        second = bestDistance;
+        bestDistance = d;
+        best = c;
+      } else if (d < second) second = d;
+    }
+    labels[i] = best;
+    closest[i] = bestDistance;
+    upper[i] = Math.sqrt(bestDistance);
+    lower[i] = Math.sqrt(second);
+  }
+}
+
+/** Half the distance from every centre to its nearest other centre (float64). */
+function halfNearestCenter(centers: Float32Array, k: number, dim: number): Float64Array {
+  const half = new Float64Array(k).fill(Number.POSITIVE_INFINITY);
+  for (let a = 0; a < k; a++) {
+    for (let b = a + 1; b < k; b++) {
+      let squared = 0;
+      for (let j = 0; j < dim; j++) {
+        const diff = centers[a * dim + j] - centers[b * dim + j];
+        squared += diff * diff;
+      }
+      const distance = 0.5 * Math.sqrt(squared);
+      if (distance < half[a]) half[a] = distance;
+      if (distance < half[b]) half[b] = distance;
+    }
+  }
+  return half;
+}
+
 /**
- * Lloyd iterations from the given initial centres. Distances are one tfjs matrix product per
- * iteration (‖x‖² − 2x·c + ‖c‖²); label assignment and incremental centre sums run in plain JS.
- * Stops when labels no longer change, when the total squared centre shift falls under
- * `tolerance × meanVariance`, or after `maxIterations`.
+ * Lloyd iterations from the given initial centres, with scikit-learn's stopping rule: stop when
+ * no label changes, when the total squared centre shift falls under `tolerance × meanVariance`,
+ * or after `maxIterations`; then one last assignment so that labels and inertia belong to the
+ * returned centres. Empty clusters are re-seeded with the samples farthest from their centres.
+ *
+ * With `bounds` (the default) the assignment step is Hamerly's exact acceleration: every sample
+ * keeps an upper bound on the distance to its centre and a lower bound on the distance to any
+ * other centre, both moved by how far the centres moved; a sample whose upper bound is below
+ * max(lower bound, half the distance from its centre to the nearest other centre) provably keeps
+ * its centre, and only the other samples get their distances recomputed — one product with the
+ * centres through the engine's `matMulTransposed` kernel (else tf.js). The assignments are
+ * Lloyd's, so the fixed point is the same; after the first few iterations few samples are
+ * recomputed. Centre sums are updated only for the samples that moved.
  */
-export function lloydTfjs(points: tf.Tensor2D, data: ArrayLike<number>, norms: Float64Array, initialCenters: Float32Array, k: number, { maxIterations = 300, tolerance = 1e-4 }: LloydOptions = {}): KMeansResult {
-  const [rows, dim] = points.shape;
+export function lloyd(distances: RowDistances, data: Float32Array, dim: number, initialCenters: Float32Array, k: number, { maxIterations = 300, tolerance = 1e-4, bounds = true }: LloydOptions = {}): KMeansResult {
+  const rows = distances.rows;
   const threshold = tolerance * meanVariance(data, rows, dim);
+  // Bounds are compared with a small margin: distances come from float32 products.
+  let scale = 0;
+  for (let i = 0; i < Math.min(rows, 64); i++) {
+    let squared = 0;
+    for (let j = 0; j < dim; j++) squared += data[i * dim + j] ** 2;
+    scale = Math.max(scale, Math.sqrt(squared));
+  }
+  const margin = 1e-5 * Math.max(scale, 1e-12);
   let centers = initialCenters;
+  const labels = new Int32Array(rows);
+  const upper = new Float64Array(rows);
+  const lower = new Float64Array(rows);
+  const closest = new Float64Array(rows);
+  const active = new Int32Array(rows);
   let clusters: ClusterSums | undefined;
   let converged = false;
   let iterations = 0;
+  let recomputed = 0;
+  let boundsValid = false;
   for (; iterations < maxIterations; ) {
-    const assignment = assign(points, norms, centers, k);
+    // E-step: labels for the current centres.
+    if (!bounds || !boundsValid) {
+      assignAll(distances, centers, k, labels, upper, lower, closest);
+      recomputed += rows;
+    } else {
+      const half = halfNearestCenter(centers, k, dim);
+      let count = 0;
+      for (let i = 0; i < rows; i++) {
+        const bound = Math.max(half[labels[i]], lower[i]);
+        if (upper[i] + margin >= bound) active[count++] = i;
+      }
+      if (count > 0) {
+        const some = distances.toSome(active, count, centers, k);
+        for (let a = 0; a < count; a++) {
+          const i = active[a];
+          let best = 0;
+          let bestDistance = some[a * k];
+          let second = Number.POSITIVE_INFINITY;
+          for (let c = 1; c < k; c++) {
+            const d = some[a * k + c];
+            if (d < bestDistance) {
+              second = bestDistance;
+              bestDistance = d;
+              best = c;
+            } else if (d < second) second = d;
+          }
+          labels[i] = best;
+          closest[i] = bestDistance;
+          upper[i] = Math.sqrt(bestDistance);
+          lower[i] = Math.sqrt(second);
+        }
+      }
+      recomputed += count;
+    }
     let moved = rows;
-    if (clusters === undefined) clusters = new ClusterSums(data, dim, k, assignment.labels);
-    else moved = clusters.reassign(assignment.labels);
-    clusters.fillEmpty(assignment.distances);
+    if (clusters === undefined) clusters = new ClusterSums(data, dim, k, labels);
+    else moved = clusters.reassign(labels);
+    if (clusters.counts.some((n) => n === 0)) {
+      // Re-seeding needs every sample's exact distance to its centre: a dense step (rare).
+      if (bounds && boundsValid) {
+        assignAll(distances, centers, k, labels, upper, lower, closest);
+        recomputed += rows;
+        moved = clusters.reassign(labels);
+      }
+      clusters.fillEmpty(closest);
+      labels.set(clusters.labels);
+      boundsValid = false;
+    } else boundsValid = true;
+    // M-step.
     const next = clusters.centers(centers);
     iterations++;
     let shift = 0;
-    for (let i = 0; i < next.length; i++) shift += (next[i] - centers[i]) ** 2;
+    const drift = new Float64Array(k);
+    for (let c = 0; c < k; c++) {
+      let squared = 0;
+      for (let j = 0; j < dim; j++) squared += (next[c * dim + j] - centers[c * dim + j]) ** 2;
+      drift[c] = Math.sqrt(squared);
+      shift += squared;
+    }
     centers = next;
     if (iterations > 1 && moved === 0) {
       converged = true;
@@ -172,9 +260,29 @@ export function lloydTfjs(points: tf.Tensor2D, data: ArrayLike<number>, norms: F
       converged = true;
       break;
     }
+    if (bounds && boundsValid) {
+      let largest = 0;
+      let largestAt = -1;
+      let secondLargest = 0;
+      for (let c = 0; c < k; c++) {
+        if (drift[c] > largest) {
+          secondLargest = largest;
+          largest = drift[c];
+          largestAt = c;
+        } else if (drift[c] > secondLargest) secondLargest = drift[c];
+      }
+      for (let i = 0; i < rows; i++) {
+        upper[i] += drift[labels[i]];
+        lower[i] -= labels[i] === largestAt ? secondLargest : largest;
+      }
+    }
   }
-  const final = assign(points, norms, centers, k);
-  return { centers, labels: final.labels, inertia: final.inertia, iterations, converged };
+  // Labels and inertia of the returned centres (a dense step, as scikit-learn's final E-step).
+  assignAll(distances, centers, k, labels, upper, lower, closest);
+  recomputed += rows;
+  let inertia = 0;
+  for (let i = 0; i < rows; i++) inertia += closest[i];
+  return { centers, labels: Int32Array.from(labels), inertia, iterations, converged, recomputedRows: recomputed };
 }
 
 /**

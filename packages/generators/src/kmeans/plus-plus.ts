@@ -1,6 +1,5 @@
-import type * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@imprint/core';
-import { gatherRows, squaredDistancesTo } from './squared-distances.js';
+import { gatherRows, type RowDistances } from './squared-distances.js';
 
 /**
  * Greedy k-means++ seeding as scikit-learn does it: the first centre uniformly at random, then
@@ -8,11 +7,11 @@ import { gatherRows, squaredDistancesTo } from './squared-distances.js';
  * to the nearest centre so far), keeping the candidate that lowers the total D² most.
  * Returns the indices of the chosen samples (k-medoids++ uses them as initial medoids).
  */
-export function kmeansPlusPlusIndices(points: tf.Tensor2D, data: ArrayLike<number>, pointNorms: Float64Array, k: number, rng: Rng, localTrials = 2 + Math.floor(Math.log(k))): Int32Array {
-  const [rows, dim] = points.shape;
+export function kmeansPlusPlusIndices(distances: RowDistances, data: ArrayLike<number>, dim: number, k: number, rng: Rng, localTrials = 2 + Math.floor(Math.log(k))): Int32Array {
+  const rows = distances.rows;
   const chosen = new Int32Array(k);
   chosen[0] = rng.int(rows);
-  const closest = squaredDistancesTo(points, pointNorms, gatherRows(data, dim, [chosen[0]]), 1);
+  const closest = distances.toAll(gatherRows(data, dim, [chosen[0]]), 1);
   let potential = closest.reduce((a, b) => a + b, 0);
   const cumulative = new Float64Array(rows);
   for (let c = 1; c < k; c++) {
@@ -31,19 +30,19 @@ export function kmeansPlusPlusIndices(points: tf.Tensor2D, data: ArrayLike<numbe
       }
       candidates.push(low);
     }
-    const distances = squaredDistancesTo(points, pointNorms, gatherRows(data, dim, candidates), candidates.length);
+    const candidateDistances = distances.toAll(gatherRows(data, dim, candidates), candidates.length);
     let best = 0;
     let bestPotential = Number.POSITIVE_INFINITY;
     for (let t = 0; t < candidates.length; t++) {
       let total = 0;
-      for (let i = 0; i < rows; i++) total += Math.min(closest[i], distances[i * candidates.length + t]);
+      for (let i = 0; i < rows; i++) total += Math.min(closest[i], candidateDistances[i * candidates.length + t]);
       if (total < bestPotential) {
         bestPotential = total;
         best = t;
       }
     }
     chosen[c] = candidates[best];
-    for (let i = 0; i < rows; i++) closest[i] = Math.min(closest[i], distances[i * candidates.length + best]);
+    for (let i = 0; i < rows; i++) closest[i] = Math.min(closest[i], candidateDistances[i * candidates.length + best]);
     potential = bestPotential;
   }
   return chosen;

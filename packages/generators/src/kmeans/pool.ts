@@ -1,5 +1,6 @@
 // A pool of worker threads running k-means (Node only; loaded on demand by the kmeans generator).
 import type { Worker } from 'node:worker_threads';
+import { errorFromTransfer, errorToTransfer, type TransferredError } from '@imprint/core';
 import { startModuleWorker } from '@imprint/core/node';
 import type { ClusterOptions } from './cluster.js';
 
@@ -20,16 +21,16 @@ export class KMeansPool {
     for (let i = 0; i < size; i++) {
       const worker = startModuleWorker(import.meta.url, 'worker', undefined);
       worker.unref(); // an idle pool never keeps the process alive
-      worker.on('message', (reply: { id: number; centers?: Float32Array; error?: string }) => {
+      worker.on('message', (reply: { id: number; centers?: Float32Array; error?: TransferredError }) => {
         const pending = this.#pending.get(reply.id);
         this.#pending.delete(reply.id);
-        if (reply.error !== undefined) pending?.reject(new Error(`k-means worker: ${reply.error}`));
+        if (reply.error !== undefined) pending?.reject(errorFromTransfer(reply.error, 'k-means worker'));
         else pending?.resolve(reply.centers!);
         this.#idle.push(worker);
         this.#drain();
       });
       worker.on('error', (error) => {
-        for (const p of this.#pending.values()) p.reject(error);
+        for (const p of this.#pending.values()) p.reject(errorFromTransfer(errorToTransfer(error), 'k-means worker'));
         this.#pending.clear();
       });
       this.#workers.push(worker);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { NO_KERNELS, type Kernels } from '@imprint/core';
 
 /** Squared L2 norm of every row of a row-major `[rows, dim]` buffer. */
 export function rowSquaredNorms(data: ArrayLike<number>, rows: number, dim: number): Float64Array {
@@ -11,30 +12,6 @@ export function rowSquaredNorms(data: ArrayLike<number>, rows: number, dim: numb
   return norms;
 }
 
-/**
- * Squared Euclidean distances `[rows, targets]` from every row of `points` to every row of
- * `targets`, as one matrix product (‖x‖² − 2x·c + ‖c‖², clamped at 0), returned row-major.
- */
-export function squaredDistancesTo(points: tf.Tensor2D, pointNorms: Float64Array, targets: Float32Array, targetCount: number): Float64Array {
-  const dim = points.shape[1];
-  const rows = points.shape[0];
-  // targets transposed in JS ([d, m]): see matMulTransposed in @imprint/core for why
-  const transposed = new Float32Array(targets.length);
-  for (let c = 0; c < targetCount; c++) for (let j = 0; j < dim; j++) transposed[j * targetCount + c] = targets[c * dim + j];
-  const products = tf.tidy(() => tf.matMul(points, tf.tensor2d(transposed, [dim, targetCount])));
-  const dots = products.dataSync();
-  products.dispose();
-  const targetNorms = rowSquaredNorms(targets, targetCount, dim);
-  const distances = new Float64Array(rows * targetCount);
-  for (let i = 0; i < rows; i++) {
-    for (let c = 0; c < targetCount; c++) {
-      const value = pointNorms[i] - 2 * dots[i * targetCount + c] + targetNorms[c];
-      distances[i * targetCount + c] = value > 0 ? value : 0;
-    }
-  }
-  return distances;
-}
-
 /** Rows `indices` of a row-major buffer, as a new Float32Array. */
 export function gatherRows(data: ArrayLike<number>, dim: number, indices: ArrayLike<number>): Float32Array {
   const out = new Float32Array(indices.length * dim);
@@ -44,3 +21,92 @@ export function gatherRows(data: ArrayLike<number>, dim: number, indices: ArrayL
   }
   return out;
 }
+
+/**
+ * Squared Euclidean distances from the rows of a fixed data matrix (in host memory) to changing
+ * target rows, as ‖x‖² − 2x·c + ‖c‖² clamped at 0, with the products `x·cᵀ` from the engine's
+ * `matMulTransposed` kernel when there is one. Without an engine the data is uploaded to tf.js
+ * once and kept there for products with every row; products with a subset of rows upload just
+ * those rows. Call `dispose` when done.
+ */
+export class RowDistances {
+  readonly #data: Float32Array;
+  readonly #rows: number;
+  readonly #dim: number;
+  readonly #norms: Float64Array;
+  readonly #kernels: Kernels;
+  #resident: tf.Tensor2D | undefined;
+
+  constructor(data: Float32Array, rows: number, dim: number, norms: Float64Array, kernels: Kernels = NO_KERNELS) {
+    this.#data = data;
+    this.#rows = rows;
+    this.#dim = dim;
+    this.#norms = norms;
+    this.#kernels = kernels;
+  }
+
+  get rows(): number {
+    return this.#rows;
+  }
+
+  /** `[rows, count]` squared distances from every row to the `count` target rows. */
+  toAll(targets: Float32Array, count: number): Float64Array {
+    const dots = this.#products(this.#data, this.#rows, targets, count, true);
+    return this.#combine(dots, undefined, this.#rows, targets, count);
+  }
+
+  /** `[n, count]` squared distances from rows `indices[0..n)` to the target rows. */
+  toSome(indices: Int32Array, n: number, targets: Float32Array, count: number): Float64Array {
+    if (n === this.#rows) return this.toAll(targets, count);
+    const rows = gatherRows(this.#data, this.#dim, indices.subarray(0, n));
+    const dots = this.#products(rows, n, targets, count, false);
+    return this.#combine(dots, indices, n, targets, count);
+  }
+
+  dispose(): void {
+    this.#resident?.dispose();
+    this.#resident = undefined;
+  }
+
+  #products(rows: Float32Array, n: number, targets: Float32Array, count: number, allRows: boolean): ArrayLike<number> {
+    const dim = this.#dim;
+    const viaEngine = this.#kernels.matMulTransposed?.({ values: rows, rows: n, dim }, { values: targets, rows: count, dim });
+    if (viaEngine !== undefined) return viaEngine;
+    // tf.js: targets transposed in JS ([d, m]) — see matMulTransposed in @imprint/core for why.
+    const transposed = new Float32Array(targets.length);
+    for (let c = 0; c < count; c++) for (let j = 0; j < dim; j++) transposed[j * count + c] = targets[c * dim + j];
+    if (allRows) this.#resident ??= tf.tensor2d(this.#data, [this.#rows, dim]);
+    return tf.tidy(() => {
+      const left = allRows ? this.#resident! : tf.tensor2d(rows, [n, dim]);
+      return tf.matMul(left, tf.tensor2d(transposed, [dim, count])).dataSync();
+    });
+  }
+
+  #combine(dots: ArrayLike<number>, indices: Int32Array | undefined, n: number, targets: Float32Array, count: number): Float64Array {
+    const targetNorms = rowSquaredNorms(targets, count, this.#dim);
+    const distances = new Float64Array(n * count);
+    for (let i = 0; i < n; i++) {
+      const norm = this.#norms[indices === undefined ? i : indices[i]];
+      for (let c = 0; c < count; c++) {
+        const value = norm - 2 * dots[i * count + c] + targetNorms[c];
+        distances[i * count + c] = value > 0 ? value : 0;
+      }
+    }
+    return distances;
+  }
+}
+
+/**
+ * Squared Euclidean distances `[rows, targets]` from every row of `points` to every row of
+ * `targets` (see {@link RowDistances}), returned row-major.
+ */
+export function squaredDistancesTo(points: tf.Tensor2D, pointNorms: Float64Array, targets: Float32Array, targetCount: number, kernels: Kernels = NO_KERNELS): Float64Array {
+  const [rows, dim] = points.shape;
+  const distances = new RowDistances(points.dataSync() as Float32Array, rows, dim, pointNorms, kernels);
+  try {
+    return distances.toAll(targets, targetCount);
+  } finally {
+    distances.dispose();
+  }
+}
+

@@ -1,7 +1,7 @@
 // Worker thread of the k-means pool: its own tfjs backend (WASM if installed, else cpu).
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng } from '@imprint/core';
+import { createRng, errorToTransfer } from '@imprint/core';
 import { clusterRowsWith } from './cluster.js';
 
 interface Job {
@@ -11,7 +11,7 @@ interface Job {
   dim: number;
   k: number;
   seed: number;
-  options: { implementation?: 'tfjs' | 'ml-kmeans'; maxIterations?: number; tolerance?: number };
+  options: { implementation?: 'lloyd' | 'tfjs' | 'ml-kmeans'; maxIterations?: number; tolerance?: number; bounds?: boolean };
 }
 
 async function initBackend(): Promise<void> {
@@ -37,11 +37,9 @@ const ready = initBackend();
 port.on('message', async (job: Job) => {
   try {
     await ready;
-    const points = tf.tensor2d(job.data, [job.rows, job.dim]);
-    const result = clusterRowsWith(points, job.data, job.k, createRng(job.seed), job.options);
-    points.dispose();
+    const result = clusterRowsWith(job.data, job.rows, job.dim, job.k, createRng(job.seed), job.options);
     port.postMessage({ id: job.id, centers: result.centers }, [result.centers.buffer as ArrayBuffer]);
   } catch (error) {
-    port.postMessage({ id: job.id, error: (error as Error).message });
+    port.postMessage({ id: job.id, error: errorToTransfer(error) });
   }
 });

@@ -1,0 +1,19 @@
+import { parseIntegerOption, type IntegerBounds } from '@imprint/core';
+
+/**
+ * A commander argument parser for an integer option: "2" → 2; "1.5", "abc" or out-of-range values
+ * fail with one typed line ("--workers must be an integer ≥ 1, got "1.5"") before any work starts.
+ */
+export function integerOption(flag: string, bounds: IntegerBounds = {}): (value: string) => number {
+  return (value) => parseIntegerOption(value, flag, bounds);
+}
+
+/** Like {@link integerOption}, also accepting the word "all" (returned as undefined: no limit). */
+export function limitOption(flag: string): (value: string) => number | 'all' {
+  return (value) => (value.trim() === 'all' ? 'all' : parseIntegerOption(value, `${flag} (or "all")`, { min: 1 }));
+}
+
+/** A comma-separated list of integers, e.g. `--seeds 0,1,2`. */
+export function integerListOption(flag: string, bounds: IntegerBounds = {}): (value: string) => number[] {
+  return (value) => value.split(',').map((part, i) => parseIntegerOption(part, `${flag} entry ${i + 1}`, bounds));
+}

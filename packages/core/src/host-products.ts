@@ -1,0 +1,60 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { HostMatrix64, Kernels } from './kernels.js';
+import type { HostMatrix } from './matrix.js';
+import { gramMatrix, matMulTransposed } from './products.js';
+
+/*
+ * Host-memory products that use the engine's kernel when there is one and tf.js (or plain
+ * JavaScript for float64) otherwise: the one place where a plugin's "kernel or fallback" choice is
+ * made for these products.
+ */
+
+/** `a · bᵀ` (`[n, d] · [m, d]ᵀ → [n, m]`) through the engine, else tf.js. */
+export function hostMatMulTransposed(kernels: Kernels, a: HostMatrix, b: HostMatrix): Float32Array {
+  const viaEngine = kernels.matMulTransposed?.(a, b);
+  if (viaEngine !== undefined) return viaEngine;
+  return tf.tidy(() => matMulTransposed(tf.tensor2d(a.values, [a.rows, a.dim]), tf.tensor2d(b.values, [b.rows, b.dim])).dataSync() as Float32Array);
+}
+
+/** The Gram matrix `xᵀx` `[d, d]` through the engine, else tf.js. */
+export function hostGram(kernels: Kernels, x: HostMatrix): Float32Array {
+  const viaEngine = kernels.gram?.(x);
+  if (viaEngine !== undefined) return viaEngine;
+  return tf.tidy(() => gramMatrix(tf.tensor2d(x.values, [x.rows, x.dim])).dataSync() as Float32Array);
+}
+
+/** `a · bᵀ` in float64 through the engine, else plain JavaScript (row dot products). */
+export function hostMatMulTransposed64(kernels: Kernels, a: HostMatrix64, b: HostMatrix64): Float64Array {
+  const viaEngine = kernels.matMulTransposed64?.(a, b);
+  if (viaEngine !== undefined) return viaEngine;
+  return matMulTransposed64Js(a, b);
+}
+
+/** Plain-JavaScript float64 `a · bᵀ`: the reference the engine kernel is checked against. */
+export function matMulTransposed64Js(a: HostMatrix64, b: HostMatrix64): Float64Array {
+  const { rows: n, dim } = a;
+  const m = b.rows;
+  const out = new Float64Array(n * m);
+  const av = a.values;
+  const bv = b.values;
+  for (let i = 0; i < n; i++) {
+    const ai = i * dim;
+    for (let j = 0; j < m; j++) {
+      const bj = j * dim;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let k = 0;
+      for (; k + 3 < dim; k += 4) {
+        s0 += av[ai + k] * bv[bj + k];
+        s1 += av[ai + k + 1] * bv[bj + k + 1];
+        s2 += av[ai + k + 2] * bv[bj + k + 2];
+        s3 += av[ai + k + 3] * bv[bj + k + 3];
+      }
+      for (; k < dim; k++) s0 += av[ai + k] * bv[bj + k];
+      out[i * m + j] = s0 + s1 + s2 + s3;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,143 @@
+import { ImprintError } from './errors.js';
+import { hostMatMulTransposed64 } from './host-products.js';
+import type { Kernels } from './kernels.js';
+
+/** Columns per panel of the blocked Cholesky factorisation. */
+const BLOCK = 96;
+
+/** Σ x[xs + k] · y[ys + k] for k < count, with four accumulators (no single dependency chain). */
+function dot(x: Float64Array, xs: number, y: Float64Array, ys: number, count: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let k = 0;
+  for (; k + 3 < count; k += 4) {
+    s0 += x[xs + k] * y[ys + k];
+    s1 += x[xs + k + 1] * y[ys + k + 1];
+    s2 += x[xs + k + 2] * y[ys + k + 2];
+    s3 += x[xs + k + 3] * y[ys + k + 3];
+  }
+  for (; k < count; k++) s0 += x[xs + k] * y[ys + k];
+  return s0 + s1 + s2 + s3;
+}
+
+/** Unblocked Cholesky of the `size × size` diagonal block at `offset` of the `n × n` matrix `a`, in place. */
+function factorDiagonalBlock(a: Float64Array, n: number, offset: number, size: number, what: string): void {
+  for (let i = offset; i < offset + size; i++) {
+    const ri = i * n;
+    for (let j = offset; j <= i; j++) {
+      const rj = j * n;
+      const sum = a[ri + j] - dot(a, ri + offset, a, rj + offset, j - offset);
+      if (i === j) {
+        if (!(sum > 0)) {
+          throw new ImprintError('INVALID_INPUT', `${what} is not positive definite (pivot ${i} is ${sum}); it needs a larger ridge term`, { pivot: i, value: sum });
+        }
+        a[ri + i] = Math.sqrt(sum);
+      } else a[ri + j] = sum / a[rj + j];
+    }
+  }
+}
+
+/**
+ * Cholesky factorisation `A = L·Lᵀ` of a symmetric positive definite `n × n` matrix (row-major,
+ * float64; only its lower triangle is read). Blocked, right-looking: each panel is factored and
+ * solved in JavaScript, and the trailing update `A₂₂ −= L₂₁·L₂₁ᵀ` — almost all of the n³/3
+ * operations — is one float64 product through the engine's `matMulTransposed64` kernel. Without
+ * that kernel the matrix is factored in one piece in JavaScript (the same arithmetic, without the
+ * copies). Returns L, lower triangular (the upper triangle is zero).
+ */
+export function choleskyFactor(a: Float64Array, n: number, kernels: Kernels = {}, what = 'the matrix'): Float64Array {
+  if (a.length !== n * n) throw new ImprintError('INVALID_INPUT', `${what} has ${a.length} values, not ${n} × ${n}`);
+  const l = Float64Array.from(a);
+  // Without a native product the blocked form only adds copies: factor in one piece.
+  const block = kernels.matMulTransposed64 === undefined ? n : BLOCK;
+  for (let k0 = 0; k0 < n; k0 += block) {
+    const kb = Math.min(block, n - k0);
+    factorDiagonalBlock(l, n, k0, kb, what);
+    const below = n - k0 - kb;
+    if (below === 0) break;
+    // L₂₁ = A₂₁ · L₁₁⁻ᵀ: forward substitution for every row below the block.
+    const panel = new Float64Array(below * kb);
+    for (let r = 0; r < below; r++) {
+      const row = (k0 + kb + r) * n;
+      for (let j = 0; j < kb; j++) {
+        const rj = (k0 + j) * n;
+        panel[r * kb + j] = (l[row + k0 + j] - dot(panel, r * kb, l, rj + k0, j)) / l[rj + k0 + j];
+      }
+      for (let j = 0; j < kb; j++) l[row + k0 + j] = panel[r * kb + j];
+    }
+    // A₂₂ −= L₂₁ · L₂₁ᵀ (lower triangle).
+    const update = hostMatMulTransposed64(kernels, { values: panel, rows: below, dim: kb }, { values: panel, rows: below, dim: kb });
+    for (let i = 0; i < below; i++) {
+      const row = (k0 + kb + i) * n + k0 + kb;
+      for (let j = 0; j <= i; j++) l[row + j] -= update[i * below + j];
+    }
+  }
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) l[i * n + j] = 0;
+  return l;
+}
+
+/** Solve `L·Y = B` for lower-triangular `L` (`n × n`) and `B` (`n × columns`, row-major). */
+export function solveLower(l: Float64Array, n: number, b: Float64Array, columns: number): Float64Array {
+  const y = Float64Array.from(b);
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    const yi = i * columns;
+    for (let j = 0; j < i; j++) {
+      const factor = l[ri + j];
+      if (factor === 0) continue;
+      const yj = j * columns;
+      for (let c = 0; c < columns; c++) y[yi + c] -= factor * y[yj + c];
+    }
+    const pivot = l[ri + i];
+    for (let c = 0; c < columns; c++) y[yi + c] /= pivot;
+  }
+  return y;
+}
+
+/** Solve `Lᵀ·X = Y` for lower-triangular `L` (`n × n`) and `Y` (`n × columns`, row-major). */
+export function solveLowerTransposed(l: Float64Array, n: number, y: Float64Array, columns: number): Float64Array {
+  const x = Float64Array.from(y);
+  for (let i = n - 1; i >= 0; i--) {
+    const xi = i * columns;
+    const pivot = l[i * n + i];
+    for (let c = 0; c < columns; c++) x[xi + c] /= pivot;
+    // eliminate x_i from the rows above: row j < i of Lᵀ has L[i][j] in column i
+    const ri = i * n;
+    for (let j = 0; j < i; j++) {
+      const factor = l[ri + j];
+      if (factor === 0) continue;
+      const xj = j * columns;
+      for (let c = 0; c < columns; c++) x[xj + c] -= factor * x[xi + c];
+    }
+  }
+  return x;
+}
+
+/**
+ * Solve `A·X = B` for a symmetric positive definite `A` (`n × n`) and `B` (`n × columns`), both
+ * row-major float64, by Cholesky factorisation (see {@link choleskyFactor}) and two triangular
+ * solves — never an explicit inverse.
+ */
+export function solveSymmetricPositiveDefinite(a: Float64Array, n: number, b: Float64Array, columns: number, kernels: Kernels = {}, what = 'the system matrix'): Float64Array {
+  if (b.length !== n * columns) throw new ImprintError('INVALID_INPUT', `the right-hand side has ${b.length} values, not ${n} × ${columns}`);
+  const l = choleskyFactor(a, n, kernels, what);
+  return solveLowerTransposed(l, n, solveLower(l, n, b, columns), columns);
+}
+
+/** The inverse of a lower-triangular `n × n` matrix (lower triangular again), one column at a time by forward substitution. */
+export function invertLower(l: Float64Array, n: number): Float64Array {
+  const inverse = new Float64Array(n * n);
+  const column = new Float64Array(n);
+  for (let c = 0; c < n; c++) {
+    column[c] = 1 / l[c * n + c];
+    inverse[c * n + c] = column[c];
+    for (let i = c + 1; i < n; i++) {
+      const ri = i * n;
+      column[i] = -dot(l, ri + c, column, c, i - c) / l[ri + i];
+      inverse[ri + c] = column[i];
+    }
+  }
+  return inverse;
+}
