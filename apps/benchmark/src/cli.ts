@@ -9,6 +9,7 @@ import { reportCommand, type ReportCommandOptions } from './commands/report.js';
 import { table1Command, type Table1Options } from './commands/table1.js';
 import { runCommand, type RunOptions } from './commands/run.js';
 import { debugRequested, reportError } from './errors.js';
+import { ENGINE_CHOICES, selectEngine, type EngineChoice, type SelectedEngine } from './engine-choice.js';
 import { integerListOption, integerOption, limitOption } from './option-parsers.js';
 
 /** The `--plugin` modules given before the command. */
@@ -16,17 +17,23 @@ function pluginsOf(command: Command): string[] {
   return (command.parent?.opts() as { plugin?: string[] }).plugin ?? [];
 }
 
-/** The standard registry extended with the `--plugin` modules (their plugins listed on stderr). */
-async function registryFor(command: Command): Promise<Registry> {
+/**
+ * The standard registry extended with the `--plugin` modules (their plugins listed on stderr),
+ * using the `--engine` chosen (the choice written to stderr).
+ */
+async function registryFor(command: Command): Promise<{ registry: Registry; engine: SelectedEngine }> {
   const registry = createStandardRegistry();
   for (const [module, names] of await usePluginModules(registry, pluginsOf(command))) process.stderr.write(`plugin ${module}: ${names.join(', ')}\n`);
-  return registry;
+  const engine = await selectEngine((command.parent?.opts() as { engine: EngineChoice }).engine);
+  registry.setEngine(engine.engine);
+  return { registry, engine };
 }
 
 function buildProgram(): Command {
   const program = new Command('imprint-bench')
     .description('IMPRINT weight-imprinting benchmark')
     .addOption(new Option('--backend <name>', 'tfjs compute backend').choices(BACKEND_CHOICES as string[]).default('auto'))
+    .addOption(new Option('--engine <name>', 'compute engine for the heavy kernels: auto picks the fastest installed (onnx if it loads)').choices(ENGINE_CHOICES as unknown as string[]).default('auto'))
     .option('--debug', 'print stacks with errors (also IMPRINT_DEBUG=1)')
     .option('--plugin <module>', 'load third-party plugins (a package name or file; repeatable): their names work in configs and grids', (value: string, previous: string[] = []) => [...previous, value])
     .exitOverride()
@@ -55,7 +62,7 @@ function buildProgram(): Command {
     .action(async (options: RunOptions, command: Command) => {
       const backend = (command.parent?.opts() as { backend: BackendChoice }).backend;
       await selectBackend(backend);
-      await runCommand(options, await registryFor(command));
+      await runCommand(options, (await registryFor(command)).registry);
     });
   program
     .command('embed')
@@ -83,7 +90,8 @@ function buildProgram(): Command {
     .option('--dry-run', 'print the run ids and exit')
     .action(async (file: string, options: GridOptions, command: Command) => {
       await selectBackend((command.parent?.opts() as { backend: BackendChoice }).backend);
-      await gridCommand(file, options, await registryFor(command), pluginsOf(command));
+      const { registry, engine } = await registryFor(command);
+      await gridCommand(file, options, registry, { pluginModules: pluginsOf(command), ...(engine.module === undefined ? {} : { engineModule: engine.module }) });
     });
 
   program
@@ -114,7 +122,8 @@ function buildProgram(): Command {
     .option('--resume', 'keep runs already in results/table1.jsonl')
     .action(async (options: Table1Options, command: Command) => {
       await selectBackend((command.parent?.opts() as { backend: BackendChoice }).backend);
-      await table1Command(options, await registryFor(command));
+      const { registry, engine } = await registryFor(command);
+      await table1Command(options, registry, engine.module);
     });
   return program;
 }

@@ -9,18 +9,28 @@ import { gramMatrix, matMulTransposed } from './products.js';
  * made for these products.
  */
 
+/**
+ * The values of a tensor, then the tensor disposed. (Reading inside `tf.tidy` and returning the
+ * array would make tidy walk every element of it looking for tensors.)
+ */
+function readAndDispose(tensor: tf.Tensor): Float32Array {
+  const values = tensor.dataSync() as Float32Array;
+  tensor.dispose();
+  return values;
+}
+
 /** `a · bᵀ` (`[n, d] · [m, d]ᵀ → [n, m]`) through the engine, else tf.js. */
 export function hostMatMulTransposed(kernels: Kernels, a: HostMatrix, b: HostMatrix): Float32Array {
   const viaEngine = kernels.matMulTransposed?.(a, b);
   if (viaEngine !== undefined) return viaEngine;
-  return tf.tidy(() => matMulTransposed(tf.tensor2d(a.values, [a.rows, a.dim]), tf.tensor2d(b.values, [b.rows, b.dim])).dataSync() as Float32Array);
+  return readAndDispose(tf.tidy(() => matMulTransposed(tf.tensor2d(a.values, [a.rows, a.dim]), tf.tensor2d(b.values, [b.rows, b.dim]))));
 }
 
 /** The Gram matrix `xᵀx` `[d, d]` through the engine, else tf.js. */
 export function hostGram(kernels: Kernels, x: HostMatrix): Float32Array {
   const viaEngine = kernels.gram?.(x);
   if (viaEngine !== undefined) return viaEngine;
-  return tf.tidy(() => gramMatrix(tf.tensor2d(x.values, [x.rows, x.dim])).dataSync() as Float32Array);
+  return readAndDispose(tf.tidy(() => gramMatrix(tf.tensor2d(x.values, [x.rows, x.dim]))));
 }
 
 /** `a · bᵀ` in float64 through the engine, else plain JavaScript (row dot products). */

@@ -1,18 +1,17 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { ImprintConfig, ImprintConfigInput } from './config.js';
 import { ImprintError } from './errors.js';
 import type { ClassGenerator, JointGenerator } from './generator.js';
 import { labelKey, sortedUniqueLabels, type Label } from './labels.js';
-import { assertDimension, firstNonFinite, toHostMatrix, toTensor2D, type EmbeddingInput } from './matrix.js';
+import { assertDimension, firstNonFinite, hostMatrixOf, tensorFromHost, toHostMatrix, toTensor2D, type EmbeddingInput } from './matrix.js';
 import { resolvePipeline, type Pipeline, type ResolveOptions } from './pipeline.js';
 import type { ProxySet } from './proxy-set.js';
+import { WeightStore } from './weight-store.js';
 import type { Registry } from './registry.js';
 import { createRng, deriveSeed, type Rng } from './rng.js';
 
 interface StoredClass {
   readonly label: Label;
-  /** Stored weights after NORMpost, `[p, d]`. */
-  proxies: tf.Tensor2D;
   /** Joint generators only: the class's prepared (presampled, NORMpre) train embeddings. */
   prepared?: tf.Tensor2D;
 }
@@ -57,8 +56,9 @@ export function argmaxRows(values: ArrayLike<number>, rows: number, columns: num
 export class Imprinter {
   readonly pipeline: Pipeline;
   #classes: StoredClass[] = [];
+  /** The stored weights (after NORMpost), one packed tensor, classes in `#classes` order. */
+  readonly #weights = new WeightStore();
   #dim: number | undefined;
-  #packed: ProxySet | undefined;
   #disposed = false;
   /** The asynchronous change in progress (imprint, addClass, removeClass), if any. */
   #busy: string | undefined;
@@ -92,7 +92,7 @@ export class Imprinter {
 
   /** Number of stored proxies per class, in class order. */
   get proxyCounts(): number[] {
-    return this.#classes.map((c) => c.proxies.shape[0]);
+    return this.#weights.counts;
   }
 
   hasClass(label: Label): boolean {
@@ -181,7 +181,7 @@ export class Imprinter {
       const members = rowsByClass.get(labelKey(label))!.rows;
       const rowsOfClass = new Float32Array(members.length * dim);
       members.forEach((row, r) => rowsOfClass.set(values.subarray(row * dim, (row + 1) * dim), r * dim));
-      return { label, embeddings: tf.tensor2d(rowsOfClass, [members.length, dim]) };
+      return { label, embeddings: tensorFromHost(rowsOfClass, members.length, dim) };
     });
   }
 
@@ -231,14 +231,12 @@ export class Imprinter {
         // Re-solve without the class first; the head changes only when that succeeded.
         const removed = this.#classes[index];
         await this.#regenerateJoint(this.#classes.filter((_, i) => i !== index));
-        removed.proxies.dispose();
         removed.prepared?.dispose();
       } else {
         const [removed] = this.#classes.splice(index, 1);
-        removed.proxies.dispose();
+        this.#weights.remove(index);
         removed.prepared?.dispose();
       }
-      this.#invalidate();
       if (this.#classes.length === 0) this.#dim = undefined;
     });
     return this;
@@ -253,7 +251,7 @@ export class Imprinter {
       assertDimension(data.shape[1], this.#dim!, 'query embeddings', 'the stored weights');
       const normalized = this.pipeline.normInf.normalize(data);
       try {
-        return this.pipeline.aggregator.scores(normalized, this.#proxySet(), { kernels: this.pipeline.kernels });
+        return this.pipeline.aggregator.scores(normalized, this.#weights.proxySet(), { kernels: this.pipeline.kernels });
       } finally {
         normalized.dispose();
       }
@@ -284,14 +282,14 @@ export class Imprinter {
     this.#assertUsable();
     const index = this.#indexOf(label);
     if (index < 0) throw new ImprintError('UNKNOWN_CLASS', `class ${JSON.stringify(label)} is not imprinted`, { label });
-    return this.#classes[index].proxies.clone();
+    return this.#weights.rowsOf(index);
   }
 
   /** All stored weights, grouped by class (tensors owned by the head; do not dispose). */
   weights(): ProxySet {
     this.#assertUsable();
     if (this.#classes.length === 0) throw new ImprintError('NO_CLASSES', 'no class is imprinted yet');
-    return this.#proxySet();
+    return this.#weights.proxySet();
   }
 
   /**
@@ -303,20 +301,17 @@ export class Imprinter {
     validateLabel(label, 'class label');
     if (this.hasClass(label)) throw new ImprintError('CLASS_EXISTS', `class ${JSON.stringify(label)} is already imprinted`, { label });
     this.#checkDim(proxies.shape[1], `weights of class ${JSON.stringify(label)}`);
-    this.#classes.push({ label, proxies: proxies.clone() });
+    this.#classes.push({ label });
+    this.#weights.append(proxies.clone());
     this.#dim = proxies.shape[1];
-    this.#invalidate();
   }
 
   /** Free every tensor the head holds. The head is unusable afterwards. */
   dispose(): void {
     if (this.#disposed) return;
-    for (const stored of this.#classes) {
-      stored.proxies.dispose();
-      stored.prepared?.dispose();
-    }
+    for (const stored of this.#classes) stored.prepared?.dispose();
     this.#classes = [];
-    this.#invalidate();
+    this.#weights.clear();
     this.#disposed = true;
   }
 
@@ -388,7 +383,7 @@ export class Imprinter {
     if (proxies.rank !== 2 || proxies.shape[1] !== dim || proxies.shape[0] < 1) {
       throw new ImprintError('INVALID_INPUT', `generator "${this.pipeline.generator.name}" returned shape [${proxies.shape.join(', ')}] for class ${JSON.stringify(label)}; expected [p ≥ 1, ${dim}]`);
     }
-    const at = firstNonFinite(proxies.dataSync());
+    const at = firstNonFinite(hostMatrixOf(proxies).values);
     if (at >= 0) {
       throw new ImprintError('NON_FINITE', `generator "${this.pipeline.generator.name}" produced a non-finite weight for class ${JSON.stringify(label)}`, { label });
     }
@@ -397,11 +392,13 @@ export class Imprinter {
   /** NORMpost of one class's new proxies against the weights stored before it; consumes `raw`. */
   #store(label: Label, raw: tf.Tensor2D, prepared?: tf.Tensor2D): void {
     this.#checkGenerated(label, raw);
-    const reference = this.#classes.length > 0 ? this.#proxySet().weights : undefined;
-    const proxies = this.pipeline.normPost.normalize(raw, reference === undefined ? {} : { reference });
+    // The reference is packed only when the normalizer reads it (quantile does, l2 does not).
+    const weights = this.#weights;
+    const context = weights.numClasses === 0 ? {} : { get reference() { return weights.proxySet().weights; } };
+    const proxies = this.pipeline.normPost.normalize(raw, context);
     raw.dispose();
-    this.#classes.push(prepared === undefined ? { label, proxies } : { label, proxies, prepared });
-    this.#invalidate();
+    this.#classes.push(prepared === undefined ? { label } : { label, prepared });
+    weights.append(proxies);
   }
 
   async #insert(batch: { label: Label; embeddings: tf.Tensor2D }[]): Promise<void> {
@@ -421,15 +418,12 @@ export class Imprinter {
           for (; index < batch.length; index++) {
             const { label, embeddings } = batch[index];
             const prepared = this.#prepare(label, embeddings);
-            added.push({ label, proxies: tf.zeros([1, prepared.shape[1]]) as tf.Tensor2D, prepared });
+            added.push({ label, prepared });
           }
           // The head changes only when the joint solve over old and new classes succeeded.
           await this.#regenerateJoint([...this.#classes, ...added]);
         } catch (error) {
-          for (const c of added) {
-            c.proxies.dispose();
-            c.prepared?.dispose();
-          }
+          for (const c of added) c.prepared?.dispose();
           throw error;
         }
         return;
@@ -469,26 +463,8 @@ export class Imprinter {
       raw.forEach((t) => t.dispose());
       throw error;
     }
-    for (const c of classes) c.proxies.dispose();
+    this.#weights.clear();
     this.#classes = [];
-    this.#invalidate();
     classes.forEach((c, i) => this.#store(c.label, raw[i], c.prepared));
   }
-
-  #invalidate(): void {
-    this.#packed?.weights.dispose();
-    this.#packed = undefined;
-  }
-
-  #proxySet(): ProxySet {
-    if (this.#packed === undefined) {
-      const offsets = new Int32Array(this.#classes.length + 1);
-      this.#classes.forEach((c, i) => (offsets[i + 1] = offsets[i] + c.proxies.shape[0]));
-      const weights =
-        this.#classes.length === 1 ? this.#classes[0].proxies.clone() : (tf.concat(this.#classes.map((c) => c.proxies), 0) as tf.Tensor2D);
-      this.#packed = { weights, classOffsets: offsets, numClasses: this.#classes.length };
-    }
-    return this.#packed;
-  }
 }
-

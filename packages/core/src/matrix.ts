@@ -10,8 +10,25 @@ export type EmbeddingInput =
   | ReadonlyArray<ArrayLike<number>>
   | { readonly data: ArrayLike<number>; readonly shape: readonly [number, number] };
 
-/** Index of the first NaN or ±Infinity in `values`, or -1. */
+/**
+ * Whether a float32 buffer holds only finite values, from its bits: a value is NaN or ±Infinity
+ * exactly when its 8 exponent bits are all ones, and `(bits & 0x7f800000) + 0x00800000` carries into
+ * the sign bit only then — one integer OR per value, no float work (≈1 ns per value).
+ */
+function allFiniteFloat32(values: Float32Array): boolean {
+  const bits = new Int32Array(values.buffer, values.byteOffset, values.length);
+  let acc = 0;
+  let i = 0;
+  for (; i + 3 < bits.length; i += 4) {
+    acc |= ((bits[i] & 0x7f800000) + 0x00800000) | ((bits[i + 1] & 0x7f800000) + 0x00800000) | ((bits[i + 2] & 0x7f800000) + 0x00800000) | ((bits[i + 3] & 0x7f800000) + 0x00800000);
+  }
+  for (; i < bits.length; i++) acc |= (bits[i] & 0x7f800000) + 0x00800000;
+  return (acc & 0x80000000) === 0;
+}
+
+/** Index of the first NaN or ±Infinity in `values`, or -1 (float32 data is cleared in one fast pass first). */
 export function firstNonFinite(values: ArrayLike<number>): number {
+  if (values instanceof Float32Array && allFiniteFloat32(values)) return -1;
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
   return -1;
 }
@@ -101,8 +118,8 @@ export function toHostMatrix(input: EmbeddingInput, what = 'embeddings'): HostMa
  */
 export function toTensor2D(input: EmbeddingInput, what = 'embeddings'): tf.Tensor2D {
   const host = toHostMatrix(input, what);
-  if (input instanceof tf.Tensor && input.dtype === 'float32') return input.clone() as tf.Tensor2D;
-  return tf.tensor2d(host.values, [host.rows, host.dim], 'float32');
+  if (input instanceof tf.Tensor && input.dtype === 'float32') return rememberHostValues(input.clone() as tf.Tensor2D, host.values);
+  return tensorFromHost(host.values, host.rows, host.dim);
 }
 
 /** Throw DIMENSION_MISMATCH unless `actual` equals `expected`. */
@@ -116,21 +133,49 @@ export function assertDimension(actual: number, expected: number, what: string, 
   }
 }
 
-const hostCopies = new WeakMap<tf.Tensor, Float32Array>();
+/** Backends whose tensors live in (WASM or JS) main memory, where host-side work is cheap. */
+const MAIN_MEMORY_BACKENDS = new Set(['wasm', 'cpu']);
+
+/** Whether the current tf.js backend keeps tensors in main memory (wasm, cpu) rather than on a GPU. */
+export function isMainMemoryBackend(): boolean {
+  return MAIN_MEMORY_BACKENDS.has(tf.getBackend());
+}
 
 /**
- * The values of a float32 rank-2 tensor in host memory, read once per tensor object and cached
- * for as long as the tensor object lives (stored proxies are read by every `scores` call of a
- * head with an engine; reading them again each time would cost a copy of all weights per call).
- * The tensor must not be changed in place while cached (tf.js tensors are immutable).
+ * Host copies of tensor values, keyed by the tensor's `dataId` (shared by clones and reshapes of
+ * the same data). tf.js tensors are immutable, so a copy stays valid for as long as the data lives;
+ * the entry goes with the data.
+ */
+const hostMirrors = new WeakMap<object, Float32Array>();
+
+/**
+ * Record that `tensor` holds exactly `values` (row-major float32), because it was made from them:
+ * later {@link hostMatrixOf} calls read them instead of downloading the tensor. Returns the tensor.
+ * `values` must not be changed afterwards.
+ */
+export function rememberHostValues<T extends tf.Tensor>(tensor: T, values: Float32Array): T {
+  hostMirrors.set(tensor.dataId, values);
+  return tensor;
+}
+
+/** A float32 `[rows, dim]` tensor made from host values, which it remembers (see {@link rememberHostValues}). */
+export function tensorFromHost(values: Float32Array, rows: number, dim: number): tf.Tensor2D {
+  return rememberHostValues(tf.tensor2d(values, [rows, dim], 'float32'), values);
+}
+
+/**
+ * The values of a float32 rank-2 tensor in host memory: the values it was made from when known
+ * (see {@link rememberHostValues}), else downloaded once and remembered for as long as the tensor's
+ * data lives. Kernels of an engine read their inputs through this, so a head's stored weights and
+ * data that came from host arrays are never downloaded again. Do not modify the returned values.
  */
 export function hostMatrixOf(tensor: tf.Tensor2D): HostMatrix {
   const [rows, dim] = tensor.shape;
-  let values = hostCopies.get(tensor);
+  let values = hostMirrors.get(tensor.dataId);
   if (values === undefined) {
     const raw = tensor.dataSync();
     values = raw instanceof Float32Array ? raw : Float32Array.from(raw);
-    hostCopies.set(tensor, values);
+    hostMirrors.set(tensor.dataId, values);
   }
   return { values, rows, dim };
 }

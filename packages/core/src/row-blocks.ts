@@ -1,7 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-
-/** Backends whose tensors live in (WASM or JS) main memory. */
-const MAIN_MEMORY_BACKENDS = new Set(['wasm', 'cpu']);
+import { hostMatrixOf, isMainMemoryBackend } from './matrix.js';
 
 /**
  * Row blocks of a matrix for blocked computations. On the WASM and cpu backends a block is
@@ -25,8 +23,8 @@ export class RowBlocks {
   block(start: number, size: number): tf.Tensor2D {
     const [rows, dim] = this.#matrix.shape;
     if (start === 0 && size === rows) return this.#matrix.clone();
-    if (!MAIN_MEMORY_BACKENDS.has(tf.getBackend())) return tf.slice(this.#matrix, [start, 0], [size, dim]);
-    this.#host ??= this.#matrix.dataSync() as Float32Array;
+    if (!isMainMemoryBackend()) return tf.slice(this.#matrix, [start, 0], [size, dim]);
+    this.#host ??= hostMatrixOf(this.#matrix).values;
     return tf.tensor2d(this.#host.subarray(start * dim, (start + size) * dim), [size, dim]);
   }
 }

@@ -9,6 +9,7 @@ export interface NpyArray {
 }
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 type TypedCtor = { new (length: number): NpyArray['data']; BYTES_PER_ELEMENT: number };
 const DTYPES: Record<string, { ctor: TypedCtor; read: (view: DataView, offset: number, little: boolean) => number | bigint }> = {
@@ -64,9 +65,17 @@ export function parseNpy(bytes: Uint8Array, source = '.npy data'): NpyArray {
   const dataStart = headerStart + headerLength;
   const size = dtype.ctor.BYTES_PER_ELEMENT;
   if (bytes.length - dataStart < count * size) throw bad(source, `data truncated: needs ${count * size} bytes for shape (${shape.join(', ')}), found ${bytes.length - dataStart}`);
-  const data = new dtype.ctor(count);
+  let data: NpyArray['data'];
+  if (little === HOST_LITTLE_ENDIAN || size === 1) {
+    // Host byte order: one block copy (aligned for the typed array), no per-element decoding.
+    data = new dtype.ctor(count);
+    new Uint8Array(data.buffer, data.byteOffset, count * size).set(bytes.subarray(dataStart, dataStart + count * size));
+  } else {
+    data = new dtype.ctor(count);
+    const target = data as unknown as { [i: number]: number | bigint };
+    for (let i = 0; i < count; i++) target[i] = dtype.read(view, dataStart + i * size, little);
+  }
   const target = data as unknown as { [i: number]: number | bigint };
-  for (let i = 0; i < count; i++) target[i] = dtype.read(view, dataStart + i * size, little);
   if (fortran === 'True' && shape.length === 2) {
     const [rows, columns] = shape;
     const c = new dtype.ctor(count);
@@ -91,6 +100,10 @@ export function encodeNpy(data: Float32Array | Int32Array | Float64Array, shape:
   out[7] = 0;
   new DataView(out.buffer).setUint16(8, header.length, true);
   out.set(new TextEncoder().encode(header), 10);
+  if (HOST_LITTLE_ENDIAN) {
+    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
+    return out;
+  }
   const view = new DataView(out.buffer, 10 + header.length);
   const size = data.BYTES_PER_ELEMENT;
   for (let i = 0; i < data.length; i++) {

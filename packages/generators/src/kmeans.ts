@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type ClassGenerator, type Rng } from '@imprint/core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { createRng, hostMatrixOf, tensorFromHost, type ClassGenerator, type Rng } from '@imprint/core';
 import { clusterRowsWith, type ClusterOptions } from './kmeans/cluster.js';
 import type { KMeansResult } from './kmeans/lloyd.js';
 
@@ -27,7 +27,7 @@ export interface KMeansOptions extends Omit<ClusterOptions, 'kernels'> {
  */
 export function clusterRows(points: tf.Tensor2D, k: number, rng: Rng, options: ClusterOptions = {}): KMeansResult {
   const [rows, dim] = points.shape;
-  return clusterRowsWith(points.dataSync() as Float32Array, rows, dim, k, rng, options);
+  return clusterRowsWith(hostMatrixOf(points).values, rows, dim, k, rng, options);
 }
 
 /**
@@ -44,13 +44,14 @@ export function kmeans({ workers = 1, ...options }: KMeansOptions = {}): ClassGe
       // One seed drawn from the class's stream, so threads and workers give the same centres.
       const seed = rng.int(2 ** 31);
       const [rows, dim] = embeddings.shape;
+      const data = hostMatrixOf(embeddings).values;
       if (workers > 1) {
         const { kmeansPool } = await import('./kmeans/pool.js');
-        const centers = await kmeansPool(workers).cluster(embeddings.dataSync() as Float32Array, rows, dim, k, seed, options);
-        return tf.tensor2d(centers, [k, dim]);
+        const centers = await kmeansPool(workers).cluster(data, rows, dim, k, seed, options);
+        return tensorFromHost(centers, k, dim);
       }
-      const { centers } = clusterRows(embeddings, k, createRng(seed), { ...options, ...(kernels === undefined ? {} : { kernels }) });
-      return tf.tensor2d(centers, [k, dim]);
+      const { centers } = clusterRowsWith(data, rows, dim, k, createRng(seed), { ...options, ...(kernels === undefined ? {} : { kernels }) });
+      return tensorFromHost(centers, k, dim);
     },
   };
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ImprintError, NO_KERNELS, hostGram, hostMatMulTransposed, solveSymmetricPositiveDefinite, type JointGenerator, type Kernels } from '@imprint/core';
+import { ImprintError, NO_KERNELS, hostGram, hostMatrixOf, hostMatMulTransposed, solveSymmetricPositiveDefinite, type JointGenerator, type Kernels } from '@imprint/core';
 import { DEFAULT_LAMBDA } from './lambda-defaults.js';
 
 export interface LeastSquaresOptions {
@@ -26,11 +26,18 @@ function solve(system: Float64Array, n: number, rhs: Float64Array, columns: numb
   return solveSymmetricPositiveDefinite(system, n, rhs, columns, kernels, `the least-squares system (λ = ${lambda}; use a larger lambda)`);
 }
 
+/** Class means `[C, d]` (float64 sums of the host values). */
 function classMeans(groups: readonly tf.Tensor2D[]): Float32Array {
-  const means = tf.tidy(() => tf.concat(groups.map((g) => tf.mean(g, 0, true)), 0));
-  const values = means.dataSync() as Float32Array;
-  means.dispose();
-  return values;
+  const dim = groups[0].shape[1];
+  const means = new Float32Array(groups.length * dim);
+  const sums = new Float64Array(dim);
+  groups.forEach((group, c) => {
+    const { values, rows } = hostMatrixOf(group);
+    sums.fill(0);
+    for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) sums[j] += values[r * dim + j];
+    for (let j = 0; j < dim; j++) means[c * dim + j] = sums[j] / rows;
+  });
+  return means;
 }
 
 /** d × d system (XᵀX/n + λI) Y = M/C, for n ≥ d. */
@@ -38,7 +45,7 @@ function primalSolve(groups: readonly tf.Tensor2D[], lambda: number, total: numb
   const classes = groups.length;
   const system = new Float64Array(dim * dim);
   for (const group of groups) {
-    const gram = hostGram(kernels, { values: group.dataSync() as Float32Array, rows: group.shape[0], dim });
+    const gram = hostGram(kernels, hostMatrixOf(group));
     for (let i = 0; i < gram.length; i++) system[i] += gram[i];
   }
   for (let i = 0; i < system.length; i++) system[i] /= total;
@@ -62,7 +69,7 @@ function dualSolve(groups: readonly tf.Tensor2D[], lambda: number, total: number
   const xValues = new Float32Array(total * dim);
   let row = 0;
   for (const group of groups) {
-    xValues.set(group.dataSync() as Float32Array, row * dim);
+    xValues.set(hostMatrixOf(group).values, row * dim);
     row += group.shape[0];
   }
   const x = { values: xValues, rows: total, dim };

@@ -1,5 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type { Normalizer } from '@imprint/core';
+import { hostMatrixOf, tensorFromHost, type Normalizer } from '@imprint/core';
 
 /**
  * Values of `sorted` (ascending) at quantiles (i + 0.5)/N, i = 0..N−1, with linear interpolation
@@ -31,10 +30,10 @@ export function quantile(): Normalizer {
     normalize(matrix, context = {}) {
       const reference = context.reference;
       if (reference === undefined || reference.size === 0) return matrix.clone();
-      const sorted = Float64Array.from(reference.dataSync()).sort();
+      const sorted = Float64Array.from(hostMatrixOf(reference).values).sort();
       const [rows, columns] = matrix.shape;
       const targets = referenceQuantiles(sorted, columns);
-      const values = matrix.dataSync();
+      const values = hostMatrixOf(matrix).values;
       const out = new Float32Array(rows * columns);
       const order = new Array<number>(columns);
       for (let r = 0; r < rows; r++) {
@@ -43,7 +42,7 @@ export function quantile(): Normalizer {
         order.sort((a, b) => values[base + a] - values[base + b] || a - b);
         for (let j = 0; j < columns; j++) out[base + order[j]] = targets[j];
       }
-      return tf.tensor2d(out, [rows, columns]);
+      return tensorFromHost(out, rows, columns);
     },
   };
 }

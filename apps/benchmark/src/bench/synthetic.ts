@@ -21,3 +21,22 @@ export function syntheticEmbeddings(classes: number, perClass: number, dim: numb
   }
   return { data, labels };
 }
+
+/**
+ * Train and test embeddings drawn from the same classes (same class centres and modes): the first
+ * `trainPerClass` samples of each class are train, the next `testPerClass` test.
+ */
+export function syntheticSplit(classes: number, trainPerClass: number, testPerClass: number, dim: number, modes = 5, seed = 1): { train: { data: Float32Array; labels: Int32Array }; test: { data: Float32Array; labels: Int32Array } } {
+  const all = syntheticEmbeddings(classes, trainPerClass + testPerClass, dim, modes, seed);
+  const per = trainPerClass + testPerClass;
+  const pick = (from: number, count: number) => {
+    const data = new Float32Array(classes * count * dim);
+    const labels = new Int32Array(classes * count);
+    for (let c = 0; c < classes; c++) {
+      data.set(all.data.subarray((c * per + from) * dim, (c * per + from + count) * dim), c * count * dim);
+      labels.fill(c, c * count, (c + 1) * count);
+    }
+    return { data, labels };
+  };
+  return { train: pick(0, trainPerClass), test: pick(trainPerClass, testPerClass) };
+}

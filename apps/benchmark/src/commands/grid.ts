@@ -1,5 +1,5 @@
 import { ImprintError, type Registry } from '@imprint/core';
-import { createStandardRegistry, expandGrid, readGridFile, runGrid } from '@imprint/eval';
+import { createStandardRegistry, expandGrid, readGridFile, runGrid, type RunGridOptions } from '@imprint/eval';
 import { Progress } from '../progress.js';
 
 export interface GridOptions {
@@ -21,7 +21,7 @@ export function parseShard(text: string | undefined): { index: number; count: nu
 }
 
 /** `imprint-bench grid GRID.yaml --out RESULTS.jsonl`: expand, validate, run (resumable). */
-export async function gridCommand(file: string, options: GridOptions, registry: Registry = createStandardRegistry(), pluginModules: readonly string[] = []): Promise<void> {
+export async function gridCommand(file: string, options: GridOptions, registry: Registry = createStandardRegistry(), workerSetup: Pick<RunGridOptions, 'pluginModules' | 'engineModule'> = {}): Promise<void> {
   const runs = expandGrid(await readGridFile(file), registry);
   const shard = parseShard(options.shard);
   process.stderr.write(`${file}: ${runs.length} runs after filters${shard ? `, shard ${shard.index}/${shard.count}` : ''}\n`);
@@ -38,7 +38,7 @@ export async function gridCommand(file: string, options: GridOptions, registry: 
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(shard === undefined ? {} : { shard }),
     memoize: options.memo !== false,
-    pluginModules,
+    ...workerSetup,
     onProgress: (done, total) => {
       progress ??= new Progress('runs', total, '', start);
       progress.update(done);

@@ -55,7 +55,7 @@ function resolveLimit(value: number | 'all' | undefined, fallback: number | unde
  * the least-squares oracle — over the embedded FMs × {MNIST, FashionMNIST} × {all, even, odd,
  * short} × 3 seeds; prints the table, CD result and NC1, and writes results/ (JSONL, report.md, SVG).
  */
-export async function table1Command(options: Table1Options, registry: Registry = createStandardRegistry()): Promise<void> {
+export async function table1Command(options: Table1Options, registry: Registry = createStandardRegistry(), engineModule?: string): Promise<void> {
   const start = performance.now();
   const backbones = options.backbones?.split(',').map((s) => s.trim()) ?? EMBEDDED_BACKBONE_NAMES;
   for (const backbone of backbones) {
@@ -128,6 +128,7 @@ export async function table1Command(options: Table1Options, registry: Registry =
     resultsPath,
     registry,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(engineModule === undefined ? {} : { engineModule }),
     onProgress: (done, total) => {
       progress ??= new Progress('runs', total, '', runStart);
       progress.update(done);

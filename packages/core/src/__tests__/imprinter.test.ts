@@ -197,7 +197,7 @@ describe('Imprinter', () => {
           return classes.map((x) => tf.tidy(() => tf.mean(x, 0, true) as tf.Tensor2D));
         } }) },
       );
-      const head = Imprinter.fromConfig({ gen: 'fragile', normPost: 'none' }, registry);
+      const head = Imprinter.fromConfig({ gen: 'fragile' as never, normPost: 'none' }, registry);
       await head.imprint([[1, 0], [0, 1], [1, 1]], [0, 1, 2]);
       const before = head.weights().weights.dataSync().slice();
       await expectCode(head.removeClass(1), 'INVALID_INPUT', /fragile needs three classes/);

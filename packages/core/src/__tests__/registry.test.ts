@@ -43,9 +43,9 @@ describe('Registry', () => {
     }
     // annotations under meta, a run name, keys a plugin declares and keys the caller allows are kept
     const withSpy = testRegistry().use(definePlugin({ kind: 'generator', name: 'spy', configKeys: ['depth'], create: () => average() }));
-    const pipeline = resolvePipeline({ gen: 'spy', depth: 3, name: 'run 1', meta: { tag: [1, 2] }, dataset: 'mnist' }, withSpy, { extraKeys: ['dataset'] });
+    const pipeline = resolvePipeline({ gen: 'spy' as never, depth: 3, name: 'run 1', meta: { tag: [1, 2] }, dataset: 'mnist' }, withSpy, { extraKeys: ['dataset'] });
     expect(pipeline.config).toMatchObject({ depth: 3, name: 'run 1', meta: { tag: [1, 2] }, dataset: 'mnist' });
-    expect(() => resolvePipeline({ gen: 'mean', meta: 'x' }, registry)).toThrow(/meta must be an object/);
+    expect(() => resolvePipeline({ gen: 'mean', meta: 'x' as never }, registry)).toThrow(/meta must be an object/);
   });
 
   it('names the unknown plugin and lists the registered ones', () => {

@@ -11,6 +11,9 @@ import { describe, expect, it } from 'vitest';
 import type { Aggregator } from '../aggregator.js';
 import type { Backbone } from '../backbone.js';
 import type { Generator } from '../generator.js';
+import { matMulTransposed64Js } from '../host-products.js';
+import type { Engine, NearestMetric } from '../kernels.js';
+import { choleskyFactor } from '../linalg.js';
 import type { Normalizer } from '../normalizer.js';
 import { createRng } from '../rng.js';
 
@@ -195,6 +198,165 @@ export function describeBackboneContract(label: string, make: () => Backbone | P
       });
       images.dispose();
       backbone.dispose();
+    });
+  });
+}
+
+function randomHost(rows: number, dim: number, seed: number): { values: Float32Array; rows: number; dim: number } {
+  const rng = createRng(seed);
+  return { values: Float32Array.from({ length: rows * dim }, () => rng.normal()), rows, dim };
+}
+
+/** Plain-JS float64 `a · bᵀ` of float32 inputs. */
+function referenceProduct(a: { values: Float32Array; rows: number; dim: number }, b: { values: Float32Array; rows: number; dim: number }): Float64Array {
+  return matMulTransposed64Js({ values: Float64Array.from(a.values), rows: a.rows, dim: a.dim }, { values: Float64Array.from(b.values), rows: b.rows, dim: b.dim });
+}
+
+function expectRelativeClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
+  expect(actual.length, `${what} length`).toBe(expected.length);
+  let scale = 1e-30;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
+  for (let i = 0; i < expected.length; i++) {
+    if (!(Math.abs(actual[i] - expected[i]) <= tolerance * scale)) throw new Error(`${what}[${i}]: expected ${expected[i]}, got ${actual[i]} (tolerance ${tolerance} × ${scale})`);
+  }
+}
+
+/** Float64 brute-force nearest neighbours with the kernel's semantics (ties to the lower index). */
+function referenceNearest(queries: { values: Float32Array; rows: number; dim: number }, targets: { values: Float32Array; rows: number; dim: number }, m: number, metric: NearestMetric): { indices: number[][]; distances: number[][] } {
+  const { dim } = queries;
+  const row = (x: { values: Float32Array }, i: number) => Array.from(x.values.subarray(i * dim, (i + 1) * dim));
+  const unit = (v: number[]) => {
+    const norm = Math.max(Math.hypot(...v), 1e-12);
+    return v.map((x) => x / norm);
+  };
+  const indices: number[][] = [];
+  const distances: number[][] = [];
+  for (let q = 0; q < queries.rows; q++) {
+    const a = row(queries, q);
+    const all = Array.from({ length: targets.rows }, (_, t) => {
+      const b = row(targets, t);
+      const d = metric === 'cosine' ? 1 - unit(a).reduce((s, x, j) => s + x * unit(b)[j], 0) : Math.sqrt(a.reduce((s, x, j) => s + (x - b[j]) ** 2, 0));
+      return [d, t] as const;
+    }).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    const top = all.slice(0, Math.min(m, targets.rows));
+    indices.push(top.map(([, t]) => t));
+    distances.push(top.map(([d]) => d));
+  }
+  return { indices, distances };
+}
+
+/**
+ * Contract of a compute engine: every kernel it provides computes what `@imprint/core` says, on
+ * the shapes that break naive implementations (one row, empty inputs, sizes that are not
+ * multiples of a tile, ties, m above the number of targets), against plain-JavaScript float64
+ * references. Run it in the engine's package: `describeEngineContract('onnx', () => onnxEngine())`.
+ */
+export function describeEngineContract(label: string, make: () => Engine): void {
+  describe(`engine contract: ${label}`, () => {
+    it('has kind, name and kernels', () => {
+      const engine = make();
+      expect(engine.kind).toBe('engine');
+      expect(engine.name.length).toBeGreaterThan(0);
+      expect(typeof engine.kernels).toBe('object');
+      engine.dispose?.();
+    });
+
+    it('matMulTransposed: a · bᵀ within float32 rounding, on awkward shapes', () => {
+      const engine = make();
+      const kernel = engine.kernels.matMulTransposed;
+      if (kernel !== undefined) {
+        for (const [n, m, d, seed] of [[1, 1, 1, 1], [7, 3, 5, 2], [257, 65, 33, 3], [3, 1000, 130, 4]] as const) {
+          const a = randomHost(n, d, seed);
+          const b = randomHost(m, d, seed + 10);
+          const out = kernel(a, b);
+          if (out !== undefined) expectRelativeClose(out, referenceProduct(a, b), 1e-5, `[${n}×${d}]·[${m}×${d}]ᵀ`);
+        }
+        const empty = kernel(randomHost(0, 4, 1), randomHost(3, 4, 2));
+        if (empty !== undefined) expect(empty.length).toBe(0);
+      }
+      engine.dispose?.();
+    });
+
+    it('matMulTransposed64: a · bᵀ in float64', () => {
+      const engine = make();
+      const kernel = engine.kernels.matMulTransposed64;
+      if (kernel !== undefined) {
+        for (const [n, m, d, seed] of [[1, 1, 1, 5], [97, 41, 96, 6]] as const) {
+          const a = randomHost(n, d, seed);
+          const b = randomHost(m, d, seed + 1);
+          const a64 = { values: Float64Array.from(a.values, (v) => v / 3), rows: n, dim: d };
+          const b64 = { values: Float64Array.from(b.values, (v) => v / 7), rows: m, dim: d };
+          const out = kernel(a64, b64);
+          if (out !== undefined) expectRelativeClose(out, matMulTransposed64Js(a64, b64), 1e-12, 'float64 product');
+        }
+      }
+      engine.dispose?.();
+    });
+
+    it('gram: xᵀx, exactly symmetric', () => {
+      const engine = make();
+      const kernel = engine.kernels.gram;
+      if (kernel !== undefined) {
+        for (const [n, d, seed] of [[1, 1, 7], [50, 7, 8], [400, 333, 9], [30, 700, 10]] as const) {
+          const x = randomHost(n, d, seed);
+          const out = kernel(x);
+          if (out === undefined) continue;
+          const transposed = { values: new Float32Array(d * n), rows: d, dim: n };
+          for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) transposed.values[j * n + i] = x.values[i * d + j];
+          expectRelativeClose(out, referenceProduct(transposed, transposed), 1e-5, `gram of [${n}×${d}]`);
+          let asymmetric = 0;
+          for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) if (out[i * d + j] !== out[j * d + i]) asymmetric++;
+          expect(asymmetric, 'entries that differ from their mirror').toBe(0);
+        }
+      }
+      engine.dispose?.();
+    });
+
+    it.each(['cosine', 'euclidean'] as const)('nearest (%s): the m nearest targets, ascending, ties to the lower index', (metric) => {
+      const engine = make();
+      const kernel = engine.kernels.nearest;
+      if (kernel !== undefined) {
+        const targets = randomHost(60, 9, 11);
+        // duplicates: rows 40..44 repeat rows 5..9, so equal distances must list 5..9 first
+        for (let r = 0; r < 5; r++) targets.values.set(targets.values.subarray((5 + r) * 9, (6 + r) * 9), (40 + r) * 9);
+        const queries = randomHost(13, 9, 12);
+        queries.values.set(targets.values.subarray(5 * 9, 6 * 9), 0); // query 0 sits on a duplicated target
+        queries.values.fill(0, 9, 18); // query 1 is all zeros (norm floor)
+        for (const m of [1, 4, 100]) {
+          const result = kernel(queries, targets, m, metric);
+          if (result === undefined) continue;
+          const expected = referenceNearest(queries, targets, m, metric);
+          expect(result.m).toBe(Math.min(m, 60));
+          for (let q = 0; q < queries.rows; q++) {
+            const got = Array.from(result.indices.subarray(q * result.m, (q + 1) * result.m));
+            const distances = Array.from(result.distances.subarray(q * result.m, (q + 1) * result.m));
+            expectArraysClose(distances, expected.distances[q], 2e-5, `query ${q} distances`);
+            for (let j = 1; j < distances.length; j++) expect(distances[j]).toBeGreaterThanOrEqual(distances[j - 1]);
+            // where neighbours are separated by more than rounding, the order must match exactly
+            for (let j = 0; j < got.length; j++) {
+              const gap = Math.min(Math.abs(expected.distances[q][j] - (expected.distances[q][j - 1] ?? -Infinity)), Math.abs((expected.distances[q][j + 1] ?? Infinity) - expected.distances[q][j]));
+              if (gap > 1e-4) expect(got[j], `query ${q} neighbour ${j}`).toBe(expected.indices[q][j]);
+            }
+          }
+          // query 0 sits on target 5, which row 40 duplicates: equal distances, lower index first
+          expect(Array.from(result.indices.subarray(0, Math.min(result.m, 2)))).toEqual([5, 40].slice(0, result.m));
+        }
+        const none = kernel(randomHost(0, 9, 1), targets, 3, metric);
+        if (none !== undefined) expect(none.indices.length).toBe(0);
+      }
+      engine.dispose?.();
+    });
+
+    it('makes the blocked Cholesky factorisation agree with plain JavaScript', () => {
+      const engine = make();
+      const n = 230;
+      const x = randomHost(n + 40, n, 13);
+      const transposed = { values: new Float32Array(n * (n + 40)), rows: n, dim: n + 40 };
+      for (let i = 0; i < n + 40; i++) for (let j = 0; j < n; j++) transposed.values[j * (n + 40) + i] = x.values[i * n + j];
+      const system = referenceProduct(transposed, transposed);
+      for (let i = 0; i < n; i++) system[i * n + i] += 1;
+      expectRelativeClose(choleskyFactor(system, n, engine.kernels), choleskyFactor(system, n), 1e-10, 'Cholesky factor');
+      engine.dispose?.();
     });
   });
 }

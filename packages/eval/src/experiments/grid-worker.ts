@@ -1,18 +1,22 @@
 // Worker thread of runGrid: one WASM backend, a part of the runs, results appended to the shared file.
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '@imprint/backbones';
-import { errorToTransfer } from '@imprint/core';
+import { errorToTransfer, type Engine } from '@imprint/core';
 import { usePluginModules } from '../plugin-modules.js';
 import { createStandardRegistry } from '../standard-registry.js';
 import { loadRunData } from './run-data.js';
 import { runGridInProcess, type GridRun } from './run-grid.js';
 
-const settings = workerData as { runs: GridRun[]; resultsPath: string; memoize: boolean; cacheDir?: string; pluginModules: string[] };
+const settings = workerData as { runs: GridRun[]; resultsPath: string; memoize: boolean; cacheDir?: string; pluginModules: string[]; engine?: { module: string; threads: number } };
 const port = parentPort!;
 try {
   await selectBackend('wasm', () => undefined);
   const registry = createStandardRegistry();
   await usePluginModules(registry, settings.pluginModules);
+  if (settings.engine !== undefined) {
+    const { createEngine } = (await import(settings.engine.module)) as { createEngine: (options: { threads: number }) => Engine };
+    registry.setEngine(createEngine({ threads: settings.engine.threads }));
+  }
   const done = await runGridInProcess(
     settings.runs,
     { runs: settings.runs, resultsPath: settings.resultsPath, memoize: settings.memoize, registry },

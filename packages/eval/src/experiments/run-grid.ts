@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { Imprinter, checkInteger, errorFromTransfer, errorToTransfer, type Label, type Registry, type TransferredError } from '@imprint/core';
 import { startModuleWorker } from '@imprint/core/node';
@@ -33,6 +34,11 @@ export interface RunGridOptions {
    * with: worker threads load them too, so third-party plugin names work with `workers > 1`.
    */
   pluginModules?: readonly string[];
+  /**
+   * Module (specifier or file URL) exporting `createEngine({ threads })`, when `registry` has an
+   * engine: worker threads make their own from it, with the cores shared among them.
+   */
+  engineModule?: string;
   /** Where embeddings come from. @default embedDataset (cached) */
   data?: DataProvider;
   cacheDir?: string;
@@ -185,7 +191,14 @@ async function runGridLocked(options: RunGridOptions, start: number): Promise<Ru
       (part) =>
         new Promise<void>((resolve, reject) => {
           if (part.length === 0) return resolve();
-          const worker = startModuleWorker(import.meta.url, 'grid-worker', { runs: part, resultsPath: options.resultsPath, memoize: options.memoize ?? true, cacheDir: options.cacheDir, pluginModules: (options.pluginModules ?? []).map((m) => resolvePluginModule(m)) });
+          const worker = startModuleWorker(import.meta.url, 'grid-worker', {
+            runs: part,
+            resultsPath: options.resultsPath,
+            memoize: options.memoize ?? true,
+            cacheDir: options.cacheDir,
+            pluginModules: (options.pluginModules ?? []).map((m) => resolvePluginModule(m)),
+            ...(options.engineModule === undefined ? {} : { engine: { module: resolvePluginModule(options.engineModule), threads: Math.max(1, Math.floor(availableParallelism() / workers)) } }),
+          });
           worker.on('message', (message: { progress?: number; done?: { completed: number; memoHits: number }; error?: TransferredError }) => {
             if (message.progress !== undefined) progress(message.progress);
             if (message.done !== undefined) {

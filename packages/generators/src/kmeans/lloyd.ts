@@ -9,7 +9,11 @@ export interface LloydOptions {
    * variance of the data (scikit-learn's `tol`). @default 1e-4
    */
   tolerance?: number;
-  /** Hamerly bounds in the assignment step (same assignments, fewer distances). @default true */
+  /**
+   * Hamerly bounds in the assignment step: the same assignments with fewer distances. Off by
+   * default: on 1280-d embeddings distances concentrate, few samples are pruned, and the gathering
+   * costs more than one product with every sample (see docs/performance.md). @default false
+   */
   bounds?: boolean;
 }
 
@@ -60,7 +64,7 @@ class ClusterSums {
     this.sums = new Float64Array(k * dim);
     this.counts = new Int32Array(k);
     this.labels = Int32Array.from(labels);
-    labels.forEach((c, i) => this.#add(i, c, 1));
+    for (let i = 0; i < labels.length; i++) this.#add(i, labels[i], 1);
   }
 
   #add(row: number, cluster: number, sign: 1 | -1): void {
@@ -68,6 +72,24 @@ class ClusterSums {
     const to = cluster * this.dim;
     for (let j = 0; j < this.dim; j++) this.sums[to + j] += sign * this.data[from + j];
     this.counts[cluster] += sign;
+  }
+
+  /**
+   * Mean over dimensions of the per-dimension variance, from the squared row norms and the
+   * cluster sums (whose total is the column sum): O(k·d) instead of another pass over the data.
+   */
+  meanVariance(squaredNorms: Float64Array): number {
+    const rows = this.labels.length;
+    const k = this.counts.length;
+    let sumOfSquares = 0;
+    for (let i = 0; i < rows; i++) sumOfSquares += squaredNorms[i];
+    let meanSquaredNorm = 0;
+    for (let j = 0; j < this.dim; j++) {
+      let column = 0;
+      for (let c = 0; c < k; c++) column += this.sums[c * this.dim + j];
+      meanSquaredNorm += (column / rows) ** 2;
+    }
+    return (sumOfSquares / rows - meanSquaredNorm) / this.dim;
   }
 
   /** Move samples to their new clusters; returns how many moved. */
@@ -114,25 +136,12 @@ class ClusterSums {
   }
 }
 
-/** Dense assignment: every sample's nearest and second-nearest centre from one product. */
+/** Dense assignment: every sample's nearest and second-nearest centre, and its bounds. */
 function assignAll(distances: RowDistances, centers: Float32Array, k: number, labels: Int32Array, upper: Float64Array, lower: Float64Array, closest: Float64Array): void {
-  const all = distances.toAll(centers, k);
+  distances.nearestTwo(centers, k, labels, closest, lower);
   for (let i = 0; i < labels.length; i++) {
-    let best = 0;
-    let bestDistance = all[i * k];
-    let second = Number.POSITIVE_INFINITY;
-    for (let c = 1; c < k; c++) {
-      const d = all[i * k + c];
-      if (d < bestDistance) {
-        second = bestDistance;
-        bestDistance = d;
-        best = c;
-      } else if (d < second) second = d;
-    }
-    labels[i] = best;
-    closest[i] = bestDistance;
-    upper[i] = Math.sqrt(bestDistance);
-    lower[i] = Math.sqrt(second);
+    upper[i] = Math.sqrt(closest[i]);
+    lower[i] = Math.sqrt(lower[i]);
   }
 }
 
@@ -169,9 +178,9 @@ function halfNearestCenter(centers: Float32Array, k: number, dim: number): Float
  * Lloyd's, so the fixed point is the same; after the first few iterations few samples are
  * recomputed. Centre sums are updated only for the samples that moved.
  */
-export function lloyd(distances: RowDistances, data: Float32Array, dim: number, initialCenters: Float32Array, k: number, { maxIterations = 300, tolerance = 1e-4, bounds = true }: LloydOptions = {}): KMeansResult {
+export function lloyd(distances: RowDistances, data: Float32Array, dim: number, initialCenters: Float32Array, k: number, { maxIterations = 300, tolerance = 1e-4, bounds = false }: LloydOptions = {}): KMeansResult {
   const rows = distances.rows;
-  const threshold = tolerance * meanVariance(data, rows, dim);
+  let threshold = Number.NaN; // tolerance × mean variance, once the first cluster sums exist
   // Bounds are compared with a small margin: distances come from float32 products.
   let scale = 0;
   for (let i = 0; i < Math.min(rows, 64); i++) {
@@ -227,8 +236,10 @@ export function lloyd(distances: RowDistances, data: Float32Array, dim: number, 
       recomputed += count;
     }
     let moved = rows;
-    if (clusters === undefined) clusters = new ClusterSums(data, dim, k, labels);
-    else moved = clusters.reassign(labels);
+    if (clusters === undefined) {
+      clusters = new ClusterSums(data, dim, k, labels);
+      threshold = tolerance * clusters.meanVariance(distances.squaredNorms);
+    } else moved = clusters.reassign(labels);
     if (clusters.counts.some((n) => n === 0)) {
       // Re-seeding needs every sample's exact distance to its centre: a dense step (rare).
       if (bounds && boundsValid) {

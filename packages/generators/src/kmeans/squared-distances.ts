@@ -49,6 +49,11 @@ export class RowDistances {
     return this.#rows;
   }
 
+  /** Squared L2 norm of every row. */
+  get squaredNorms(): Float64Array {
+    return this.#norms;
+  }
+
   /** `[rows, count]` squared distances from every row to the `count` target rows. */
   toAll(targets: Float32Array, count: number): Float64Array {
     const dots = this.#products(this.#data, this.#rows, targets, count, true);
@@ -61,6 +66,32 @@ export class RowDistances {
     const rows = gatherRows(this.#data, this.#dim, indices.subarray(0, n));
     const dots = this.#products(rows, n, targets, count, false);
     return this.#combine(dots, indices, n, targets, count);
+  }
+
+  /**
+   * For every row, its nearest and second-nearest target (squared distances, from one product
+   * through {@link RowDistances.toAll}; for a few targets that is faster than the engine's fused
+   * `nearest` kernel, measured: 6000 × 1280 rows, 20 targets, 2–4 ms against 8–9 ms). `second`
+   * is +∞ with a single target.
+   */
+  nearestTwo(targets: Float32Array, count: number, labels: Int32Array, closest: Float64Array, second: Float64Array): void {
+    const all = this.toAll(targets, count);
+    for (let i = 0; i < this.#rows; i++) {
+      let best = 0;
+      let bestDistance = all[i * count];
+      let next = Number.POSITIVE_INFINITY;
+      for (let c = 1; c < count; c++) {
+        const d = all[i * count + c];
+        if (d < bestDistance) {
+          next = bestDistance;
+          bestDistance = d;
+          best = c;
+        } else if (d < next) next = d;
+      }
+      labels[i] = best;
+      closest[i] = bestDistance;
+      second[i] = next;
+    }
   }
 
   dispose(): void {
@@ -76,10 +107,11 @@ export class RowDistances {
     const transposed = new Float32Array(targets.length);
     for (let c = 0; c < count; c++) for (let j = 0; j < dim; j++) transposed[j * count + c] = targets[c * dim + j];
     if (allRows) this.#resident ??= tf.tensor2d(this.#data, [this.#rows, dim]);
-    return tf.tidy(() => {
-      const left = allRows ? this.#resident! : tf.tensor2d(rows, [n, dim]);
-      return tf.matMul(left, tf.tensor2d(transposed, [dim, count])).dataSync();
-    });
+    const product = tf.tidy(() => tf.matMul(allRows ? this.#resident! : tf.tensor2d(rows, [n, dim]), tf.tensor2d(transposed, [dim, count])));
+    // read outside tidy: returning the array from tidy would make it walk every element
+    const values = product.dataSync();
+    product.dispose();
+    return values;
   }
 
   #combine(dots: ArrayLike<number>, indices: Int32Array | undefined, n: number, targets: Float32Array, count: number): Float64Array {

@@ -1,0 +1,55 @@
+import { availableParallelism } from 'node:os';
+import { checkInteger, type Engine } from '@imprint/core';
+import { gram } from './kernels/gram.js';
+import { matMulTransposed, matMulTransposed64 } from './kernels/mat-mul-transposed.js';
+import { nearest } from './kernels/nearest.js';
+import { loadOnnxRuntime } from './runtime.js';
+import { SessionCache } from './sessions.js';
+
+export interface OnnxEngineOptions {
+  /** onnxruntime intra-op threads. @default the number of cores (`os.availableParallelism()`) */
+  threads?: number;
+}
+
+/** An {@link Engine} that also reports how many graphs it has loaded. */
+export interface OnnxEngine extends Engine {
+  readonly threads: number;
+  /** Number of loaded graphs (sessions). */
+  readonly sessions: number;
+}
+
+/**
+ * The native engine for Node: the kernels of `@imprint/core` (`matMulTransposed`,
+ * `matMulTransposed64`, `gram`, `nearest`) as small ONNX graphs built in code and run by
+ * onnxruntime-node on all cores (its MLAS products use AVX2/AVX-512 where the CPU has them).
+ * Use it with `registry.setEngine(onnxEngine())`; heads resolved through that registry then run
+ * their heavy steps natively, with the same results as tf.js up to float rounding.
+ *
+ * @example
+ * const registry = createStandardRegistry().setEngine(onnxEngine());
+ */
+export function onnxEngine({ threads = availableParallelism() }: OnnxEngineOptions = {}): OnnxEngine {
+  checkInteger(threads, 'threads', { min: 1 });
+  const runtime = loadOnnxRuntime();
+  const sessions = new SessionCache(runtime, threads);
+  return {
+    kind: 'engine',
+    name: 'onnx',
+    version: runtime.version,
+    threads,
+    get sessions() {
+      return sessions.size;
+    },
+    kernels: {
+      matMulTransposed: (a, b) => matMulTransposed(sessions, a, b),
+      matMulTransposed64: (a, b) => matMulTransposed64(sessions, a, b),
+      gram: (x) => gram(sessions, x),
+      nearest: (queries, targets, m, metric) => nearest(sessions, queries, targets, m, metric),
+    },
+    describe: () => `onnx (onnxruntime-node ${runtime.version}, ${threads} intra-op thread${threads === 1 ? '' : 's'})`,
+    dispose: () => sessions.dispose(),
+  };
+}
+
+/** The engine-module convention for worker threads: `createEngine(options)` makes this module's engine. */
+export const createEngine = onnxEngine;

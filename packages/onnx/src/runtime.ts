@@ -1,0 +1,111 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { ImprintError } from '@imprint/core';
+import type { Tensor as OrtTensor, TypedTensor } from 'onnxruntime-common';
+
+/** The element types the kernels exchange with onnxruntime. */
+export type OrtElement = 'float32' | 'float64' | 'int64';
+type Data<T extends OrtElement> = T extends 'float32' ? Float32Array : T extends 'float64' ? Float64Array : BigInt64Array;
+
+/** One loaded ONNX graph, run synchronously on this thread. */
+export interface OrtSession {
+  /** Run the graph; returns the named outputs' data (JavaScript-owned buffers). */
+  run(feeds: Record<string, { type: OrtElement; data: Float32Array | Float64Array | BigInt64Array; dims: readonly number[] }>, outputs: readonly string[]): Record<string, { data: Float32Array | Float64Array | BigInt64Array; dims: readonly number[] }>;
+  dispose(): void;
+}
+
+export interface OrtRuntime {
+  /** onnxruntime-node's version, e.g. "1.30.0". */
+  readonly version: string;
+  createSession(model: Uint8Array, threads: number): OrtSession;
+}
+
+interface NativeSession {
+  loadModel(buffer: ArrayBuffer, byteOffset: number, byteLength: number, options: Record<string, unknown>): void;
+  run(feeds: Record<string, OrtTensor>, fetches: Record<string, null>, options: Record<string, unknown>): Record<string, OrtTensor>;
+  dispose(): void;
+}
+
+/** Versions of onnxruntime-node whose synchronous native session this package was tested with. */
+export const SUPPORTED_ORT = { min: [1, 20], max: [1, 99] } as const;
+
+let loaded: OrtRuntime | undefined;
+
+function unsupported(reason: string): ImprintError {
+  return new ImprintError('UNSUPPORTED', `the onnx engine cannot use onnxruntime-node: ${reason}`);
+}
+
+/**
+ * Load onnxruntime-node's native binding once. The engine uses the binding's synchronous
+ * `InferenceSession.run` — what the package's own asynchronous `run` calls after a `setImmediate`
+ * — so that kernels stay synchronous like tf.js's `dataSync` paths and a k-means iteration can
+ * call a product without a trip through the event loop. That binding is not part of
+ * onnxruntime-node's public API: the version is checked against {@link SUPPORTED_ORT} and the
+ * binding's shape is checked, and anything else fails with one clear `UNSUPPORTED` error.
+ */
+export function loadOnnxRuntime(): OrtRuntime {
+  if (loaded !== undefined) return loaded;
+  const require = createRequire(import.meta.url);
+  let manifestPath: string;
+  try {
+    manifestPath = require.resolve('onnxruntime-node/package.json');
+  } catch {
+    throw new ImprintError('UNSUPPORTED', 'the onnx engine needs onnxruntime-node; install it with `npm install onnxruntime-node` (its CPU libraries come with the npm package)');
+  }
+  const version = (require(manifestPath) as { version: string }).version;
+  const [major, minor] = version.split('.').map(Number);
+  const atLeast = major > SUPPORTED_ORT.min[0] || (major === SUPPORTED_ORT.min[0] && minor >= SUPPORTED_ORT.min[1]);
+  const atMost = major < SUPPORTED_ORT.max[0] || (major === SUPPORTED_ORT.max[0] && minor <= SUPPORTED_ORT.max[1]);
+  if (!atLeast || !atMost) throw unsupported(`version ${version} is outside the supported ${SUPPORTED_ORT.min.join('.')}–${SUPPORTED_ORT.max[0]}.x`);
+  let bindingModule: { binding: { InferenceSession: new () => NativeSession }; initOrt: () => void };
+  let common: { Tensor: new (type: string, data: unknown, dims: readonly number[]) => OrtTensor };
+  try {
+    bindingModule = require(join(dirname(manifestPath), 'dist', 'binding.js')) as typeof bindingModule;
+    common = require(require.resolve('onnxruntime-common', { paths: [dirname(manifestPath)] })) as typeof common;
+  } catch (error) {
+    throw unsupported(`its native binding could not be loaded (${(error as Error).message})`);
+  }
+  const Session = bindingModule.binding?.InferenceSession;
+  if (typeof Session !== 'function' || typeof Session.prototype.run !== 'function' || typeof Session.prototype.loadModel !== 'function' || typeof bindingModule.initOrt !== 'function') {
+    throw unsupported(`version ${version} has no synchronous InferenceSession binding`);
+  }
+  bindingModule.initOrt();
+  const { Tensor } = common;
+  loaded = {
+    version,
+    createSession(model, threads) {
+      const native = new Session();
+      native.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, {
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+        enableCpuMemArena: true,
+      });
+      let disposed = false;
+      return {
+        run(feeds, outputs) {
+          if (disposed) throw new ImprintError('INVALID_INPUT', 'this onnx session was disposed');
+          const tensors: Record<string, OrtTensor> = {};
+          for (const [name, feed] of Object.entries(feeds)) tensors[name] = new Tensor(feed.type, feed.data, feed.dims);
+          const fetches: Record<string, null> = {};
+          for (const name of outputs) fetches[name] = null;
+          const result = native.run(tensors, fetches, {});
+          const out: Record<string, { data: Float32Array | Float64Array | BigInt64Array; dims: readonly number[] }> = {};
+          // onnxruntime-node copies CPU outputs into JavaScript-owned buffers: no copy needed here.
+          for (const name of outputs) {
+            const tensor = result[name] as TypedTensor<OrtElement>;
+            out[name] = { data: tensor.data as Data<OrtElement>, dims: tensor.dims };
+          }
+          return out;
+        },
+        dispose() {
+          if (disposed) return;
+          disposed = true;
+          native.dispose();
+        },
+      };
+    },
+  };
+  return loaded;
+}
