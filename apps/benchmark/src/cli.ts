@@ -78,7 +78,8 @@ function buildProgram(): Command {
     .action(async (options: EmbedOptions, command: Command) => {
       const backend = (command.parent?.opts() as { backend: BackendChoice }).backend;
       await selectBackend(backend);
-      await embedCommand(options);
+      const engine = await selectEngine((command.parent?.opts() as { engine: EngineChoice }).engine);
+      await embedCommand(options, engine.backbones);
     });
   program
     .command('grid <file>')
@@ -91,7 +92,11 @@ function buildProgram(): Command {
     .action(async (file: string, options: GridOptions, command: Command) => {
       await selectBackend((command.parent?.opts() as { backend: BackendChoice }).backend);
       const { registry, engine } = await registryFor(command);
-      await gridCommand(file, options, registry, { pluginModules: pluginsOf(command), ...(engine.module === undefined ? {} : { engineModule: engine.module }) });
+      await gridCommand(file, options, registry, {
+        pluginModules: pluginsOf(command),
+        ...(engine.module === undefined ? {} : { engineModule: engine.module, backboneLoaderModule: engine.module }),
+        ...(engine.backbones === undefined ? {} : { backboneLoader: engine.backbones }),
+      });
     });
 
   program
@@ -123,7 +128,7 @@ function buildProgram(): Command {
     .action(async (options: Table1Options, command: Command) => {
       await selectBackend((command.parent?.opts() as { backend: BackendChoice }).backend);
       const { registry, engine } = await registryFor(command);
-      await table1Command(options, registry, engine.module);
+      await table1Command(options, registry, engine);
     });
   return program;
 }

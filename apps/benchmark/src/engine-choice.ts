@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { ImprintError, type Engine } from '@imprint/core';
+import type { BackboneLoader } from '@imprint/backbones';
 
 export const ENGINE_CHOICES = ['auto', 'onnx', 'tfjs'] as const;
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];
@@ -7,8 +8,10 @@ export type EngineChoice = (typeof ENGINE_CHOICES)[number];
 /** The engine in use and how worker threads make their own (module URL + threads each). */
 export interface SelectedEngine {
   readonly engine?: Engine;
-  /** Module that exports `createEngine(options)`, for grid worker threads. */
+  /** Module that exports `createEngine(options)` and `createBackboneLoader()`, for worker threads. */
   readonly module?: string;
+  /** The engine's backbones (the embedded FMs run natively); undefined: tf.js backbones. */
+  readonly backbones?: BackboneLoader;
 }
 
 /**
@@ -26,7 +29,7 @@ export async function selectEngine(choice: EngineChoice, log: (line: string) => 
     const module = await import('@imprint/onnx');
     const engine = module.onnxEngine({ threads: availableParallelism() });
     log(`engine: ${engine.describe?.() ?? engine.name}${choice === 'auto' ? ' (auto: the fastest installed)' : ''}`);
-    return { engine, module: import.meta.resolve('@imprint/onnx') };
+    return { engine, module: import.meta.resolve('@imprint/onnx'), backbones: module.onnxBackbones({ threads: availableParallelism() }) };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     if (choice === 'onnx') throw error instanceof ImprintError ? error : new ImprintError('UNSUPPORTED', `--engine onnx: the onnx engine cannot be loaded: ${reason}`);

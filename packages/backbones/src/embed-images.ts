@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { ImprintError, checkInteger, errorFromTransfer, errorToTransfer, type TransferredError } from '@imprint/core';
 import { startModuleWorker } from '@imprint/core/node';
-import { loadBackbone } from './load-backbone.js';
+import { tfjsBackbones, type BackboneLoader } from './backbone-loader.js';
 import { pixelsToImages } from './preprocess.js';
 import type { BackendChoice } from './select-backend.js';
 
@@ -31,6 +31,11 @@ export interface EmbedImagesOptions {
   workerBackend?: BackendChoice;
   /** Called after each batch with images done and total. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Where the backbone comes from. tf.js backbones run in worker threads; any other loader's (an
+   * engine's) in this thread, using all cores itself. @default tfjsBackbones
+   */
+  loader?: BackboneLoader;
 }
 
 function checkBatch(pixels: Uint8Array, count: number, source: ImageBatchSource, start: number): void {
@@ -41,18 +46,23 @@ function checkBatch(pixels: Uint8Array, count: number, source: ImageBatchSource,
 }
 
 async function embedInProcess(source: ImageBatchSource, options: Required<Pick<EmbedImagesOptions, 'backbone' | 'batchSize'>> & EmbedImagesOptions): Promise<{ dim: number; data: Float32Array }> {
-  const backbone = await loadBackbone(options.backbone, options.inputSize);
+  const backbone = await (options.loader ?? tfjsBackbones).load(options.backbone, options.inputSize);
   try {
     const out = new Float32Array(source.count * backbone.dim);
     for (let start = 0; start < source.count; start += options.batchSize) {
       const count = Math.min(options.batchSize, source.count - start);
       const pixels = await source.read(start, count);
       checkBatch(pixels, count, source, start);
-      const images = pixelsToImages(pixels, count, source.height, source.width, source.channels);
-      const embeddings = await backbone.embed(images);
-      out.set(embeddings.dataSync(), start * backbone.dim);
-      images.dispose();
-      embeddings.dispose();
+      if (backbone.embedPixels !== undefined) {
+        // the backbone's own fast path: pixels in, embeddings out, no tf.js tensors
+        out.set(await backbone.embedPixels(pixels, count, source.height, source.width, source.channels), start * backbone.dim);
+      } else {
+        const images = pixelsToImages(pixels, count, source.height, source.width, source.channels);
+        const embeddings = await backbone.embed(images);
+        out.set(embeddings.dataSync(), start * backbone.dim);
+        images.dispose();
+        embeddings.dispose();
+      }
       options.onProgress?.(start + count, source.count);
     }
     return { dim: backbone.dim, data: out };
@@ -131,14 +141,16 @@ async function embedInWorkers(source: ImageBatchSource, workers: number, options
 }
 
 /**
- * Embed every image of `source` with a backbone, in batches, spread over worker threads (one
- * WASM backend and model copy per worker; batches are streamed back and placed in order).
- * Returns row-major embeddings `[count, dim]`.
+ * Embed every image of `source` with a backbone, in batches. tf.js backbones are spread over
+ * worker threads (one WASM backend and model copy per worker; batches are streamed back and
+ * placed in order); an engine's backbones (another loader) run in this thread on all cores. Returns row-major embeddings `[count, dim]`.
  */
 export async function embedImages(source: ImageBatchSource, options: EmbedImagesOptions): Promise<{ dim: number; data: Float32Array }> {
-  const batchSize = checkInteger(options.batchSize ?? 32, 'batchSize', { min: 1 });
+  const loader = options.loader ?? tfjsBackbones;
+  const batchSize = checkInteger(options.batchSize ?? loader.batchSize ?? 32, 'batchSize', { min: 1 });
   if (options.workers !== undefined) checkInteger(options.workers, 'workers', { min: 1 });
-  const workers = Math.max(1, Math.min(options.workers ?? Math.min(cpus().length, 8), Math.ceil(source.count / batchSize)));
+  const wanted = loader === tfjsBackbones ? (options.workers ?? Math.min(cpus().length, 8)) : 1;
+  const workers = Math.max(1, Math.min(wanted, Math.ceil(source.count / batchSize)));
   const settings = { ...options, batchSize };
   return workers === 1 ? embedInProcess(source, settings) : embedInWorkers(source, workers, settings);
 }

@@ -1,26 +1,48 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfconv from '@tensorflow/tfjs-converter';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ImprintError, type Backbone } from '@imprint/core';
+import { ImprintError, didYouMean, type Backbone } from '@imprint/core';
 import { nsfwjsModelArtifacts, type NsfwjsModelName } from './nsfwjs-weights.js';
 import { toModelInput } from './preprocess.js';
 
 /** Foundation models that ship with the package (through the `nsfwjs` npm package, offline). */
+const HUB = 'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/';
+/** Last feature map of the TF-Hub MobileNetV2 body (7 × 7 × 1792 at 224); its spatial mean is the feature vector. */
+export const MOBILENET_V2_140_FEATURE_MAP = `${HUB}MobilenetV2/Conv_1/Relu6`;
+
+/**
+ * Foundation models that ship with the package (through the `nsfwjs` npm package, offline): the
+ * nsfwjs model, the embedding size, the input sizes they run at, the input value range, and the
+ * feature map (graph node or Keras layer) whose global average is the embedding.
+ */
 export const EMBEDDED_BACKBONES = {
   /** TF-Hub ImageNet MobileNetV2 (depth 1.4) feature vector under nsfwjs' small head: ImageNet features. */
-  mobilenet_v2_140: { model: 'mobilenet_v2_mid', dim: 1792, defaultSize: 224, minSize: 64, maxSize: 224, range: [0, 1] },
+  mobilenet_v2_140: { model: 'mobilenet_v2_mid', dim: 1792, defaultSize: 224, minSize: 64, maxSize: 224, range: [0, 1], featureLayer: MOBILENET_V2_140_FEATURE_MAP },
   /** Keras MobileNetV2 (1.0) with blocks 11–16 fine-tuned on NSFW data; pooled features. */
-  mobilenet_v2_nsfw: { model: 'mobilenet_v2', dim: 1280, defaultSize: 224, minSize: 96, maxSize: 224, range: [-1, 1] },
+  mobilenet_v2_nsfw: { model: 'mobilenet_v2', dim: 1280, defaultSize: 224, minSize: 96, maxSize: 224, range: [-1, 1], featureLayer: 'out_relu' },
   /** Keras InceptionV3 fine-tuned on NSFW data; pooled mixed10 features. */
-  inception_v3_nsfw: { model: 'inception_v3', dim: 2048, defaultSize: 299, minSize: 139, maxSize: 299, range: [0, 1] },
-} as const satisfies Record<string, { model: NsfwjsModelName; dim: number; defaultSize: number; minSize: number; maxSize: number; range: readonly [number, number] }>;
+  inception_v3_nsfw: { model: 'inception_v3', dim: 2048, defaultSize: 299, minSize: 139, maxSize: 299, range: [0, 1], featureLayer: 'mixed10' },
+} as const satisfies Record<string, { model: NsfwjsModelName; dim: number; defaultSize: number; minSize: number; maxSize: number; range: readonly [number, number]; featureLayer: string }>;
 
 export type EmbeddedBackboneName = keyof typeof EMBEDDED_BACKBONES;
 export const EMBEDDED_BACKBONE_NAMES = Object.keys(EMBEDDED_BACKBONES) as EmbeddedBackboneName[];
 
-const HUB = 'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/';
-/** Last feature map of the TF-Hub MobileNetV2 body (7 × 7 × 1792 at 224); its spatial mean is the feature vector. */
-export const MOBILENET_V2_140_FEATURE_MAP = `${HUB}MobilenetV2/Conv_1/Relu6`;
+/** The spec of an embedded backbone, or `UNKNOWN_PLUGIN` listing the names there are. */
+export function embeddedBackboneSpec(name: string): (typeof EMBEDDED_BACKBONES)[EmbeddedBackboneName] {
+  const spec = EMBEDDED_BACKBONES[name as EmbeddedBackboneName];
+  if (spec === undefined) throw new ImprintError('UNKNOWN_PLUGIN', `unknown backbone "${name}"${didYouMean(name, EMBEDDED_BACKBONE_NAMES)}; embedded backbones: ${EMBEDDED_BACKBONE_NAMES.join(', ')}`, { name });
+  return spec;
+}
+
+/** The input size of an embedded backbone (given or native), checked against the sizes it runs at. */
+export function embeddedInputSize(name: EmbeddedBackboneName, inputSize?: number): number {
+  const spec = EMBEDDED_BACKBONES[name];
+  const size = inputSize ?? spec.defaultSize;
+  if (!Number.isInteger(size) || size < spec.minSize || size > spec.maxSize) {
+    throw new ImprintError('INVALID_CONFIG', `input size for ${name} must be an integer from ${spec.minSize} to ${spec.maxSize}, got ${size}`, { inputSize: size });
+  }
+  return size;
+}
 /** The hub module's own feature-vector node (valid at 224 only). */
 export const MOBILENET_V2_140_FEATURE_VECTOR = `${HUB}feature_vector/SpatialSqueeze`;
 
@@ -58,19 +80,13 @@ async function layersBody(name: NsfwjsModelName, featureLayer: string, size: num
  * [0, 1] and returns pooled features `[b, dim]`.
  */
 export async function loadEmbeddedBackbone(name: EmbeddedBackboneName, { inputSize }: EmbeddedBackboneOptions = {}): Promise<Backbone> {
-  const spec = EMBEDDED_BACKBONES[name];
-  if (spec === undefined) {
-    throw new ImprintError('UNKNOWN_PLUGIN', `unknown backbone "${String(name)}"; embedded backbones: ${EMBEDDED_BACKBONE_NAMES.join(', ')}`);
-  }
-  const size = inputSize ?? spec.defaultSize;
-  if (!Number.isInteger(size) || size < spec.minSize || size > spec.maxSize) {
-    throw new ImprintError('INVALID_CONFIG', `input size for ${name} must be an integer from ${spec.minSize} to ${spec.maxSize}, got ${size}`);
-  }
+  const spec = embeddedBackboneSpec(name);
+  const size = embeddedInputSize(name, inputSize);
   let run: (x: tf.Tensor4D) => tf.Tensor2D;
   let release: () => void = () => undefined;
   if (spec.model === 'mobilenet_v2_mid') run = await graphBody();
   else {
-    const body = await layersBody(spec.model, spec.model === 'mobilenet_v2' ? 'out_relu' : 'mixed10', size);
+    const body = await layersBody(spec.model, spec.featureLayer, size);
     run = body.run;
     release = body.dispose;
   }

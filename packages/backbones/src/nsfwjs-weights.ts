@@ -29,6 +29,12 @@ export function nsfwjsDirectory(): string {
   return dirname(dirname(dirname(entry)));
 }
 
+/** The version of the installed nsfwjs package (part of cache keys of what is built from its weights). */
+export function nsfwjsVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require(join(nsfwjsDirectory(), 'package.json')) as { version: string }).version;
+}
+
 /**
  * The model artifacts of one nsfwjs model, decoded offline from the package's base64 JS modules
  * (`model.min.js` holds model.json; each `group1-shardNofM.min.js` a base64 weight shard), ready

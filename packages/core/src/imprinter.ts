@@ -3,7 +3,7 @@ import type { ImprintConfig, ImprintConfigInput } from './config.js';
 import { ImprintError } from './errors.js';
 import type { ClassGenerator, JointGenerator } from './generator.js';
 import { labelKey, sortedUniqueLabels, type Label } from './labels.js';
-import { assertDimension, firstNonFinite, hostMatrixOf, tensorFromHost, toHostMatrix, toTensor2D, type EmbeddingInput } from './matrix.js';
+import { assertDimension, cloneTensor, firstNonFinite, hostMatrixOf, tensorFromHost, toHostMatrix, toTensor2D, type EmbeddingInput } from './matrix.js';
 import { resolvePipeline, type Pipeline, type ResolveOptions } from './pipeline.js';
 import type { ProxySet } from './proxy-set.js';
 import { WeightStore } from './weight-store.js';
@@ -156,7 +156,7 @@ export class Imprinter {
     if (this.hasClass(label)) throw new ImprintError('CLASS_EXISTS', `class ${JSON.stringify(label)} is already imprinted`, { label });
     this.#checkDim(proxies.shape[1], `proxies of class ${JSON.stringify(label)}`);
     this.#dim ??= proxies.shape[1];
-    this.#store(label, proxies.clone());
+    this.#store(label, cloneTensor(proxies));
   }
 
   /** Validate train embeddings and labels and split them into per-class tensors, labels ascending. */
@@ -249,7 +249,7 @@ export class Imprinter {
     const data = toTensor2D(queries, 'query embeddings');
     try {
       assertDimension(data.shape[1], this.#dim!, 'query embeddings', 'the stored weights');
-      const normalized = this.pipeline.normInf.normalize(data);
+      const normalized = this.pipeline.normInf.normalize(data, { kernels: this.pipeline.kernels });
       try {
         return this.pipeline.aggregator.scores(normalized, this.#weights.proxySet(), { kernels: this.pipeline.kernels });
       } finally {
@@ -302,7 +302,7 @@ export class Imprinter {
     if (this.hasClass(label)) throw new ImprintError('CLASS_EXISTS', `class ${JSON.stringify(label)} is already imprinted`, { label });
     this.#checkDim(proxies.shape[1], `weights of class ${JSON.stringify(label)}`);
     this.#classes.push({ label });
-    this.#weights.append(proxies.clone());
+    this.#weights.append(cloneTensor(proxies));
     this.#dim = proxies.shape[1];
   }
 
@@ -360,7 +360,7 @@ export class Imprinter {
       }
     }
     try {
-      return this.pipeline.normPre.normalize(current);
+      return this.pipeline.normPre.normalize(current, { kernels: this.pipeline.kernels });
     } finally {
       current.dispose();
     }
@@ -372,7 +372,7 @@ export class Imprinter {
     const prepared = this.#prepare(label, embeddings);
     try {
       const useAll = config.k === -1 || prepared.shape[0] < config.k;
-      return useAll ? prepared.clone() : await (generator as ClassGenerator).generate(prepared, { k: config.k, rng: this.#classRng(label).fork('generate'), kernels: this.pipeline.kernels });
+      return useAll ? cloneTensor(prepared) : await (generator as ClassGenerator).generate(prepared, { k: config.k, rng: this.#classRng(label).fork('generate'), kernels: this.pipeline.kernels });
     } finally {
       prepared.dispose();
     }
@@ -394,7 +394,8 @@ export class Imprinter {
     this.#checkGenerated(label, raw);
     // The reference is packed only when the normalizer reads it (quantile does, l2 does not).
     const weights = this.#weights;
-    const context = weights.numClasses === 0 ? {} : { get reference() { return weights.proxySet().weights; } };
+    const kernels = this.pipeline.kernels;
+    const context = weights.numClasses === 0 ? { kernels } : { kernels, get reference() { return weights.proxySet().weights; } };
     const proxies = this.pipeline.normPost.normalize(raw, context);
     raw.dispose();
     this.#classes.push(prepared === undefined ? { label } : { label, prepared });

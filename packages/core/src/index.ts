@@ -1,7 +1,7 @@
 export { ImprintError, isImprintError, type ImprintErrorCode } from './errors.js';
 export { createRng, deriveSeed, hashString, type Rng } from './rng.js';
 export { compareLabels, labelKey, sortedUniqueLabels, type Label } from './labels.js';
-export { assertDimension, firstNonFinite, hostMatrixOf, isMainMemoryBackend, rememberHostValues, tensorFromHost, toHostMatrix, toTensor2D, type EmbeddingInput, type HostMatrix } from './matrix.js';
+export { assertDimension, cloneTensor, firstNonFinite, hostMatrixOf, isMainMemoryBackend, rememberHostValues, tensorFromHost, toHostMatrix, toTensor2D, type EmbeddingInput, type HostMatrix } from './matrix.js';
 export type { PluginBase, PluginKind } from './plugin.js';
 export type { ClassGenerator, Generator, GeneratorContext, JointGenerator } from './generator.js';
 export type { Normalizer, NormalizerContext, NormStage } from './normalizer.js';

@@ -32,6 +32,20 @@ export interface NearestResult {
 export interface Kernels {
   /** `a · bᵀ`: `[n, d] · [m, d]ᵀ → [n, m]`, float32, row-major. */
   matMulTransposed?(a: HostMatrix, b: HostMatrix): Float32Array | undefined;
+  /**
+   * `a[rows] · bᵀ`: the rows `rows` of `a` (a gather) times `bᵀ`, `[rows.length, m]`. Lets an
+   * engine take `a` as it is and gather inside (k-means with bounds recomputes a changing subset).
+   */
+  matMulTransposedRows?(a: HostMatrix, rows: Int32Array, b: HostMatrix): Float32Array | undefined;
+  /** `aᵀ · b`: `[n, k]ᵀ · [n, d] → [k, d]` (sums of rows by group, with a one-hot `a`). */
+  transposedMatMul?(a: HostMatrix, b: HostMatrix): Float32Array | undefined;
+  /**
+   * Every row divided by its L2 norm, the norm floored at `epsilon` (the `l2` normalizer), and the
+   * squared norms of the input rows.
+   */
+  unitRows?(x: HostMatrix, epsilon: number): { values: Float32Array; squaredNorms: Float32Array } | undefined;
+  /** The squared L2 norm of every row. */
+  rowSquaredNorms?(x: HostMatrix): Float32Array | undefined;
   /** `a · bᵀ` in float64 (used by the blocked Cholesky solver). */
   matMulTransposed64?(a: HostMatrix64, b: HostMatrix64): Float64Array | undefined;
   /** The Gram matrix `xᵀx`, `[d, d]` row-major (float32 products, symmetric). */

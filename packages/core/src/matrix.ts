@@ -118,7 +118,7 @@ export function toHostMatrix(input: EmbeddingInput, what = 'embeddings'): HostMa
  */
 export function toTensor2D(input: EmbeddingInput, what = 'embeddings'): tf.Tensor2D {
   const host = toHostMatrix(input, what);
-  if (input instanceof tf.Tensor && input.dtype === 'float32') return rememberHostValues(input.clone() as tf.Tensor2D, host.values);
+  if (input instanceof tf.Tensor && input.dtype === 'float32') return rememberHostValues(cloneTensor(input) as tf.Tensor2D, host.values);
   return tensorFromHost(host.values, host.rows, host.dim);
 }
 
@@ -156,6 +156,17 @@ const hostMirrors = new WeakMap<object, Float32Array>();
 export function rememberHostValues<T extends tf.Tensor>(tensor: T, values: Float32Array): T {
   hostMirrors.set(tensor.dataId, values);
   return tensor;
+}
+
+/**
+ * A copy of a tensor that keeps its known host values (tf.js `clone()` gives the copy new data
+ * on some backends, which would lose them and make the next host read a download).
+ */
+export function cloneTensor<T extends tf.Tensor>(tensor: T): T {
+  const copy = tensor.clone() as T;
+  const values = hostMirrors.get(tensor.dataId);
+  if (values !== undefined) hostMirrors.set(copy.dataId, values);
+  return copy;
 }
 
 /** A float32 `[rows, dim]` tensor made from host values, which it remembers (see {@link rememberHostValues}). */

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { Kernels } from './kernels.js';
 import type { PluginBase } from './plugin.js';
 
 /** Where in the pipeline a normalizer runs: before GEN, on stored proxies, or on queries. */
@@ -10,6 +11,8 @@ export interface NormalizerContext {
    * (NORMpost only). Quantile normalisation maps onto their value distribution.
    */
   readonly reference?: tf.Tensor2D;
+  /** The engine's kernels (empty or absent without an engine: compute with tf.js or on the host). */
+  readonly kernels?: Kernels;
 }
 
 /**

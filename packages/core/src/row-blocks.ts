@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { hostMatrixOf, isMainMemoryBackend } from './matrix.js';
+import { cloneTensor, hostMatrixOf, isMainMemoryBackend } from './matrix.js';
 
 /**
  * Row blocks of a matrix for blocked computations. On the WASM and cpu backends a block is
@@ -22,7 +22,7 @@ export class RowBlocks {
   /** Rows `start … start + size − 1` as a new tensor (caller disposes). */
   block(start: number, size: number): tf.Tensor2D {
     const [rows, dim] = this.#matrix.shape;
-    if (start === 0 && size === rows) return this.#matrix.clone();
+    if (start === 0 && size === rows) return cloneTensor(this.#matrix);
     if (!isMainMemoryBackend()) return tf.slice(this.#matrix, [start, 0], [size, dim]);
     this.#host ??= hostMatrixOf(this.#matrix).values;
     return tf.tensor2d(this.#host.subarray(start * dim, (start + size) * dim), [size, dim]);

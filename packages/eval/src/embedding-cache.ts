@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ImprintError } from '@imprint/core';
-import { EMBEDDED_BACKBONES, embedImages, type EmbeddedBackboneName } from '@imprint/backbones';
+import { defaultCacheDir } from '@imprint/core/node';
+import { EMBEDDED_BACKBONES, embedImages, type BackboneLoader, type EmbeddedBackboneName } from '@imprint/backbones';
 import type { EmbeddingSet } from './embedding-set.js';
 import { readHdf5Embeddings, writeHdf5Embeddings } from './hdf5.js';
 import { limitDataset } from './image-source.js';
@@ -26,6 +27,11 @@ export interface EmbedDatasetOptions {
   /** Progress and cache messages. @default stderr */
   log?: (line: string) => void;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Where backbones come from (an engine's, e.g. `onnxBackbones()` of @imprint/onnx). Part of the
+   * cache key when it is not tf.js. @default tfjsBackbones
+   */
+  loader?: BackboneLoader;
 }
 
 export interface EmbeddedDataset extends EmbeddingSet {
@@ -42,16 +48,15 @@ function packageVersion(): string {
   return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 }
 
-/** Default cache folder: `$IMPRINT_CACHE_DIR`, else `.imprint-cache` in the working directory. */
-export function defaultCacheDir(): string {
-  return resolve(process.env.IMPRINT_CACHE_DIR ?? '.imprint-cache');
-}
+export { defaultCacheDir };
 
 /** The content address of an embedding: everything that changes its values. */
-export function embeddingCacheKey(options: Pick<EmbedDatasetOptions, 'dataset' | 'split' | 'backbone' | 'inputSize' | 'limit'>): string {
+export function embeddingCacheKey(options: Pick<EmbedDatasetOptions, 'dataset' | 'split' | 'backbone' | 'inputSize' | 'limit' | 'loader'>): string {
   const spec = EMBEDDED_BACKBONES[options.backbone as EmbeddedBackboneName];
   const inputSize = options.inputSize ?? spec?.defaultSize ?? null;
-  const identity = { dataset: options.dataset, split: options.split, limit: options.limit ?? null, backbone: options.backbone, inputSize, preprocessing: PREPROCESSING, version: packageVersion() };
+  const engine = options.loader === undefined || options.loader.name === 'tfjs' ? {} : { engine: options.loader.name };
+  const model = options.loader?.identity?.(options.backbone);
+  const identity = { dataset: options.dataset, split: options.split, limit: options.limit ?? null, backbone: options.backbone, inputSize, preprocessing: PREPROCESSING, version: packageVersion(), ...engine, ...(model === undefined ? {} : { model }) };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }
 
@@ -66,7 +71,8 @@ export async function embedDataset(options: EmbedDatasetOptions): Promise<Embedd
   const key = embeddingCacheKey(options);
   const useCache = options.cache ?? true;
   const dir = options.cacheDir ?? defaultCacheDir();
-  const name = `${options.dataset.replace(/[^A-Za-z0-9_-]+/g, '_')}-${options.split}-${options.backbone}-${options.inputSize ?? 'native'}-${options.limit ?? 'all'}-${key.slice(0, 16)}.h5`;
+  const engine = options.loader === undefined || options.loader.name === 'tfjs' ? '' : `-${options.loader.name}`;
+  const name = `${options.dataset.replace(/[^A-Za-z0-9_-]+/g, '_')}-${options.split}-${options.backbone.replace(/[^A-Za-z0-9_-]+/g, '_').slice(-60)}-${options.inputSize ?? 'native'}-${options.limit ?? 'all'}${engine}-${key.slice(0, 16)}.h5`;
   const path = join(dir, name);
   const source = limitDataset(await openDataset(options.dataset, options.split), options.limit);
   if (source.skipped > 0) log(`${options.dataset}: skipped ${source.skipped} malformed rows`);
@@ -86,9 +92,10 @@ export async function embedDataset(options: EmbedDatasetOptions): Promise<Embedd
       }
     }
   }
-  log(`embedding ${source.count} ${options.dataset} ${options.split} images with ${options.backbone}${options.inputSize ? ` at ${options.inputSize}px` : ''}`);
+  log(`embedding ${source.count} ${options.dataset} ${options.split} images with ${options.backbone}${options.inputSize ? ` at ${options.inputSize}px` : ''}${options.loader === undefined ? '' : ` (${options.loader.name})`}`);
   const { dim, data } = await embedImages(source, {
     backbone: options.backbone,
+    ...(options.loader === undefined ? {} : { loader: options.loader }),
     ...(options.inputSize === undefined ? {} : { inputSize: options.inputSize }),
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ClassGenerator } from '@imprint/core';
+import { cloneTensor, type ClassGenerator } from '@imprint/core';
 
 /**
  * GEN `cov_max`: the k samples with the largest column sums of the sample-by-sample covariance
@@ -16,7 +16,7 @@ export function covMax(): ClassGenerator {
     deterministic: true,
     generate(embeddings, { k }) {
       const [rows, dim] = embeddings.shape;
-      if (rows === 1) return embeddings.clone();
+      if (rows === 1) return cloneTensor(embeddings);
       const sums = tf.tidy(() => {
         const centered = tf.sub(embeddings, tf.mean(embeddings, 1, true));
         const total = tf.sum(centered, 0, true);

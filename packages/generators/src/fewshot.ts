@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ImprintError, type Presampler } from '@imprint/core';
+import { cloneTensor, ImprintError, type Presampler } from '@imprint/core';
 
 export interface FewshotOptions {
   /** Samples kept per class; a class with fewer keeps all of them. */
@@ -19,7 +19,7 @@ export function fewshot({ n }: FewshotOptions): Presampler {
     name: 'fewshot',
     select(embeddings, { rng }) {
       const rows = embeddings.shape[0];
-      if (rows <= n) return embeddings.clone();
+      if (rows <= n) return cloneTensor(embeddings);
       const kept = rng.sample(rows, n).sort((a, b) => a - b);
       return tf.tidy(() => tf.gather(embeddings, tf.tensor1d(kept, 'int32')) as tf.Tensor2D);
     },

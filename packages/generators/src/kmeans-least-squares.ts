@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { JointGenerator } from '@imprint/core';
+import { cloneTensor, type JointGenerator } from '@imprint/core';
 import { clusterRows, type KMeansOptions } from './kmeans.js';
 import { DEFAULT_LAMBDA } from './lambda-defaults.js';
 import { leastSquaresWeights } from './least-squares.js';
@@ -43,7 +43,7 @@ export function kmeansLeastSquares({ lambda = DEFAULT_LAMBDA, ...kmeansOptions }
       const weights = pseudo.length > 0 ? leastSquaresWeights(pseudo, lambda, kernels) : new Float64Array(0);
       pseudo.forEach((t) => t.dispose());
       return classes.map((x, c) => {
-        if (keepAll[c]) return x.clone();
+        if (keepAll[c]) return cloneTensor(x);
         const rows: number[] = [];
         for (let p = 0; p < owner.length; p++) if (owner[p] === c) rows.push(p);
         const values = new Float32Array(rows.length * dim);

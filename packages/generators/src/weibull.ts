@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ImprintError, type Presampler } from '@imprint/core';
+import { cloneTensor, ImprintError, type Presampler } from '@imprint/core';
 
 export interface WeibullFit {
   readonly shape: number;
@@ -66,7 +66,7 @@ export function weibullFilter({ lower = 0.05, upper = 0.95 }: WeibullFilterOptio
     kind: 'presampler',
     name: 'weibull',
     select(embeddings) {
-      if (embeddings.shape[0] < 3) return embeddings.clone();
+      if (embeddings.shape[0] < 3) return cloneTensor(embeddings);
       const distancesTensor = tf.tidy(() => tf.norm(tf.sub(embeddings, tf.mean(embeddings, 0, true)), 'euclidean', 1));
       const distances = distancesTensor.dataSync();
       distancesTensor.dispose();

@@ -1,6 +1,6 @@
-import type { Normalizer } from '@imprint/core';
+import { cloneTensor, type Normalizer } from '@imprint/core';
 
 /** NORM `none`: leaves values as they are (returns a copy). Usable at every stage. */
 export function none(): Normalizer {
-  return { kind: 'normalizer', name: 'none', stages: ['pre', 'post', 'inf'], normalize: (matrix) => matrix.clone() };
+  return { kind: 'normalizer', name: 'none', stages: ['pre', 'post', 'inf'], normalize: (matrix) => cloneTensor(matrix) };
 }

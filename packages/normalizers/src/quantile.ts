@@ -1,4 +1,4 @@
-import { hostMatrixOf, tensorFromHost, type Normalizer } from '@imprint/core';
+import { cloneTensor, hostMatrixOf, tensorFromHost, type Normalizer } from '@imprint/core';
 
 /**
  * Values of `sorted` (ascending) at quantiles (i + 0.5)/N, i = 0..N−1, with linear interpolation
@@ -29,7 +29,7 @@ export function quantile(): Normalizer {
     stages: ['post'],
     normalize(matrix, context = {}) {
       const reference = context.reference;
-      if (reference === undefined || reference.size === 0) return matrix.clone();
+      if (reference === undefined || reference.size === 0) return cloneTensor(matrix);
       const sorted = Float64Array.from(hostMatrixOf(reference).values).sort();
       const [rows, columns] = matrix.shape;
       const targets = referenceQuantiles(sorted, columns);

@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { checkInteger, type Engine } from '@imprint/core';
 import { gram } from './kernels/gram.js';
-import { matMulTransposed, matMulTransposed64 } from './kernels/mat-mul-transposed.js';
-import { nearest } from './kernels/nearest.js';
+import { matMulTransposed, matMulTransposed64, matMulTransposedRows, transposedMatMul } from './kernels/mat-mul-transposed.js';
+import { nearest, rowSquaredNormsKernel, unitRowsKernel } from './kernels/nearest.js';
 import { loadOnnxRuntime } from './runtime.js';
 import { SessionCache } from './sessions.js';
 
@@ -20,7 +20,7 @@ export interface OnnxEngine extends Engine {
 
 /**
  * The native engine for Node: the kernels of `@imprint/core` (`matMulTransposed`,
- * `matMulTransposed64`, `gram`, `nearest`) as small ONNX graphs built in code and run by
+ * `matMulTransposedRows`, `transposedMatMul`, `matMulTransposed64`, `unitRows`, `rowSquaredNorms`, `gram`, `nearest`) as small ONNX graphs built in code and run by
  * onnxruntime-node on all cores (its MLAS products use AVX2/AVX-512 where the CPU has them).
  * Use it with `registry.setEngine(onnxEngine())`; heads resolved through that registry then run
  * their heavy steps natively, with the same results as tf.js up to float rounding.
@@ -42,7 +42,11 @@ export function onnxEngine({ threads = availableParallelism() }: OnnxEngineOptio
     },
     kernels: {
       matMulTransposed: (a, b) => matMulTransposed(sessions, a, b),
+      matMulTransposedRows: (a, rows, b) => matMulTransposedRows(sessions, a, rows, b),
       matMulTransposed64: (a, b) => matMulTransposed64(sessions, a, b),
+      transposedMatMul: (a, b) => transposedMatMul(sessions, a, b),
+      unitRows: (x, epsilon) => unitRowsKernel(sessions, x, epsilon),
+      rowSquaredNorms: (x) => rowSquaredNormsKernel(sessions, x),
       gram: (x) => gram(sessions, x),
       nearest: (queries, targets, m, metric) => nearest(sessions, queries, targets, m, metric),
     },

@@ -3,10 +3,11 @@ import onnxProto from 'onnx-proto';
 const { onnx } = onnxProto;
 
 /** Element types of graph inputs, outputs and constants. */
-export type GraphElement = 'float32' | 'float64' | 'int64';
+export type GraphElement = 'float32' | 'float64' | 'int32' | 'int64';
 const ELEMENT: Record<GraphElement, number> = {
   float32: onnx.TensorProto.DataType.FLOAT,
   float64: onnx.TensorProto.DataType.DOUBLE,
+  int32: onnx.TensorProto.DataType.INT32,
   int64: onnx.TensorProto.DataType.INT64,
 };
 
@@ -49,8 +50,8 @@ export class GraphBuilder {
   /** A constant tensor (an initializer); returns its name. */
   constant(values: Float32Array | Float64Array | readonly number[], dims: readonly number[], type: GraphElement = 'float32', name = `const_${this.#counter++}`): string {
     const tensor =
-      type === 'int64'
-        ? onnx.TensorProto.create({ name, dataType: ELEMENT.int64, dims: [...dims], int64Data: Array.from(values as readonly number[]) })
+      type === 'int64' || type === 'int32'
+        ? onnx.TensorProto.create({ name, dataType: ELEMENT[type], dims: [...dims], ...(type === 'int64' ? { int64Data: Array.from(values as readonly number[]) } : { int32Data: Array.from(values as readonly number[]) }) })
         : onnx.TensorProto.create({
             name,
             dataType: ELEMENT[type],
@@ -80,8 +81,10 @@ export class GraphBuilder {
     return this.node(op, inputs, attributes)[0];
   }
 
-  encode(): Uint8Array {
+  /** The model bytes; `metadata` becomes the model's `metadata_props`. */
+  encode(metadata: Readonly<Record<string, string>> = {}): Uint8Array {
     const graph = onnx.GraphProto.create({ name: this.name, node: this.#nodes, input: this.#inputs, output: this.#outputs, initializer: this.#initializers });
-    return onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, producerName: '@imprint/onnx', opsetImport: [{ domain: '', version: 17 }], graph })).finish();
+    const metadataProps = Object.entries(metadata).map(([key, value]) => onnx.StringStringEntryProto.create({ key, value }));
+    return onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, producerName: '@imprint/onnx', opsetImport: [{ domain: '', version: 17 }], graph, metadataProps })).finish();
   }
 }

@@ -1,3 +1,5 @@
 export { createEngine, onnxEngine, type OnnxEngine, type OnnxEngineOptions } from './engine.js';
 export { GraphBuilder, type AttributeValue, type Dim, type GraphElement } from './graph.js';
 export { SUPPORTED_ORT, loadOnnxRuntime, type OrtElement, type OrtRuntime, type OrtSession } from './runtime.js';
+export { CONVERTER_VERSION, createBackboneLoader, onnxBackbones, onnxEmbeddedBackbone, type OnnxEmbeddedOptions } from './models/embedded.js';
+export { ONNX_METADATA_KEYS, onnxModel, onnxModelIdentity, type OnnxModelOptions } from './models/onnx-model.js';

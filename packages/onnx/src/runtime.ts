@@ -4,13 +4,13 @@ import { ImprintError } from '@imprint/core';
 import type { Tensor as OrtTensor, TypedTensor } from 'onnxruntime-common';
 
 /** The element types the kernels exchange with onnxruntime. */
-export type OrtElement = 'float32' | 'float64' | 'int64';
-type Data<T extends OrtElement> = T extends 'float32' ? Float32Array : T extends 'float64' ? Float64Array : BigInt64Array;
+export type OrtElement = 'float32' | 'float64' | 'int32' | 'int64';
+type Data<T extends OrtElement> = T extends 'float32' ? Float32Array : T extends 'float64' ? Float64Array : T extends 'int32' ? Int32Array : BigInt64Array;
 
 /** One loaded ONNX graph, run synchronously on this thread. */
 export interface OrtSession {
   /** Run the graph; returns the named outputs' data (JavaScript-owned buffers). */
-  run(feeds: Record<string, { type: OrtElement; data: Float32Array | Float64Array | BigInt64Array; dims: readonly number[] }>, outputs: readonly string[]): Record<string, { data: Float32Array | Float64Array | BigInt64Array; dims: readonly number[] }>;
+  run(feeds: Record<string, { type: OrtElement; data: Float32Array | Float64Array | Int32Array | BigInt64Array; dims: readonly number[] }>, outputs: readonly string[]): Record<string, { data: Float32Array | Float64Array | Int32Array | BigInt64Array; dims: readonly number[] }>;
   dispose(): void;
 }
 
@@ -81,6 +81,7 @@ export function loadOnnxRuntime(): OrtRuntime {
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
         enableCpuMemArena: true,
+        ...(process.env.IMPRINT_ORT_SPIN === '1' ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
       });
       let disposed = false;
       return {
@@ -91,7 +92,7 @@ export function loadOnnxRuntime(): OrtRuntime {
           const fetches: Record<string, null> = {};
           for (const name of outputs) fetches[name] = null;
           const result = native.run(tensors, fetches, {});
-          const out: Record<string, { data: Float32Array | Float64Array | BigInt64Array; dims: readonly number[] }> = {};
+          const out: Record<string, { data: Float32Array | Float64Array | Int32Array | BigInt64Array; dims: readonly number[] }> = {};
           // onnxruntime-node copies CPU outputs into JavaScript-owned buffers: no copy needed here.
           for (const name of outputs) {
             const tensor = result[name] as TypedTensor<OrtElement>;

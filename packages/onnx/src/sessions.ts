@@ -1,5 +1,30 @@
 import type { OrtRuntime, OrtSession } from './runtime.js';
 
+/** With IMPRINT_ONNX_PROFILE=1, time spent per graph is summed and printed to stderr at exit. */
+const PROFILE: Map<string, { calls: number; ms: number }> | undefined = process.env.IMPRINT_ONNX_PROFILE === '1' ? new Map() : undefined;
+if (PROFILE !== undefined) {
+  process.on('exit', () => {
+    for (const [key, { calls, ms }] of [...PROFILE.entries()].sort((a, b) => b[1].ms - a[1].ms)) process.stderr.write(`onnx ${key}: ${calls} calls, ${ms.toFixed(0)} ms\n`);
+  });
+}
+
+function profiled(key: string, session: OrtSession): OrtSession {
+  return {
+    run(feeds, outputs) {
+      const start = performance.now();
+      try {
+        return session.run(feeds, outputs);
+      } finally {
+        const entry = PROFILE!.get(key) ?? { calls: 0, ms: 0 };
+        entry.calls++;
+        entry.ms += performance.now() - start;
+        PROFILE!.set(key, entry);
+      }
+    },
+    dispose: () => session.dispose(),
+  };
+}
+
 /**
  * The loaded graphs of one engine, built on first use and kept by name (a graph with symbolic
  * dimensions serves every size, so there are few). Disposed with the engine.
@@ -27,6 +52,7 @@ export class SessionCache {
     let session = this.#sessions.get(key);
     if (session === undefined) {
       session = this.#runtime.createSession(build(), this.#threads);
+      if (PROFILE !== undefined) session = profiled(key, session);
       this.#sessions.set(key, session);
     }
     return session;

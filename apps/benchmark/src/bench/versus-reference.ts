@@ -24,6 +24,7 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultCacheDir, embedDataset, writeEmbeddings } from '@imprint/eval';
+import { onnxBackbones } from '@imprint/onnx';
 import { syntheticSplit } from './synthetic.js';
 
 const { values: args } = parseArgs({
@@ -66,11 +67,11 @@ async function dataFiles(): Promise<{ train: string; test: string; about: string
   if (args.data !== 'mnist') throw new Error(`--data must be synthetic or mnist, got ${args.data}`);
   if (!existsSync(train) || !existsSync(test)) {
     for (const [split, path] of [['train', train], ['test', test]] as const) {
-      const set = await embedDataset({ dataset: 'mnist', split, backbone: 'mobilenet_v2_nsfw', onProgress: (done, total) => done % 3200 === 0 && process.stderr.write(`embedding MNIST ${split}: ${done}/${total}\n`) });
+      const set = await embedDataset({ dataset: 'mnist', split, backbone: 'mobilenet_v2_nsfw', loader: onnxBackbones(), onProgress: (done, total) => done % 3200 === 0 && process.stderr.write(`embedding MNIST ${split}: ${done}/${total}\n`) });
       await writeEmbeddings(path, set);
     }
   }
-  return { train, test, about: 'MNIST (60 000 train / 10 000 test) through mobilenet_v2_nsfw at 224 px, 1280-d' };
+  return { train, test, about: 'MNIST (60 000 train / 10 000 test) through mobilenet_v2_nsfw at 224 px (onnx engine), 1280-d' };
 }
 
 interface Measured {

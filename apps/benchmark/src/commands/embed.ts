@@ -1,5 +1,6 @@
 import { writeEmbeddings, embedDataset } from '@imprint/eval';
 import { ImprintError } from '@imprint/core';
+import type { BackboneLoader } from '@imprint/backbones';
 import { Progress } from '../progress.js';
 
 export interface EmbedOptions {
@@ -14,7 +15,7 @@ export interface EmbedOptions {
 }
 
 /** `imprint-bench embed`: embed a data set split with a backbone and write reference-layout HDF5. */
-export async function embedCommand(options: EmbedOptions): Promise<void> {
+export async function embedCommand(options: EmbedOptions, loader?: BackboneLoader): Promise<void> {
   if (options.split !== 'train' && options.split !== 'test') throw new ImprintError('INVALID_CONFIG', `--split must be train or test, got ${JSON.stringify(options.split)}`);
   const { limit, inputSize, workers } = options;
   let progress: Progress | undefined;
@@ -27,6 +28,7 @@ export async function embedCommand(options: EmbedOptions): Promise<void> {
     ...(limit === undefined ? {} : { limit }),
     ...(workers === undefined ? {} : { workers }),
     cache: options.cache !== false,
+    ...(loader === undefined ? {} : { loader }),
     onProgress: (done, total) => {
       progress ??= new Progress('embedding', total, 'images', start);
       progress.update(done);

@@ -14,6 +14,7 @@ import {
   type EmbeddedDataset,
   type GridRun,
 } from '@imprint/eval';
+import type { SelectedEngine } from '../engine-choice.js';
 import { Progress } from '../progress.js';
 
 /** The paper's Table 1 (mean accuracy over 4 ImageNet FMs × 12 tasks). */
@@ -55,7 +56,7 @@ function resolveLimit(value: number | 'all' | undefined, fallback: number | unde
  * the least-squares oracle — over the embedded FMs × {MNIST, FashionMNIST} × {all, even, odd,
  * short} × 3 seeds; prints the table, CD result and NC1, and writes results/ (JSONL, report.md, SVG).
  */
-export async function table1Command(options: Table1Options, registry: Registry = createStandardRegistry(), engineModule?: string): Promise<void> {
+export async function table1Command(options: Table1Options, registry: Registry = createStandardRegistry(), engine: SelectedEngine = {}): Promise<void> {
   const start = performance.now();
   const backbones = options.backbones?.split(',').map((s) => s.trim()) ?? EMBEDDED_BACKBONE_NAMES;
   for (const backbone of backbones) {
@@ -106,6 +107,7 @@ export async function table1Command(options: Table1Options, registry: Registry =
           backbone,
           ...(inputSize === undefined ? {} : { inputSize }),
           ...(limit === undefined ? {} : { limit }),
+          ...(engine.backbones === undefined ? {} : { loader: engine.backbones }),
           onProgress: (done, total) => {
             progress ??= new Progress(`embed ${backbone} ${dataset} ${split}`, total, 'images', began);
             progress.update(done);
@@ -128,7 +130,8 @@ export async function table1Command(options: Table1Options, registry: Registry =
     resultsPath,
     registry,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
-    ...(engineModule === undefined ? {} : { engineModule }),
+    ...(engine.module === undefined ? {} : { engineModule: engine.module, backboneLoaderModule: engine.module }),
+    ...(engine.backbones === undefined ? {} : { backboneLoader: engine.backbones }),
     onProgress: (done, total) => {
       progress ??= new Progress('runs', total, '', runStart);
       progress.update(done);

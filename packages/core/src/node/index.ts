@@ -2,6 +2,7 @@ export { startModuleWorker } from './module-worker.js';
 export { ioError, isSystemError } from './io-error.js';
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { ImprintError } from '../errors.js';
 import type { Imprinter } from '../imprinter.js';
 import type { Registry } from '../registry.js';
@@ -29,6 +30,11 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
     await rm(temporary, { force: true });
     throw ioError(error, 'write', path);
   }
+}
+
+/** The cache folder of this toolkit (embeddings, built ONNX models): `$IMPRINT_CACHE_DIR`, else `.imprint-cache` in the working directory. */
+export function defaultCacheDir(): string {
+  return resolve(process.env.IMPRINT_CACHE_DIR ?? '.imprint-cache');
 }
 
 /** Save a head to one file (see the format in `serializeImprinter`), atomically. */

@@ -1,13 +1,13 @@
 // Worker thread of runGrid: one WASM backend, a part of the runs, results appended to the shared file.
 import { parentPort, workerData } from 'node:worker_threads';
-import { selectBackend } from '@imprint/backbones';
+import { selectBackend, type BackboneLoader } from '@imprint/backbones';
 import { errorToTransfer, type Engine } from '@imprint/core';
 import { usePluginModules } from '../plugin-modules.js';
 import { createStandardRegistry } from '../standard-registry.js';
 import { loadRunData } from './run-data.js';
 import { runGridInProcess, type GridRun } from './run-grid.js';
 
-const settings = workerData as { runs: GridRun[]; resultsPath: string; memoize: boolean; cacheDir?: string; pluginModules: string[]; engine?: { module: string; threads: number } };
+const settings = workerData as { runs: GridRun[]; resultsPath: string; memoize: boolean; cacheDir?: string; pluginModules: string[]; engine?: { module: string; threads: number }; backboneLoaderModule?: string };
 const port = parentPort!;
 try {
   await selectBackend('wasm', () => undefined);
@@ -17,10 +17,11 @@ try {
     const { createEngine } = (await import(settings.engine.module)) as { createEngine: (options: { threads: number }) => Engine };
     registry.setEngine(createEngine({ threads: settings.engine.threads }));
   }
+  const loader = settings.backboneLoaderModule === undefined ? undefined : ((await import(settings.backboneLoaderModule)) as { createBackboneLoader: () => BackboneLoader }).createBackboneLoader();
   const done = await runGridInProcess(
     settings.runs,
     { runs: settings.runs, resultsPath: settings.resultsPath, memoize: settings.memoize, registry },
-    (keys, part) => loadRunData(keys, part, { ...(settings.cacheDir === undefined ? {} : { cacheDir: settings.cacheDir }), workers: 1, log: () => undefined }),
+    (keys, part) => loadRunData(keys, part, { ...(settings.cacheDir === undefined ? {} : { cacheDir: settings.cacheDir }), workers: 1, log: () => undefined, ...(loader === undefined ? {} : { loader }) }),
     (n) => port.postMessage({ progress: n }),
   );
   port.postMessage({ done });

@@ -1,4 +1,5 @@
 import { ImprintError } from '@imprint/core';
+import type { BackboneLoader } from '@imprint/backbones';
 import { embedDataset } from '../embedding-cache.js';
 import type { EmbeddingSet } from '../embedding-set.js';
 import { combiMnist } from '../tasks.js';
@@ -9,6 +10,8 @@ export interface RunDataOptions {
   /** Embedding worker threads. */
   workers?: number;
   log?: (line: string) => void;
+  /** Where backbones come from (see `embedDataset`). */
+  loader?: BackboneLoader;
 }
 
 /**
@@ -28,6 +31,7 @@ export async function loadRunData(keys: DataKeys, part: 'train' | 'test', option
       ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
       ...(options.workers === undefined ? {} : { workers: options.workers }),
       ...(options.log === undefined ? {} : { log: options.log }),
+      ...(options.loader === undefined ? {} : { loader: options.loader }),
     });
   const combi = /^combi_mnist:(\d+)$/.exec(keys.dataset);
   if (combi !== null) return combiMnist(await embed('mnist'), await embed('fashion_mnist'), Number(combi[1]));

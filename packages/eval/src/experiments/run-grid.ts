@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Imprinter, checkInteger, errorFromTransfer, errorToTransfer, type Label, type Registry, type TransferredError } from '@imprint/core';
 import { startModuleWorker } from '@imprint/core/node';
 import { loadRunData } from './run-data.js';
+import type { BackboneLoader } from '@imprint/backbones';
 import type { EmbeddingSet } from '../embedding-set.js';
 import { scoreHead } from '../evaluate.js';
 import { createStandardRegistry } from '../standard-registry.js';
@@ -39,6 +40,13 @@ export interface RunGridOptions {
    * engine: worker threads make their own from it, with the cores shared among them.
    */
   engineModule?: string;
+  /** Where backbones come from when embeddings are not cached yet (see `embedDataset`). @default tf.js */
+  backboneLoader?: BackboneLoader;
+  /**
+   * Module (specifier or file URL) exporting `createBackboneLoader()`, when `backboneLoader` is not
+   * tf.js: worker threads use it for the cache keys (the embeddings are computed before they start).
+   */
+  backboneLoaderModule?: string;
   /** Where embeddings come from. @default embedDataset (cached) */
   data?: DataProvider;
   cacheDir?: string;
@@ -67,8 +75,8 @@ function dataKey(keys: DataKeys, part: 'train' | 'test'): string {
   return JSON.stringify([keys.backbone, keys.inputSize ?? null, keys.dataset, part, part === 'train' ? (keys.trainLimit ?? null) : (keys.testLimit ?? null)]);
 }
 
-function defaultProvider(cacheDir: string | undefined, log: (line: string) => void): DataProvider {
-  return (keys, part) => loadRunData(keys, part, { ...(cacheDir === undefined ? {} : { cacheDir }), log });
+function defaultProvider(cacheDir: string | undefined, log: (line: string) => void, loader: BackboneLoader | undefined): DataProvider {
+  return (keys, part) => loadRunData(keys, part, { ...(cacheDir === undefined ? {} : { cacheDir }), log, ...(loader === undefined ? {} : { loader }) });
 }
 
 interface HostProxies {
@@ -161,7 +169,7 @@ async function runGridLocked(options: RunGridOptions, start: number): Promise<Ru
   let runs = options.runs.filter((r) => !done.has(r.id));
   const skipped = options.runs.length - runs.length;
   if (options.shard !== undefined) runs = shardRuns(runs, options.shard.index, options.shard.count);
-  const provide = options.data ?? defaultProvider(options.cacheDir, log);
+  const provide = options.data ?? defaultProvider(options.cacheDir, log, options.backboneLoader);
   let finished = 0;
   const progress = (n: number) => {
     finished += n;
@@ -198,6 +206,7 @@ async function runGridLocked(options: RunGridOptions, start: number): Promise<Ru
             cacheDir: options.cacheDir,
             pluginModules: (options.pluginModules ?? []).map((m) => resolvePluginModule(m)),
             ...(options.engineModule === undefined ? {} : { engine: { module: resolvePluginModule(options.engineModule), threads: Math.max(1, Math.floor(availableParallelism() / workers)) } }),
+            ...(options.backboneLoaderModule === undefined ? {} : { backboneLoaderModule: resolvePluginModule(options.backboneLoaderModule) }),
           });
           worker.on('message', (message: { progress?: number; done?: { completed: number; memoHits: number }; error?: TransferredError }) => {
             if (message.progress !== undefined) progress(message.progress);

@@ -15,12 +15,12 @@ export interface ClusterOptions extends LloydOptions {
 
 /** k-means++ seeding then Lloyd, on rows in host memory (`data`, row-major `[rows, dim]`). */
 export function clusterRowsWith(data: Float32Array, rows: number, dim: number, k: number, rng: Rng, { implementation = 'lloyd', kernels = NO_KERNELS, ...lloydOptions }: ClusterOptions = {}): KMeansResult {
-  const norms = rowSquaredNorms(data, rows, dim);
+  const norms = rowSquaredNorms(data, rows, dim, kernels);
   const distances = new RowDistances(data, rows, dim, norms, kernels);
   try {
     const seeds = kmeansPlusPlusIndices(distances, data, dim, k, rng);
     const initial = gatherRows(data, dim, seeds);
-    return implementation === 'ml-kmeans' ? lloydMlKmeans(data, rows, dim, initial, k, lloydOptions) : lloyd(distances, data, dim, initial, k, lloydOptions);
+    return implementation === 'ml-kmeans' ? lloydMlKmeans(data, rows, dim, initial, k, lloydOptions) : lloyd(distances, data, dim, initial, k, { ...lloydOptions, kernels });
   } finally {
     distances.dispose();
   }

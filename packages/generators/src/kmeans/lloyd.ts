@@ -1,4 +1,5 @@
 import { kmeans as mlKmeans } from 'ml-kmeans';
+import { NO_KERNELS, type Kernels } from '@imprint/core';
 import type { RowDistances } from './squared-distances.js';
 
 export interface LloydOptions {
@@ -9,12 +10,10 @@ export interface LloydOptions {
    * variance of the data (scikit-learn's `tol`). @default 1e-4
    */
   tolerance?: number;
-  /**
-   * Hamerly bounds in the assignment step: the same assignments with fewer distances. Off by
-   * default: on 1280-d embeddings distances concentrate, few samples are pruned, and the gathering
-   * costs more than one product with every sample (see docs/performance.md). @default false
-   */
+  /** Elkan's bounds in the assignment step: the same assignments with fewer distances. @default true */
   bounds?: boolean;
+  /** The engine's kernels (the first cluster sums as one product). @default none */
+  kernels?: Kernels;
 }
 
 export interface KMeansResult {
@@ -60,11 +59,20 @@ class ClusterSums {
     private readonly dim: number,
     k: number,
     labels: Int32Array,
+    kernels: Kernels = NO_KERNELS,
   ) {
     this.sums = new Float64Array(k * dim);
     this.counts = new Int32Array(k);
     this.labels = Int32Array.from(labels);
-    for (let i = 0; i < labels.length; i++) this.#add(i, labels[i], 1);
+    // The first sums over every sample: one product of a one-hot matrix with the data when the
+    // engine has it (k × n × d multiply-adds at native speed), else sample by sample.
+    const onehot = new Float32Array(labels.length * k);
+    for (let i = 0; i < labels.length; i++) onehot[i * k + labels[i]] = 1;
+    const sums = data instanceof Float32Array ? kernels.transposedMatMul?.({ values: onehot, rows: labels.length, dim: k }, { values: data, rows: labels.length, dim }) : undefined;
+    if (sums !== undefined) {
+      this.sums.set(sums);
+      for (let i = 0; i < labels.length; i++) this.counts[labels[i]]++;
+    } else for (let i = 0; i < labels.length; i++) this.#add(i, labels[i], 1);
   }
 
   #add(row: number, cluster: number, sign: 1 | -1): void {
@@ -136,31 +144,76 @@ class ClusterSums {
   }
 }
 
-/** Dense assignment: every sample's nearest and second-nearest centre, and its bounds. */
-function assignAll(distances: RowDistances, centers: Float32Array, k: number, labels: Int32Array, upper: Float64Array, lower: Float64Array, closest: Float64Array): void {
-  distances.nearestTwo(centers, k, labels, closest, lower);
-  for (let i = 0; i < labels.length; i++) {
-    upper[i] = Math.sqrt(closest[i]);
-    lower[i] = Math.sqrt(lower[i]);
-  }
+/**
+ * Dense assignment: every sample's nearest centre from one product with all centres, and the
+ * exact distances to all of them (the upper bound and the k lower bounds of Elkan's method).
+ */
+function assignAll(distances: RowDistances, centers: Float32Array, k: number, drifted: Float64Array, labels: Int32Array, upper: Float64Array, lower: Float64Array, closest: Float64Array): void {
+  const all = distances.toAll(centers, k);
+  for (let i = 0; i < labels.length; i++) setRow(i, all, i * k, k, drifted, labels, upper, lower, closest);
 }
 
-/** Half the distance from every centre to its nearest other centre (float64). */
-function halfNearestCenter(centers: Float32Array, k: number, dim: number): Float64Array {
-  const half = new Float64Array(k).fill(Number.POSITIVE_INFINITY);
-  for (let a = 0; a < k; a++) {
-    for (let b = a + 1; b < k; b++) {
-      let squared = 0;
-      for (let j = 0; j < dim; j++) {
-        const diff = centers[a * dim + j] - centers[b * dim + j];
-        squared += diff * diff;
-      }
-      const distance = 0.5 * Math.sqrt(squared);
-      if (distance < half[a]) half[a] = distance;
-      if (distance < half[b]) half[b] = distance;
+/**
+ * Labels, bounds and squared distance of sample `i` from its squared distances to all centres
+ * (`all[from …]`). Bounds are stored shifted by the centres' cumulative drift (`drifted`) so that
+ * moving the centres costs O(k), not O(n·k): the lower bound to centre c is
+ * `lower[i, c] − drifted[c]`, the upper bound `upper[i] + drifted[label]`.
+ */
+function setRow(i: number, all: Float64Array, from: number, k: number, drifted: Float64Array, labels: Int32Array, upper: Float64Array, lower: Float64Array, closest: Float64Array): void {
+  let best = 0;
+  let bestDistance = all[from];
+  for (let c = 0; c < k; c++) {
+    const d = all[from + c];
+    lower[i * k + c] = Math.sqrt(d) + drifted[c];
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
     }
   }
-  return half;
+  labels[i] = best;
+  closest[i] = bestDistance;
+  upper[i] = Math.sqrt(bestDistance) - drifted[best];
+}
+
+/**
+ * Half the distances between centres `[k, k]` and, per centre, half the distance to its nearest
+ * other centre (float64, from the centres' dot products: ‖a − b‖² = ‖a‖² + ‖b‖² − 2a·b; k(k+1)/2
+ * dot products in JavaScript, faster than a kernel call for so few centres).
+ */
+function halfCenterDistances(centers: Float32Array, k: number, dim: number): { half: Float64Array; nearest: Float64Array } {
+  const dots = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) {
+    for (let b = a; b < k; b++) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      const ra = a * dim;
+      const rb = b * dim;
+      let j = 0;
+      for (; j + 3 < dim; j += 4) {
+        s0 += centers[ra + j] * centers[rb + j];
+        s1 += centers[ra + j + 1] * centers[rb + j + 1];
+        s2 += centers[ra + j + 2] * centers[rb + j + 2];
+        s3 += centers[ra + j + 3] * centers[rb + j + 3];
+      }
+      for (; j < dim; j++) s0 += centers[ra + j] * centers[rb + j];
+      dots[a * k + b] = s0 + s1 + s2 + s3;
+    }
+  }
+  const half = new Float64Array(k * k);
+  const nearest = new Float64Array(k).fill(Number.POSITIVE_INFINITY);
+  for (let a = 0; a < k; a++) {
+    for (let b = a + 1; b < k; b++) {
+      const squared = dots[a * k + a] + dots[b * k + b] - 2 * dots[a * k + b];
+      const distance = 0.5 * Math.sqrt(squared > 0 ? squared : 0);
+      half[a * k + b] = distance;
+      half[b * k + a] = distance;
+      if (distance < nearest[a]) nearest[a] = distance;
+      if (distance < nearest[b]) nearest[b] = distance;
+    }
+  }
+  return { half, nearest };
 }
 
 /**
@@ -169,32 +222,31 @@ function halfNearestCenter(centers: Float32Array, k: number, dim: number): Float
  * or after `maxIterations`; then one last assignment so that labels and inertia belong to the
  * returned centres. Empty clusters are re-seeded with the samples farthest from their centres.
  *
- * With `bounds` (the default) the assignment step is Hamerly's exact acceleration: every sample
- * keeps an upper bound on the distance to its centre and a lower bound on the distance to any
- * other centre, both moved by how far the centres moved; a sample whose upper bound is below
- * max(lower bound, half the distance from its centre to the nearest other centre) provably keeps
- * its centre, and only the other samples get their distances recomputed — one product with the
- * centres through the engine's `matMulTransposed` kernel (else tf.js). The assignments are
- * Lloyd's, so the fixed point is the same; after the first few iterations few samples are
- * recomputed. Centre sums are updated only for the samples that moved.
+ * With `bounds` (the default) the assignment step uses Elkan's exact bounds: every sample keeps
+ * an upper bound on the distance to its centre and a lower bound on its distance to each other
+ * centre, moved by how far the centres moved. A sample keeps its centre for certain when its
+ * upper bound is below half the distance from its centre to the nearest other centre, or below,
+ * for every other centre, that centre's lower bound or half the distance between the two centres;
+ * only the other samples get their distances recomputed — one product of those rows with the
+ * centres through the engine's `matMulTransposedRows` kernel (else tf.js). The assignments are
+ * Lloyd's, so the fixed point is the same (bounds are compared with a margin for float32
+ * rounding). Centre sums are updated only for the samples that moved.
  */
-export function lloyd(distances: RowDistances, data: Float32Array, dim: number, initialCenters: Float32Array, k: number, { maxIterations = 300, tolerance = 1e-4, bounds = false }: LloydOptions = {}): KMeansResult {
+export function lloyd(distances: RowDistances, data: Float32Array, dim: number, initialCenters: Float32Array, k: number, { maxIterations = 300, tolerance = 1e-4, bounds = true, kernels = NO_KERNELS }: LloydOptions = {}): KMeansResult {
   const rows = distances.rows;
   let threshold = Number.NaN; // tolerance × mean variance, once the first cluster sums exist
   // Bounds are compared with a small margin: distances come from float32 products.
   let scale = 0;
-  for (let i = 0; i < Math.min(rows, 64); i++) {
-    let squared = 0;
-    for (let j = 0; j < dim; j++) squared += data[i * dim + j] ** 2;
-    scale = Math.max(scale, Math.sqrt(squared));
-  }
+  for (let i = 0; i < Math.min(rows, 64); i++) scale = Math.max(scale, Math.sqrt(distances.squaredNorms[i]));
   const margin = 1e-5 * Math.max(scale, 1e-12);
   let centers = initialCenters;
   const labels = new Int32Array(rows);
   const upper = new Float64Array(rows);
-  const lower = new Float64Array(rows);
+  const lower = new Float64Array(rows * k);
   const closest = new Float64Array(rows);
   const active = new Int32Array(rows);
+  /** Cumulative drift of every centre since the start (see setRow). */
+  const drifted = new Float64Array(k);
   let clusters: ClusterSums | undefined;
   let converged = false;
   let iterations = 0;
@@ -203,47 +255,38 @@ export function lloyd(distances: RowDistances, data: Float32Array, dim: number, 
   for (; iterations < maxIterations; ) {
     // E-step: labels for the current centres.
     if (!bounds || !boundsValid) {
-      assignAll(distances, centers, k, labels, upper, lower, closest);
+      assignAll(distances, centers, k, drifted, labels, upper, lower, closest);
       recomputed += rows;
     } else {
-      const half = halfNearestCenter(centers, k, dim);
+      const { half, nearest } = halfCenterDistances(centers, k, dim);
       let count = 0;
       for (let i = 0; i < rows; i++) {
-        const bound = Math.max(half[labels[i]], lower[i]);
-        if (upper[i] + margin >= bound) active[count++] = i;
+        const a = labels[i];
+        const u = upper[i] + drifted[a] + margin;
+        if (u <= nearest[a]) continue;
+        const row = i * k;
+        for (let c = 0; c < k; c++) {
+          if (c !== a && u > lower[row + c] - drifted[c] && u > half[a * k + c]) {
+            active[count++] = i;
+            break;
+          }
+        }
       }
       if (count > 0) {
         const some = distances.toSome(active, count, centers, k);
-        for (let a = 0; a < count; a++) {
-          const i = active[a];
-          let best = 0;
-          let bestDistance = some[a * k];
-          let second = Number.POSITIVE_INFINITY;
-          for (let c = 1; c < k; c++) {
-            const d = some[a * k + c];
-            if (d < bestDistance) {
-              second = bestDistance;
-              bestDistance = d;
-              best = c;
-            } else if (d < second) second = d;
-          }
-          labels[i] = best;
-          closest[i] = bestDistance;
-          upper[i] = Math.sqrt(bestDistance);
-          lower[i] = Math.sqrt(second);
-        }
+        for (let r = 0; r < count; r++) setRow(active[r], some, r * k, k, drifted, labels, upper, lower, closest);
       }
       recomputed += count;
     }
     let moved = rows;
     if (clusters === undefined) {
-      clusters = new ClusterSums(data, dim, k, labels);
+      clusters = new ClusterSums(data, dim, k, labels, kernels);
       threshold = tolerance * clusters.meanVariance(distances.squaredNorms);
     } else moved = clusters.reassign(labels);
     if (clusters.counts.some((n) => n === 0)) {
       // Re-seeding needs every sample's exact distance to its centre: a dense step (rare).
       if (bounds && boundsValid) {
-        assignAll(distances, centers, k, labels, upper, lower, closest);
+        assignAll(distances, centers, k, drifted, labels, upper, lower, closest);
         recomputed += rows;
         moved = clusters.reassign(labels);
       }
@@ -258,7 +301,10 @@ export function lloyd(distances: RowDistances, data: Float32Array, dim: number, 
     const drift = new Float64Array(k);
     for (let c = 0; c < k; c++) {
       let squared = 0;
-      for (let j = 0; j < dim; j++) squared += (next[c * dim + j] - centers[c * dim + j]) ** 2;
+      for (let j = c * dim, end = j + dim; j < end; j++) {
+        const difference = next[j] - centers[j];
+        squared += difference * difference;
+      }
       drift[c] = Math.sqrt(squared);
       shift += squared;
     }
@@ -271,25 +317,10 @@ export function lloyd(distances: RowDistances, data: Float32Array, dim: number, 
       converged = true;
       break;
     }
-    if (bounds && boundsValid) {
-      let largest = 0;
-      let largestAt = -1;
-      let secondLargest = 0;
-      for (let c = 0; c < k; c++) {
-        if (drift[c] > largest) {
-          secondLargest = largest;
-          largest = drift[c];
-          largestAt = c;
-        } else if (drift[c] > secondLargest) secondLargest = drift[c];
-      }
-      for (let i = 0; i < rows; i++) {
-        upper[i] += drift[labels[i]];
-        lower[i] -= labels[i] === largestAt ? secondLargest : largest;
-      }
-    }
+    for (let c = 0; c < k; c++) drifted[c] += drift[c];
   }
   // Labels and inertia of the returned centres (a dense step, as scikit-learn's final E-step).
-  assignAll(distances, centers, k, labels, upper, lower, closest);
+  assignAll(distances, centers, k, drifted, labels, upper, lower, closest);
   recomputed += rows;
   let inertia = 0;
   for (let i = 0; i < rows; i++) inertia += closest[i];

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { NO_KERNELS, type Kernels } from '@imprint/core';
 
-/** Squared L2 norm of every row of a row-major `[rows, dim]` buffer. */
-export function rowSquaredNorms(data: ArrayLike<number>, rows: number, dim: number): Float64Array {
+/** Squared L2 norm of every row of a row-major `[rows, dim]` buffer (the engine's kernel when given, else JavaScript). */
+export function rowSquaredNorms(data: ArrayLike<number>, rows: number, dim: number, kernels: Kernels = NO_KERNELS): Float64Array {
+  const viaEngine = data instanceof Float32Array ? kernels.rowSquaredNorms?.({ values: data, rows, dim }) : undefined;
+  if (viaEngine !== undefined) return Float64Array.from(viaEngine);
   const norms = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
     let sum = 0;
@@ -15,6 +17,11 @@ export function rowSquaredNorms(data: ArrayLike<number>, rows: number, dim: numb
 /** Rows `indices` of a row-major buffer, as a new Float32Array. */
 export function gatherRows(data: ArrayLike<number>, dim: number, indices: ArrayLike<number>): Float32Array {
   const out = new Float32Array(indices.length * dim);
+  if (data instanceof Float32Array) {
+    // one block copy per row
+    for (let r = 0; r < indices.length; r++) out.set(data.subarray(indices[r] * dim, (indices[r] + 1) * dim), r * dim);
+    return out;
+  }
   for (let r = 0; r < indices.length; r++) {
     const from = indices[r] * dim;
     for (let j = 0; j < dim; j++) out[r * dim + j] = data[from + j];
@@ -63,8 +70,10 @@ export class RowDistances {
   /** `[n, count]` squared distances from rows `indices[0..n)` to the target rows. */
   toSome(indices: Int32Array, n: number, targets: Float32Array, count: number): Float64Array {
     if (n === this.#rows) return this.toAll(targets, count);
-    const rows = gatherRows(this.#data, this.#dim, indices.subarray(0, n));
-    const dots = this.#products(rows, n, targets, count, false);
+    const selected = indices.subarray(0, n);
+    const dim = this.#dim;
+    const viaEngine = this.#kernels.matMulTransposedRows?.({ values: this.#data, rows: this.#rows, dim }, selected, { values: targets, rows: count, dim });
+    const dots = viaEngine ?? this.#products(gatherRows(this.#data, dim, selected), n, targets, count, false);
     return this.#combine(dots, indices, n, targets, count);
   }
 

@@ -17,9 +17,21 @@ function unitRows(graph: GraphBuilder, x: string): string {
 
 function unitRowsGraph(): Uint8Array {
   const graph = new GraphBuilder('unit_rows');
-  graph.node('Identity', [unitRows(graph, graph.input('x', 'float32', ['n', 'd']))], {}, ['y']);
+  const x = graph.input('x', 'float32', ['n', 'd']);
+  const epsilon = graph.input('epsilon', 'float32', []);
+  const norms = graph.op('ReduceL2', [x], { axes: [1], keepdims: 1 });
+  graph.node('Div', [x, graph.op('Max', [norms, epsilon])], {}, ['y']);
+  graph.node('ReduceSumSquare', [x], { axes: [1], keepdims: 0 }, ['squared']);
   graph.output('y', 'float32', ['n', 'd']);
+  graph.output('squared', 'float32', ['n']);
   return graph.encode();
+}
+
+/** Rows scaled to unit length (norm floored at `epsilon`) and the rows' squared norms (the `unitRows` kernel). */
+export function unitRowsKernel(sessions: SessionCache, x: HostMatrix, epsilon: number): { values: Float32Array; squaredNorms: Float32Array } {
+  if (x.rows === 0) return { values: new Float32Array(0), squaredNorms: new Float32Array(0) };
+  const out = sessions.get('unit_rows', unitRowsGraph).run({ x: { type: 'float32', data: x.values, dims: [x.rows, x.dim] }, epsilon: { type: 'float32', data: Float32Array.of(epsilon), dims: [] } }, ['y', 'squared']);
+  return { values: out.y.data as Float32Array, squaredNorms: out.squared.data as Float32Array };
 }
 
 function squaredNormsGraph(): Uint8Array {
@@ -28,6 +40,12 @@ function squaredNormsGraph(): Uint8Array {
   graph.node('ReduceSumSquare', [x], { axes: [1], keepdims: 0 }, ['y']);
   graph.output('y', 'float32', ['n']);
   return graph.encode();
+}
+
+/** The squared L2 norm of every row (the `rowSquaredNorms` kernel). */
+export function rowSquaredNormsKernel(sessions: SessionCache, x: HostMatrix): Float32Array {
+  if (x.rows === 0) return new Float32Array(0);
+  return sessions.get('squared_row_norms', squaredNormsGraph).run({ x: { type: 'float32', data: x.values, dims: [x.rows, x.dim] } }, ['y']).y.data as Float32Array;
 }
 
 /**
@@ -94,7 +112,7 @@ function prepareTargets(sessions: SessionCache, targets: HostMatrix, metric: Nea
     const norms = sessions.get('squared_row_norms', squaredNormsGraph).run({ x: given }, ['y']).y.data as Float32Array;
     let unitAlready = true;
     for (let i = 0; i < norms.length && unitAlready; i++) if (Math.abs(norms[i] - 1) > 1e-6) unitAlready = false;
-    feeds.t = unitAlready ? given : { type: 'float32', data: sessions.get('unit_rows', unitRowsGraph).run({ x: given }, ['y']).y.data as Float32Array, dims: [count, dim] };
+    feeds.t = unitAlready ? given : { type: 'float32', data: unitRowsKernel(sessions, targets, 1e-12).values, dims: [count, dim] };
   } else {
     const given = { type: 'float32' as const, data: targets.values, dims: [count, dim] };
     const norms = sessions.get('squared_row_norms', squaredNormsGraph).run({ x: given }, ['y']).y.data as Float32Array;

@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { ImprintError, checkInteger, rememberHostValues, type Backbone } from '@imprint/core';
+import { defaultCacheDir, writeFileAtomic } from '@imprint/core/node';
+import type * as Backbones from '@imprint/backbones';
+import { GraphBuilder } from '../graph.js';
+import { loadOnnxRuntime, type OrtRuntime, type OrtSession } from '../runtime.js';
+import { kerasToOnnx, type KerasTopology } from './keras-graph.js';
+import { globalAveragePool } from './layers.js';
+import { onnxModel, onnxModelIdentity } from './onnx-model.js';
+import { preprocessImages } from './preprocess.js';
+import { tfGraphToOnnx, type TfGraphTopology } from './tf-graph.js';
+import { decodeWeights, type WeightSpec } from './weights.js';
+
+/** Bump when the converter changes what it builds: part of the cache key of built models. */
+export const CONVERTER_VERSION = 'imprint-onnx-converter v1';
+
+export interface OnnxEmbeddedOptions {
+  /** Square input size in pixels. @default the model's native size */
+  inputSize?: number;
+  /** onnxruntime intra-op threads. @default the number of cores */
+  threads?: number;
+  /** Folder of built models (`onnx/` inside it). @default $IMPRINT_CACHE_DIR or ./.imprint-cache */
+  cacheDir?: string;
+}
+
+type BackbonesModule = typeof Backbones;
+
+async function backbonesModule(): Promise<BackbonesModule> {
+  try {
+    return await import('@imprint/backbones');
+  } catch {
+    throw new ImprintError('UNSUPPORTED', 'the embedded foundation models on onnxruntime need @imprint/backbones and nsfwjs (npm install @imprint/backbones nsfwjs)');
+  }
+}
+
+interface ModelSource {
+  readonly name: string;
+  readonly spec: ReturnType<BackbonesModule['embeddedBackboneSpec']>;
+  readonly size: number;
+  readonly nsfwjsVersion: string;
+  readonly artifacts: () => ReturnType<BackbonesModule['nsfwjsModelArtifacts']>;
+}
+
+/** Build the ONNX model of one embedded FM for images of one shape: preprocessing, body to the feature map, global average. */
+function buildModel(source: ModelSource, height: number, width: number, channels: 1 | 3): Uint8Array {
+  const artifacts = source.artifacts();
+  const weights = decodeWeights(artifacts.weightData as ArrayBuffer, artifacts.weightSpecs as WeightSpec[]);
+  const graph = new GraphBuilder(`${source.name}_${source.size}`);
+  const images = graph.input('images', 'float32', ['batch', height, width, channels]);
+  const input = preprocessImages(graph, images, { channels, size: source.size, height, width, range: source.spec.range });
+  const topology = artifacts.modelTopology as KerasTopology & TfGraphTopology;
+  const features = topology.node !== undefined ? tfGraphToOnnx(graph, topology, weights, input, source.spec.featureLayer) : kerasToOnnx(graph, topology, weights, input, source.spec.featureLayer);
+  graph.node('Identity', [globalAveragePool(graph, features)], {}, ['embeddings']);
+  graph.output('embeddings', 'float32', ['batch', source.spec.dim]);
+  return graph.encode();
+}
+
+/**
+ * A session of the model for one input shape: the built model from the content-addressed cache,
+ * or built now and cached (atomically). A cached file that onnxruntime cannot load (damaged) is
+ * built again and replaced.
+ */
+async function modelSession(runtime: OrtRuntime, threads: number, source: ModelSource, height: number, width: number, channels: 1 | 3, cacheDir: string): Promise<OrtSession> {
+  const identity = JSON.stringify({ converter: CONVERTER_VERSION, nsfwjs: source.nsfwjsVersion, model: source.spec.model, feature: source.spec.featureLayer, size: source.size, height, width, channels });
+  const key = createHash('sha256').update(identity).digest('hex').slice(0, 16);
+  const path = join(cacheDir, 'onnx', `${source.name}-${source.size}-${height}x${width}x${channels}-${key}.onnx`);
+  const cached = await readFile(path).catch(() => undefined);
+  if (cached !== undefined) {
+    try {
+      return runtime.createSession(cached, threads);
+    } catch {
+      // damaged cache entry: built again below
+    }
+  }
+  const bytes = buildModel(source, height, width, channels);
+  await mkdir(join(cacheDir, 'onnx'), { recursive: true });
+  await writeFileAtomic(path, bytes);
+  return runtime.createSession(bytes, threads);
+}
+
+/**
+ * One of the embedded foundation models (`mobilenet_v2_140`, `mobilenet_v2_nsfw`,
+ * `inception_v3_nsfw`) run natively by onnxruntime: its ONNX graph is built in code from the weights
+ * the `nsfwjs` package ships (NHWC → NCHW, batch normalisation folded into the convolutions,
+ * depthwise convolutions as grouped ones, TensorFlow's SAME padding, the tf.js path's
+ * preprocessing inside the graph), once per input shape, and cached on disk content-addressed. The
+ * embeddings equal the tf.js backbone's within float rounding; `embedPixels` takes uint8 pixels
+ * directly. Nothing is downloaded.
+ *
+ * @example
+ * const backbone = await onnxEmbeddedBackbone('mobilenet_v2_140');
+ */
+export async function onnxEmbeddedBackbone(name: string, { inputSize, threads = availableParallelism(), cacheDir = defaultCacheDir() }: OnnxEmbeddedOptions = {}): Promise<Backbone> {
+  checkInteger(threads, 'threads', { min: 1 });
+  const backbones = await backbonesModule();
+  const spec = backbones.embeddedBackboneSpec(name);
+  const size = backbones.embeddedInputSize(name as Parameters<BackbonesModule['embeddedInputSize']>[0], inputSize);
+  const source: ModelSource = { name, spec, size, nsfwjsVersion: backbones.nsfwjsVersion(), artifacts: () => backbones.nsfwjsModelArtifacts(spec.model) };
+  const runtime = loadOnnxRuntime();
+  const sessions = new Map<string, Promise<OrtSession>>();
+  const sessionFor = (height: number, width: number, channels: number) => {
+    if (channels !== 1 && channels !== 3) throw new ImprintError('INVALID_INPUT', `images must have 1 (grayscale) or 3 (RGB) channels, got ${channels}`);
+    const key = `${height}x${width}x${channels}`;
+    let session = sessions.get(key);
+    // a failed build is not kept: the next call tries again
+    if (session === undefined) {
+      session = modelSession(runtime, threads, source, height, width, channels as 1 | 3, cacheDir);
+      sessions.set(key, session);
+      session.catch(() => sessions.delete(key));
+    }
+    return session;
+  };
+  const run = async (images: Float32Array, count: number, height: number, width: number, channels: number) => {
+    const session = await sessionFor(height, width, channels);
+    return session.run({ images: { type: 'float32', data: images, dims: [count, height, width, channels] } }, ['embeddings']).embeddings.data as Float32Array;
+  };
+  return {
+    kind: 'backbone',
+    name,
+    version: `nsfwjs@${source.nsfwjsVersion}/${spec.model}/onnx`,
+    dim: spec.dim,
+    inputSize: [size, size],
+    async embed(images) {
+      if (images.rank !== 4) throw new ImprintError('INVALID_INPUT', `images must be a batch [b, h, w, c], got shape [${images.shape.join(', ')}]`);
+      const [count, height, width, channels] = images.shape;
+      const values = await run(Float32Array.from(images.dataSync()), count, height, width, channels);
+      return rememberHostValues(tf.tensor2d(values, [count, spec.dim]), values);
+    },
+    async embedPixels(pixels, count, height, width, channels) {
+      const images = new Float32Array(pixels.length);
+      for (let i = 0; i < pixels.length; i++) images[i] = pixels[i] / 255;
+      return run(images, count, height, width, channels);
+    },
+    dispose() {
+      for (const session of sessions.values()) void session.then((s) => s.dispose(), () => undefined);
+      sessions.clear();
+    },
+  };
+}
+
+/**
+ * The backbones of this engine as a `BackboneLoader` (for `embedImages`, `embedDataset`, the
+ * CLI's `--engine onnx`): the embedded FMs natively, any ONNX model as `onnx:PATH` (see
+ * {@link onnxModel}), raw `pixels` (no model) from @imprint/backbones.
+ */
+export function onnxBackbones(options: Omit<OnnxEmbeddedOptions, 'inputSize'> = {}): { name: string; batchSize: number; identity(name: string): string | undefined; load(name: string, inputSize?: number): Promise<Backbone> } {
+  return {
+    name: 'onnx',
+    batchSize: 16,
+    identity: (name) => (name.startsWith('onnx:') ? onnxModelIdentity(name.slice('onnx:'.length)) : undefined),
+    async load(name, inputSize) {
+      if (name === 'pixels') return (await backbonesModule()).loadBackbone(name, inputSize);
+      if (name.startsWith('onnx:')) return onnxModel(name.slice('onnx:'.length), { ...(inputSize === undefined ? {} : { size: inputSize }), ...(options.threads === undefined ? {} : { threads: options.threads }) });
+      return onnxEmbeddedBackbone(name, { ...options, ...(inputSize === undefined ? {} : { inputSize }) });
+    },
+  };
+}
+
+/** The worker-thread convention of backbone loaders: `createBackboneLoader(options)` makes this module's loader. */
+export const createBackboneLoader = onnxBackbones;
