@@ -159,13 +159,14 @@ export function rememberHostValues<T extends tf.Tensor>(tensor: T, values: Float
 }
 
 /**
- * A copy of a tensor that keeps its known host values (tf.js `clone()` gives the copy new data
- * on some backends, which would lose them and make the next host read a download).
+ * A new tensor object with the same values, owned by the caller, that shares the data (tf.js
+ * tensors are immutable, and their data is reference-counted): a reshape to the same shape, no
+ * copy — where `clone()` copies the data on the WASM backend and loses its known host values.
  */
 export function cloneTensor<T extends tf.Tensor>(tensor: T): T {
-  const copy = tensor.clone() as T;
+  const copy = tf.reshape(tensor, tensor.shape) as T;
   const values = hostMirrors.get(tensor.dataId);
-  if (values !== undefined) hostMirrors.set(copy.dataId, values);
+  if (values !== undefined && copy.dataId !== tensor.dataId) hostMirrors.set(copy.dataId, values);
   return copy;
 }
 

@@ -26,15 +26,19 @@ function solve(system: Float64Array, n: number, rhs: Float64Array, columns: numb
   return solveSymmetricPositiveDefinite(system, n, rhs, columns, kernels, `the least-squares system (λ = ${lambda}; use a larger lambda)`);
 }
 
-/** Class means `[C, d]` (float64 sums of the host values). */
-function classMeans(groups: readonly tf.Tensor2D[]): Float32Array {
+/** Class means `[C, d]`: column sums as one product with a column of ones through the engine, else float64 sums in JavaScript. */
+function classMeans(groups: readonly tf.Tensor2D[], kernels: Kernels): Float32Array {
   const dim = groups[0].shape[1];
   const means = new Float32Array(groups.length * dim);
   const sums = new Float64Array(dim);
   groups.forEach((group, c) => {
     const { values, rows } = hostMatrixOf(group);
-    sums.fill(0);
-    for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) sums[j] += values[r * dim + j];
+    const viaEngine = kernels.transposedMatMul?.({ values: new Float32Array(rows).fill(1), rows, dim: 1 }, { values, rows, dim });
+    if (viaEngine !== undefined) sums.set(viaEngine);
+    else {
+      sums.fill(0);
+      for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) sums[j] += values[r * dim + j];
+    }
     for (let j = 0; j < dim; j++) means[c * dim + j] = sums[j] / rows;
   });
   return means;
@@ -50,7 +54,7 @@ function primalSolve(groups: readonly tf.Tensor2D[], lambda: number, total: numb
   }
   for (let i = 0; i < system.length; i++) system[i] /= total;
   for (let i = 0; i < dim; i++) system[i * dim + i] += lambda;
-  const meanValues = classMeans(groups);
+  const meanValues = classMeans(groups, kernels);
   const rhs = new Float64Array(dim * classes);
   for (let c = 0; c < classes; c++) for (let j = 0; j < dim; j++) rhs[j * classes + c] = meanValues[c * dim + j] / classes;
   const solution = solve(system, dim, rhs, classes, lambda, kernels); // A⁻¹ M / C, d×C; W = its transpose (A is symmetric)
@@ -65,7 +69,7 @@ function primalSolve(groups: readonly tf.Tensor2D[], lambda: number, total: numb
  */
 function dualSolve(groups: readonly tf.Tensor2D[], lambda: number, total: number, dim: number, kernels: Kernels): Float64Array {
   const classes = groups.length;
-  const meanValues = classMeans(groups);
+  const meanValues = classMeans(groups, kernels);
   const xValues = new Float32Array(total * dim);
   let row = 0;
   for (const group of groups) {

@@ -47,11 +47,11 @@ export class SessionCache {
     return this.#runtime;
   }
 
-  /** The session of graph `key`, built with `build()` the first time. */
-  get(key: string, build: () => Uint8Array): OrtSession {
+  /** The session of graph `key`, built with `build()` the first time (`spin`: see `createSession`). */
+  get(key: string, build: () => Uint8Array, spin = false): OrtSession {
     let session = this.#sessions.get(key);
     if (session === undefined) {
-      session = this.#runtime.createSession(build(), this.#threads);
+      session = this.#runtime.createSession(build(), this.#threads, spin);
       if (PROFILE !== undefined) session = profiled(key, session);
       this.#sessions.set(key, session);
     }

@@ -246,6 +246,20 @@ function referenceNearest(queries: { values: Float32Array; rows: number; dim: nu
 }
 
 /**
+ * The neighbour order of `indices` equals the reference's wherever the reference's distances are
+ * separated by more than float32 rounding (closer neighbours may come in either order).
+ */
+function expectSameNeighbours(indices: Int32Array, m: number, expected: { indices: number[][]; distances: number[][] }, what: string): void {
+  expected.indices.forEach((row, q) => {
+    const d = expected.distances[q];
+    for (let j = 0; j < row.length; j++) {
+      const gap = Math.min(Math.abs(d[j] - (d[j - 1] ?? -Infinity)), Math.abs((d[j + 1] ?? Infinity) - d[j]));
+      if (gap > 1e-4) expect(indices[q * m + j], `${what}: query ${q} neighbour ${j}`).toBe(row[j]);
+    }
+  });
+}
+
+/**
  * Contract of a compute engine: every kernel it provides computes what `@imprint/core` says, on
  * the shapes that break naive implementations (one row, empty inputs, sizes that are not
  * multiples of a tile, ties, m above the number of targets), against plain-JavaScript float64
@@ -328,21 +342,29 @@ export function describeEngineContract(label: string, make: () => Engine): void 
           const expected = referenceNearest(queries, targets, m, metric);
           expect(result.m).toBe(Math.min(m, 60));
           for (let q = 0; q < queries.rows; q++) {
-            const got = Array.from(result.indices.subarray(q * result.m, (q + 1) * result.m));
             const distances = Array.from(result.distances.subarray(q * result.m, (q + 1) * result.m));
             expectArraysClose(distances, expected.distances[q], 2e-5, `query ${q} distances`);
             for (let j = 1; j < distances.length; j++) expect(distances[j]).toBeGreaterThanOrEqual(distances[j - 1]);
-            // where neighbours are separated by more than rounding, the order must match exactly
-            for (let j = 0; j < got.length; j++) {
-              const gap = Math.min(Math.abs(expected.distances[q][j] - (expected.distances[q][j - 1] ?? -Infinity)), Math.abs((expected.distances[q][j + 1] ?? Infinity) - expected.distances[q][j]));
-              if (gap > 1e-4) expect(got[j], `query ${q} neighbour ${j}`).toBe(expected.indices[q][j]);
-            }
           }
+          expectSameNeighbours(result.indices, result.m, expected, `m = ${m}`);
           // query 0 sits on target 5, which row 40 duplicates: equal distances, lower index first
           expect(Array.from(result.indices.subarray(0, Math.min(result.m, 2)))).toEqual([5, 40].slice(0, result.m));
         }
         const none = kernel(randomHost(0, 9, 1), targets, 3, metric);
         if (none !== undefined) expect(none.indices.length).toBe(0);
+        // unit-length targets (weights stored after l2 NORMpost) take a shortcut in some engines
+        const unit = randomHost(40, 9, 14);
+        for (let r = 0; r < 40; r++) {
+          const row = unit.values.subarray(r * 9, (r + 1) * 9);
+          const norm = Math.hypot(...row);
+          for (let j = 0; j < 9; j++) row[j] /= norm;
+        }
+        const fromUnit = kernel(queries, unit, 3, metric);
+        if (fromUnit !== undefined) {
+          const expected = referenceNearest(queries, unit, 3, metric);
+          expectArraysClose(Array.from(fromUnit.distances), expected.distances.flat(), 2e-5, 'distances to unit targets');
+          expectSameNeighbours(fromUnit.indices, fromUnit.m, expected, 'unit targets');
+        }
       }
       engine.dispose?.();
     });

@@ -54,10 +54,12 @@ export function rowSquaredNormsKernel(sessions: SessionCache, x: HostMatrix): Fl
  * - cosine: similarities unit(q)·unit(t)ᵀ (targets arrive normalised), largest first; distance
  *   1 − similarity;
  * - euclidean: ‖t‖² − 2q·tᵀ (the per-query ‖q‖² does not change the order) as one plain Gemm
- *   of augmented rows, [q, 1]·[−2t, ‖t‖²]ᵀ, smallest first; distance √relu(‖q‖² + score).
+ *   of augmented rows, [q, 1]·[−2t, ‖t‖²]ᵀ, smallest first; distance √relu(‖q‖² + score). When
+ *   every target has unit length (weights stored after l2 NORMpost) the order is that of q·tᵀ,
+ *   largest first, and the distance √relu(‖q‖² + 1 − 2q·t): no augmented copy of the targets.
  * No elementwise pass runs over the whole `[block, targets]` score matrix besides the Gemm and TopK.
  */
-function nearestGraph(metric: NearestMetric): Uint8Array {
+function nearestGraph(metric: NearestMetric | 'euclidean_unit'): Uint8Array {
   const graph = new GraphBuilder(`nearest_${metric}`);
   const q = graph.input('q', 'float32', ['b', 'e']);
   const t = graph.input('t', 'float32', ['p', 'e']);
@@ -66,6 +68,13 @@ function nearestGraph(metric: NearestMetric): Uint8Array {
     const similarities = graph.op('Gemm', [unitRows(graph, q), t], { transB: 1 });
     const [best, indices] = graph.node('TopK', [similarities, k], { largest: 1, sorted: 1, axis: 1 }, 2);
     graph.node('Sub', [graph.constant([1], []), best], {}, ['distances']);
+    graph.node('Identity', [indices], {}, ['indices']);
+  } else if (metric === 'euclidean_unit') {
+    // unit-length targets: ‖q − t‖² = ‖q‖² + 1 − 2q·t, so the largest q·t is the nearest
+    const [best, indices] = graph.node('TopK', [graph.op('Gemm', [q, t], { transB: 1 }), k], { largest: 1, sorted: 1, axis: 1 }, 2);
+    const queryNorms = graph.op('ReduceSumSquare', [q], { axes: [1], keepdims: 1 });
+    const squared = graph.op('Sub', [graph.op('Add', [queryNorms, graph.constant([1], [])]), graph.op('Mul', [graph.constant([2], []), best])]);
+    graph.node('Sqrt', [graph.op('Relu', [squared])], {}, ['distances']);
     graph.node('Identity', [indices], {}, ['indices']);
   } else {
     // q arrives as [q, 1] (d + 1 columns, the last one 1) and t as [−2t, ‖t‖²]
@@ -88,7 +97,18 @@ type Feed = { type: 'float32'; data: Float32Array; dims: readonly number[] };
  * per target buffer: a head's stored weights are the same buffer in every call, so repeated
  * predictions prepare them once.
  */
-const preparedTargets = new WeakMap<Float32Array, { fingerprint: number } & Partial<Record<NearestMetric, Record<string, Feed>>>>();
+interface Prepared {
+  /** The graph to score with. */
+  readonly graph: NearestMetric | 'euclidean_unit';
+  readonly feeds: Record<string, Feed>;
+}
+const preparedTargets = new WeakMap<Float32Array, { fingerprint: number } & Partial<Record<NearestMetric, Prepared>>>();
+
+/** Whether every squared norm is 1 within float32 rounding of a unit row. */
+function allUnit(squaredNorms: Float32Array): boolean {
+  for (let i = 0; i < squaredNorms.length; i++) if (Math.abs(squaredNorms[i] - 1) > 1e-6) return false;
+  return true;
+}
 
 /** A cheap fingerprint of a buffer (length and 257 spread values), so a buffer changed in place is prepared again. */
 function fingerprint(values: Float32Array): number {
@@ -98,24 +118,23 @@ function fingerprint(values: Float32Array): number {
   return hash + values[values.length - 1];
 }
 
-function prepareTargets(sessions: SessionCache, targets: HostMatrix, metric: NearestMetric): Record<string, Feed> {
+function prepareTargets(sessions: SessionCache, targets: HostMatrix, metric: NearestMetric): Prepared {
   const print = fingerprint(targets.values);
   const entry = preparedTargets.get(targets.values);
   const cached = entry?.fingerprint === print ? entry[metric] : undefined;
-  if (cached !== undefined && cached.t.dims[0] === targets.rows && cached.t.dims[1] === targets.dim) return cached;
+  if (cached !== undefined && cached.feeds.t.dims[0] === targets.rows) return cached;
   const { rows: count, dim } = targets;
-  const feeds: Record<string, Feed> = {};
+  const given = { type: 'float32' as const, data: targets.values, dims: [count, dim] };
+  // Weights stored after l2 NORMpost are unit rows already: used as they are (normalising them
+  // again changes no value by more than rounding), which saves a copy of every weight.
+  const unit = allUnit(rowSquaredNormsKernel(sessions, targets));
+  let prepared: Prepared;
   if (metric === 'cosine') {
-    // Weights stored after l2 NORMpost are unit rows already: used as they are (normalising
-    // them again changes no value by more than rounding), which saves a copy of every weight.
-    const given = { type: 'float32' as const, data: targets.values, dims: [count, dim] };
-    const norms = sessions.get('squared_row_norms', squaredNormsGraph).run({ x: given }, ['y']).y.data as Float32Array;
-    let unitAlready = true;
-    for (let i = 0; i < norms.length && unitAlready; i++) if (Math.abs(norms[i] - 1) > 1e-6) unitAlready = false;
-    feeds.t = unitAlready ? given : { type: 'float32', data: unitRowsKernel(sessions, targets, 1e-12).values, dims: [count, dim] };
+    prepared = { graph: 'cosine', feeds: { t: unit ? given : { type: 'float32', data: unitRowsKernel(sessions, targets, 1e-12).values, dims: [count, dim] } } };
+  } else if (unit) {
+    prepared = { graph: 'euclidean_unit', feeds: { t: given } };
   } else {
-    const given = { type: 'float32' as const, data: targets.values, dims: [count, dim] };
-    const norms = sessions.get('squared_row_norms', squaredNormsGraph).run({ x: given }, ['y']).y.data as Float32Array;
+    const norms = rowSquaredNormsKernel(sessions, targets);
     const augmented = new Float32Array(count * (dim + 1));
     for (let r = 0; r < count; r++) {
       const from = r * dim;
@@ -123,10 +142,10 @@ function prepareTargets(sessions: SessionCache, targets: HostMatrix, metric: Nea
       for (let j = 0; j < dim; j++) augmented[to + j] = -2 * targets.values[from + j];
       augmented[to + dim] = norms[r];
     }
-    feeds.t = { type: 'float32', data: augmented, dims: [count, dim + 1] };
+    prepared = { graph: 'euclidean', feeds: { t: { type: 'float32', data: augmented, dims: [count, dim + 1] } } };
   }
-  preparedTargets.set(targets.values, { ...(entry?.fingerprint === print ? entry : {}), fingerprint: print, [metric]: feeds });
-  return feeds;
+  preparedTargets.set(targets.values, { ...(entry?.fingerprint === print ? entry : {}), fingerprint: print, [metric]: prepared });
+  return prepared;
 }
 
 /** The `m` nearest targets of every query (see the `nearest` kernel contract in @imprint/core). */
@@ -138,10 +157,10 @@ export function nearest(sessions: SessionCache, queries: HostMatrix, targets: Ho
   const distances = new Float32Array(rows * neighbours);
   if (rows === 0 || neighbours === 0) return { m: neighbours, indices, distances };
   const prepared = prepareTargets(sessions, targets, metric);
-  const session = sessions.get(`nearest_${metric}`, () => nearestGraph(metric));
+  const session = sessions.get(`nearest_${prepared.graph}`, () => nearestGraph(prepared.graph), true);
   const k = { type: 'int64' as const, data: BigInt64Array.of(BigInt(neighbours)), dims: [1] };
   const step = Math.max(1, Math.min(rows, Math.floor(BLOCK_ELEMENTS / count)));
-  const augmented = metric === 'euclidean' ? new Float32Array(Math.min(step, rows) * (dim + 1)) : undefined;
+  const augmented = prepared.graph === 'euclidean' ? new Float32Array(Math.min(step, rows) * (dim + 1)) : undefined;
   for (let start = 0; start < rows; start += step) {
     const size = Math.min(step, rows - start);
     let block = { type: 'float32' as const, data: queries.values.subarray(start * dim, (start + size) * dim), dims: [size, dim] };
@@ -152,7 +171,7 @@ export function nearest(sessions: SessionCache, queries: HostMatrix, targets: Ho
       }
       block = { type: 'float32', data: augmented.subarray(0, size * (dim + 1)), dims: [size, dim + 1] };
     }
-    const result = session.run({ q: block, k, ...prepared }, ['distances', 'indices']);
+    const result = session.run({ q: block, k, ...prepared.feeds }, ['distances', 'indices']);
     distances.set(result.distances.data as Float32Array, start * neighbours);
     const found = result.indices.data as BigInt64Array;
     for (let i = 0; i < found.length; i++) indices[start * neighbours + i] = Number(found[i]);
