@@ -79,6 +79,20 @@ interface Measured {
   predict: number;
   wall: number;
   accuracy: number;
+  /** Peak resident memory of the process in MiB (from /usr/bin/time), when measurable. */
+  peakMiB?: number;
+}
+
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** Run a command, under /usr/bin/time when present to read its peak RSS. */
+function measured(command: string, argv: string[], options: Parameters<typeof spawnSync>[2]): { status: number | null; stdout: string; stderr: string; wall: number; peakMiB?: number; error?: Error } {
+  const started = performance.now();
+  const out = TIME === undefined ? spawnSync(command, argv, { ...options, encoding: 'utf8' }) : spawnSync(TIME, ['-f', 'IMPRINT_MAXRSS_KB %M', command, ...argv], { ...options, encoding: 'utf8' });
+  const wall = (performance.now() - started) / 1000;
+  const stderr = String(out.stderr ?? '');
+  const match = /IMPRINT_MAXRSS_KB (\d+)/.exec(stderr);
+  return { status: out.status, stdout: String(out.stdout ?? ''), stderr, wall, ...(match === null ? {} : { peakMiB: Number(match[1]) / 1024 }), ...(out.error === undefined ? {} : { error: out.error }) };
 }
 
 function fastest(runs: Measured[]): Measured {
@@ -88,12 +102,10 @@ function fastest(runs: Measured[]): Measured {
 function runOurs(engine: string, step: string, train: string, test: string): Measured {
   const runs: Measured[] = [];
   for (let i = 0; i < repeat; i++) {
-    const started = performance.now();
-    const out = spawnSync(process.execPath, ['--conditions=@imprint/source', '--import', 'tsx', join(root, 'apps/benchmark/src/bin.ts'), '--engine', engine, 'run', '--train', train, '--test', test, ...STEPS[step].flags, '--json'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
-    const wall = (performance.now() - started) / 1000;
+    const out = measured(process.execPath, ['--conditions=@imprint/source', '--import', 'tsx', join(root, 'apps/benchmark/src/bin.ts'), '--engine', engine, 'run', '--train', train, '--test', test, ...STEPS[step].flags, '--json'], { cwd: root, maxBuffer: 1 << 26 });
     if (out.status !== 0) throw new Error(`imprint-bench (${engine}, ${step}) failed: ${out.stderr}`);
     const result = JSON.parse(out.stdout) as { accuracy: number; timings: { generateMs: number; predictMs: number } };
-    runs.push({ gen: result.timings.generateMs / 1000, predict: result.timings.predictMs / 1000, wall, accuracy: result.accuracy });
+    runs.push({ gen: result.timings.generateMs / 1000, predict: result.timings.predictMs / 1000, wall: out.wall, accuracy: result.accuracy, ...(out.peakMiB === undefined ? {} : { peakMiB: out.peakMiB }) });
   }
   return fastest(runs);
 }
@@ -108,12 +120,10 @@ function referenceEnv(): NodeJS.ProcessEnv {
 function runReference(step: string, train: string, test: string): (Measured & { blas: string }) | string {
   const runs: (Measured & { blas: string })[] = [];
   for (let i = 0; i < repeat; i++) {
-    const started = performance.now();
-    const out = spawnSync(args.python!, [join(root, 'tools/reference/speed_reference.py'), '--train', train, '--test', test, '--step', step], { encoding: 'utf8', env: referenceEnv(), maxBuffer: 1 << 26 });
-    const wall = (performance.now() - started) / 1000;
-    if (out.status !== 0) return `reference not run (${out.error?.message ?? out.stderr.trim().split('\n').at(-1)}); install: apt-get install python3-sklearn python3-torch`;
+    const out = measured(args.python!, [join(root, 'tools/reference/speed_reference.py'), '--train', train, '--test', test, '--step', step], { env: referenceEnv(), maxBuffer: 1 << 26 });
+    if (out.status !== 0) return `reference not run (${out.error?.message ?? out.stderr.trim().split('\n').filter((l) => !l.startsWith('IMPRINT_MAXRSS')).at(-1)}); install: apt-get install python3-sklearn python3-torch`;
     const result = JSON.parse(out.stdout.trim().split('\n').at(-1)!) as { gen_s: number; predict_s: number; accuracy: number; blas: string };
-    runs.push({ gen: result.gen_s, predict: result.predict_s, wall, accuracy: result.accuracy, blas: result.blas });
+    runs.push({ gen: result.gen_s, predict: result.predict_s, wall: out.wall, accuracy: result.accuracy, blas: result.blas, ...(out.peakMiB === undefined ? {} : { peakMiB: out.peakMiB }) });
   }
   return runs.reduce((best, r) => (r.wall < best.wall ? r : best));
 }
@@ -122,12 +132,12 @@ const files = await dataFiles();
 const engines = args.engines!.split(',');
 const steps = args.steps!.split(',');
 process.stdout.write(`bench:reference — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}); data: ${files.about}; fastest of ${repeat}\n`);
-process.stdout.write(`${'step'.padEnd(14)} ${'who'.padEnd(22)} ${'GEN s'.padStart(8)} ${'predict s'.padStart(10)} ${'process s'.padStart(10)} ${'accuracy'.padStart(9)}  ratio (reference ÷ ours)\n`);
+process.stdout.write(`${'step'.padEnd(14)} ${'who'.padEnd(22)} ${'GEN s'.padStart(8)} ${'predict s'.padStart(10)} ${'process s'.padStart(10)} ${'peak MiB'.padStart(9)} ${'accuracy'.padStart(9)}  ratio (reference ÷ ours)\n`);
 for (const step of steps) {
   if (STEPS[step] === undefined) throw new Error(`unknown step ${step}; steps: ${Object.keys(STEPS).join(', ')}`);
   const reference = runReference(step, files.train, files.test);
   const line = (who: string, m: Measured, ratio = '') =>
-    process.stdout.write(`${step.padEnd(14)} ${who.padEnd(22)} ${m.gen.toFixed(2).padStart(8)} ${m.predict.toFixed(2).padStart(10)} ${m.wall.toFixed(2).padStart(10)} ${m.accuracy.toFixed(2).padStart(9)}  ${ratio}\n`);
+    process.stdout.write(`${step.padEnd(14)} ${who.padEnd(22)} ${m.gen.toFixed(2).padStart(8)} ${m.predict.toFixed(2).padStart(10)} ${m.wall.toFixed(2).padStart(10)} ${(m.peakMiB === undefined ? '–' : m.peakMiB.toFixed(0)).padStart(9)} ${m.accuracy.toFixed(2).padStart(9)}  ${ratio}\n`);
   if (typeof reference === 'string') process.stdout.write(`${step.padEnd(14)} ${reference}\n`);
   else line('reference', reference, `(${reference.blas})`);
   for (const engine of engines) {

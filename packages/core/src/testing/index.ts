@@ -12,7 +12,7 @@ import type { Aggregator } from '../aggregator.js';
 import type { Backbone } from '../backbone.js';
 import type { Generator } from '../generator.js';
 import { matMulTransposed64Js } from '../host-products.js';
-import type { Engine, NearestMetric } from '../kernels.js';
+import type { Engine, Kernels, NearestMetric } from '../kernels.js';
 import { choleskyFactor } from '../linalg.js';
 import type { Normalizer } from '../normalizer.js';
 import { createRng } from '../rng.js';
@@ -62,8 +62,8 @@ function classTensor(rows: number, dim: number, seed: number): tf.Tensor2D {
   return tf.tensor2d(data, [rows, dim]);
 }
 
-/** Contract every generator must satisfy. `make` builds the plugin for a given k. */
-export function describeGeneratorContract(label: string, make: (k: number) => Generator): void {
+/** Contract every generator must satisfy. `make` builds the plugin for a given k; `kernels`: an engine's, passed in the context. */
+export function describeGeneratorContract(label: string, make: (k: number) => Generator, kernels?: Kernels): void {
   describe(`generator contract: ${label}`, () => {
     it('has kind, name and scope', () => {
       const generator = make(3);
@@ -80,8 +80,8 @@ export function describeGeneratorContract(label: string, make: (k: number) => Ge
       await expectNoTensorLeak(async () => {
         const outputs =
           generator.scope === 'class'
-            ? await Promise.all(classes.map((x, i) => generator.generate(x, { k: 3, rng: createRng(i) })))
-            : await generator.generate(classes, { k: 3, rng: createRng(0) });
+            ? await Promise.all(classes.map((x, i) => generator.generate(x, { k: 3, rng: createRng(i), ...(kernels === undefined ? {} : { kernels }) })))
+            : await generator.generate(classes, { k: 3, rng: createRng(0), ...(kernels === undefined ? {} : { kernels }) });
         expect(outputs).toHaveLength(classes.length);
         for (const proxies of outputs) {
           expect(proxies.rank).toBe(2);
@@ -99,7 +99,8 @@ export function describeGeneratorContract(label: string, make: (k: number) => Ge
       const generator = make(3);
       const x = classTensor(15, 4, 3);
       const run = async () => {
-        const out = generator.scope === 'class' ? [await generator.generate(x, { k: 3, rng: createRng(7) })] : await generator.generate([x, x], { k: 3, rng: createRng(7) });
+        const context = { k: 3, rng: createRng(7), ...(kernels === undefined ? {} : { kernels }) };
+        const out = generator.scope === 'class' ? [await generator.generate(x, context)] : await generator.generate([x, x], { ...context, rng: createRng(7) });
         const values = out.map((t) => t.arraySync());
         out.forEach((t) => t.dispose());
         return values;
@@ -142,8 +143,8 @@ export function describeNormalizerContract(label: string, make: () => Normalizer
   });
 }
 
-/** Contract every aggregator must satisfy. */
-export function describeAggregatorContract(label: string, make: () => Aggregator): void {
+/** Contract every aggregator must satisfy (`kernels`: an engine's, passed in the context). */
+export function describeAggregatorContract(label: string, make: () => Aggregator, kernels?: Kernels): void {
   describe(`aggregator contract: ${label}`, () => {
     it('has kind and name', () => {
       const aggregator = make();
@@ -167,7 +168,7 @@ export function describeAggregatorContract(label: string, make: () => Aggregator
       const queries = tf.tensor2d(proxyRows.map((r) => r.map((v) => v * 0.9 + 0.01)));
       const proxies = { weights, classOffsets: Int32Array.from([0, 2, 4, 6]), numClasses: 3 };
       await expectNoTensorLeak(() => {
-        const scores = aggregator.scores(queries, proxies);
+        const scores = aggregator.scores(queries, proxies, kernels === undefined ? undefined : { kernels });
         expect(scores.shape).toEqual([6, 3]);
         const best = tf.argMax(scores, 1);
         expect(Array.from(best.dataSync())).toEqual([0, 0, 1, 1, 2, 2]);

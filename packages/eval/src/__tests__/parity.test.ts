@@ -2,8 +2,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { Imprinter } from '@imprint/core';
 import { expectArraysClose, expectNoTensorLeak } from '@imprint/core/testing';
+import { onnxEngine } from '@imprint/onnx';
 import { createStandardRegistry, evaluateConfig } from '../index.js';
 import { parity, parityCase, toSet } from './parity-fixture.js';
+
+// The same suite on both engines: tf.js alone, and the native onnx engine (which must predict
+// exactly what tf.js predicts on these cases).
+const ENGINES = [
+  { name: 'tf.js', registry: () => createStandardRegistry() },
+  { name: 'onnx engine', registry: () => createStandardRegistry().setEngine(onnx) },
+];
+const onnx = onnxEngine();
 
 // Every case of parity.json must reproduce the reference: stored proxies within 1e-5, scores
 // within 1e-5 where given, predictions exactly. All twelve are deterministic (k_exceeds_n uses
@@ -14,11 +23,11 @@ it('covers the twelve reference cases', () => {
   expect(CASES).toHaveLength(12);
 });
 
-describe.each(CASES)('parity with the reference semantics: %s', (name) => {
+describe.each(ENGINES.flatMap((engine) => CASES.map((name) => [engine.name, name, engine.registry] as const)))('parity with the reference semantics (%s): %s', (_engine, name, makeRegistry) => {
   const testCase = parityCase(name);
 
   it('reproduces the stored proxies, scores and predictions', async () => {
-    const registry = createStandardRegistry();
+    const registry = makeRegistry();
     await expectNoTensorLeak(async () => {
       const head = Imprinter.fromConfig(testCase.config, registry);
       await head.imprint(parity.train.embeddings, parity.train.labels);
@@ -40,7 +49,7 @@ describe.each(CASES)('parity with the reference semantics: %s', (name) => {
 
   it('gives the reference accuracy through evaluateConfig', async () => {
     const before = tf.memory().numTensors;
-    const result = await evaluateConfig(toSet(parity.train), toSet(parity.test), testCase.config, createStandardRegistry());
+    const result = await evaluateConfig(toSet(parity.train), toSet(parity.test), testCase.config, makeRegistry());
     expect(result.accuracy).toBeCloseTo(testCase.accuracy, 10);
     expect(result.config.name).toBe(name);
     expect(tf.memory().numTensors).toBe(before);
