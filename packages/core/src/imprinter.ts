@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ImprintConfig, ImprintConfigInput } from './config.js';
 import { ImprintError } from './errors.js';
 import type { ClassGenerator, JointGenerator } from './generator.js';
@@ -249,6 +249,7 @@ export class Imprinter {
     const data = toTensor2D(queries, 'query embeddings');
     try {
       assertDimension(data.shape[1], this.#dim!, 'query embeddings', 'the stored weights');
+      if (data.shape[0] === 0) return tf.zeros([0, this.#classes.length]) as tf.Tensor2D; // no query: nothing to score
       const normalized = this.pipeline.normInf.normalize(data, { kernels: this.pipeline.kernels });
       try {
         return this.pipeline.aggregator.scores(normalized, this.#weights.proxySet(), { kernels: this.pipeline.kernels });

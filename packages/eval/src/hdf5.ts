@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { ImprintError } from '@imprint/core';
+import { ioError } from '@imprint/core/node';
 import type * as H5wasmNode from 'h5wasm/node';
 import type { EmbeddingSet } from './embedding-set.js';
 import { badFile } from './file-errors.js';
@@ -155,16 +156,23 @@ export async function writeHdf5Embeddings(path: string, set: EmbeddingSet): Prom
   const h5wasm = await loadH5wasm();
   const temporary = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    const file = new h5wasm.File(temporary, 'w');
-    try {
-      file.create_dataset({ name: 'embeddings', data: set.embeddings, shape: [set.shape[0], set.shape[1]], dtype: '<f4' });
-      file.create_dataset({ name: 'labels', data: set.labels, shape: [set.labels.length], dtype: '<i4' });
-    } finally {
-      file.close();
+    // libhdf5's error stack stays out of the terminal (see readHdf5Embeddings)
+    const { error, diagnostics } = withStderrCaptured(() => {
+      const file = new h5wasm.File(temporary, 'w');
+      try {
+        file.create_dataset({ name: 'embeddings', data: set.embeddings, shape: [set.shape[0], set.shape[1]], dtype: '<f4' });
+        file.create_dataset({ name: 'labels', data: set.labels, shape: [set.labels.length], dtype: '<i4' });
+      } finally {
+        file.close();
+      }
+    });
+    if (error !== undefined) {
+      const cause = innermostHdf5Message(diagnostics);
+      throw cause === undefined ? error : new ImprintError('IO', `cannot write ${path}: ${cause}`, { path });
     }
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });
-    throw error;
+    throw ioError(error, 'write', path);
   }
 }
