@@ -119,7 +119,7 @@ function buildProgram(): Command {
     .description("reproduce the paper's Table 1 on the embedded FMs, MNIST and FashionMNIST")
     .option('--out <dir>', 'results folder', 'results')
     .option('--full', 'complete splits at native input sizes (default: 2000 train / 1000 test images per data set; all three FMs at 224)')
-    .option('--backbones <list>', 'comma-separated backbones (default: all embedded FMs)')
+    .option('--backbones <list>', 'comma-separated backbones: embedded FM names or onnx:PATH (default: the three embedded FMs)')
     .option('--seeds <list>', 'comma-separated seeds', integerListOption('--seeds'), [0, 1, 2])
     .option('--train-limit <n>', 'train images per data set, or "all"', limitOption('--train-limit'))
     .option('--test-limit <n>', 'test images per data set, or "all"', limitOption('--test-limit'))

@@ -1,6 +1,9 @@
 import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ImprintError, type Engine } from '@imprint/core';
 import type { BackboneLoader } from '@imprint/backbones';
+import { resolvePluginModule } from '@imprint/eval';
 
 export const ENGINE_CHOICES = ['auto', 'onnx', 'tfjs'] as const;
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];
@@ -29,11 +32,16 @@ export async function selectEngine(choice: EngineChoice, log: (line: string) => 
     const module = await import('@imprint/onnx');
     const engine = module.onnxEngine({ threads: availableParallelism() });
     log(`engine: ${engine.describe?.() ?? engine.name}${choice === 'auto' ? ' (auto: the fastest installed)' : ''}`);
-    return { engine, module: import.meta.resolve('@imprint/onnx'), backbones: module.onnxBackbones({ threads: availableParallelism() }) };
+    return { engine, module: onnxModuleUrl(), backbones: module.onnxBackbones({ threads: availableParallelism() }) };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     if (choice === 'onnx') throw error instanceof ImprintError ? error : new ImprintError('UNSUPPORTED', `--engine onnx: the onnx engine cannot be loaded: ${reason}`);
     log(`engine: tfjs (auto: the onnx engine is not available: ${reason})`);
     return {};
   }
+}
+
+/** URL of @imprint/onnx for worker threads (`import.meta.resolve` where the loader has it, e.g. not under vitest). */
+function onnxModuleUrl(): string {
+  return typeof import.meta.resolve === 'function' ? import.meta.resolve('@imprint/onnx') : resolvePluginModule('@imprint/onnx', dirname(fileURLToPath(import.meta.url)));
 }

@@ -65,8 +65,10 @@ export async function table1Command(options: Table1Options, registry: Registry =
   const start = performance.now();
   const backbones = options.backbones?.split(',').map((s) => s.trim()) ?? EMBEDDED_BACKBONE_NAMES;
   for (const backbone of backbones) {
-    if (!(BACKBONE_NAMES as readonly string[]).includes(backbone)) {
-      throw new ImprintError('UNKNOWN_PLUGIN', `--backbones: unknown backbone ${JSON.stringify(backbone)}${didYouMean(backbone, BACKBONE_NAMES)}; available: ${BACKBONE_NAMES.join(', ')}`);
+    if (backbone.startsWith('onnx:')) {
+      if (engine.backbones === undefined) throw new ImprintError('UNSUPPORTED', `--backbones ${backbone}: ONNX models run on the onnx engine; install onnxruntime-node and use --engine onnx or auto`);
+    } else if (!(BACKBONE_NAMES as readonly string[]).includes(backbone)) {
+      throw new ImprintError('UNKNOWN_PLUGIN', `--backbones: unknown backbone ${JSON.stringify(backbone)}${didYouMean(backbone, BACKBONE_NAMES)}; available: ${BACKBONE_NAMES.join(', ')}, or onnx:PATH (an ONNX image model, see docs/onnx-models.md)`);
     }
   }
   const seeds = options.seeds ?? [0, 1, 2];
