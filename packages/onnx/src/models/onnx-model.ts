@@ -130,10 +130,9 @@ function preprocessGraph(height: number, width: number, channels: number, size: 
  * `torch.onnx.export`, an `optimum` or `tf2onnx` export. Images are brought to the model's input
  * by a small ONNX preprocessing graph (grayscale to RGB, bilinear resize, per-channel mean/std,
  * NCHW or NHWC); the embedding is the chosen output, globally averaged when it is a feature map
- * `[b, c, h, w]` and flattened otherwise. Options come from `options`, else from the model's
- * `metadata_props` (`imprint.output`, `imprint.mean`, … see {@link ONNX_METADATA_KEYS}), else from
- * 
- * `<model>.json` beside the model file, else from its input shape. Runs on onnxruntime with all
+ * `[b, c, h, w]` and flattened otherwise. Options come from `options`, else from `<model>.json`
+ * beside the model file, else from the model's `metadata_props` (`imprint.output`, `imprint.mean`,
+ * … see {@link ONNX_METADATA_KEYS}), else from its input shape. Runs on onnxruntime with all
  * cores.
  *
  * @example
