@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfconv from '@tensorflow/tfjs-converter';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ImprintError, didYouMean, type Backbone } from '@imprint/core';
-import { nsfwjsModelArtifacts, type NsfwjsModelName } from './nsfwjs-weights.js';
+import type { NsfwjsModelName } from './nsfwjs-model-name.js';
 import { toModelInput } from './preprocess.js';
 
 /** Foundation models that ship with the package (through the `nsfwjs` npm package, offline). */
@@ -51,8 +51,7 @@ export interface EmbeddedBackboneOptions {
   inputSize?: number;
 }
 
-async function graphBody(): Promise<(x: tf.Tensor4D) => tf.Tensor2D> {
-  const artifacts = nsfwjsModelArtifacts('mobilenet_v2_mid');
+async function graphBody(artifacts: tf.io.ModelArtifacts): Promise<(x: tf.Tensor4D) => tf.Tensor2D> {
   // Free the placeholder's spatial size so the body runs at any input size; the 7 × 7 average
   // pool of the hub module only fits 224, so we pool the last feature map globally ourselves
   // (identical at 224, tested).
@@ -63,8 +62,8 @@ async function graphBody(): Promise<(x: tf.Tensor4D) => tf.Tensor2D> {
   return (x) => tf.tidy(() => tf.mean(model.execute(x, MOBILENET_V2_140_FEATURE_MAP) as tf.Tensor4D, [1, 2]) as tf.Tensor2D);
 }
 
-async function layersBody(name: NsfwjsModelName, featureLayer: string, size: number): Promise<{ run: (x: tf.Tensor4D) => tf.Tensor2D; dispose: () => void }> {
-  const full = await tfl.loadLayersModel(tf.io.fromMemory(nsfwjsModelArtifacts(name)));
+async function layersBody(artifacts: tf.io.ModelArtifacts, featureLayer: string, size: number): Promise<{ run: (x: tf.Tensor4D) => tf.Tensor2D; dispose: () => void }> {
+  const full = await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
   const body = tfl.model({ inputs: full.inputs, outputs: full.getLayer(featureLayer).output as tfl.SymbolicTensor });
   // Re-apply the body's layers to an input of the wanted size and pool globally (the shipped
   // average pool has a fixed window that only fits the native size).
@@ -75,18 +74,20 @@ async function layersBody(name: NsfwjsModelName, featureLayer: string, size: num
 }
 
 /**
- * Load one of the embedded foundation models as a {@link Backbone}. Weights come from the
- * installed `nsfwjs` package — nothing is downloaded. `embed` takes images `[b, h, w, 1 | 3]` in
- * [0, 1] and returns pooled features `[b, dim]`.
+ * One of the embedded foundation models as a {@link Backbone}, from its model artifacts (in
+ * memory). Works wherever tf.js does — browsers included: there the artifacts come from
+ * {@link loadEmbeddedBackboneFromUrl}, in Node from the installed `nsfwjs` package
+ * (`loadEmbeddedBackbone`). `embed` takes images `[b, h, w, 1 | 3]` in [0, 1] and returns pooled
+ * features `[b, dim]`.
  */
-export async function loadEmbeddedBackbone(name: EmbeddedBackboneName, { inputSize }: EmbeddedBackboneOptions = {}): Promise<Backbone> {
+export async function embeddedBackboneFromArtifacts(name: EmbeddedBackboneName, artifacts: tf.io.ModelArtifacts, { inputSize }: EmbeddedBackboneOptions = {}): Promise<Backbone> {
   const spec = embeddedBackboneSpec(name);
   const size = embeddedInputSize(name, inputSize);
   let run: (x: tf.Tensor4D) => tf.Tensor2D;
   let release: () => void = () => undefined;
-  if (spec.model === 'mobilenet_v2_mid') run = await graphBody();
+  if (spec.model === 'mobilenet_v2_mid') run = await graphBody(artifacts);
   else {
-    const body = await layersBody(spec.model, spec.featureLayer, size);
+    const body = await layersBody(artifacts, spec.featureLayer, size);
     run = body.run;
     release = body.dispose;
   }
@@ -106,4 +107,24 @@ export async function loadEmbeddedBackbone(name: EmbeddedBackboneName, { inputSi
     },
     dispose: release,
   };
+}
+
+/**
+ * Load an embedded foundation model from a URL — `model.json` with its weight files beside it, as
+ * `writeEmbeddedModelFiles` (Node, `@imprint/backbones`) writes them for a web app to serve.
+ * For browsers; nothing is fetched from anywhere but `url`.
+ *
+ * @example
+ * const fm = await loadEmbeddedBackboneFromUrl('mobilenet_v2_140', '/models/mobilenet_v2_140/model.json');
+ */
+export async function loadEmbeddedBackboneFromUrl(name: EmbeddedBackboneName, url: string, options: EmbeddedBackboneOptions & { fetch?: typeof fetch } = {}): Promise<Backbone> {
+  embeddedBackboneSpec(name);
+  const handler = tf.io.http(url, options.fetch === undefined ? {} : { fetchFunc: options.fetch });
+  let artifacts: tf.io.ModelArtifacts;
+  try {
+    artifacts = await handler.load!();
+  } catch (error) {
+    throw new ImprintError('BAD_FILE', `cannot load ${name} from ${url}: ${(error as Error).message}`, { url });
+  }
+  return embeddedBackboneFromArtifacts(name, artifacts, options);
 }

@@ -6,11 +6,13 @@ export {
   MOBILENET_V2_140_FEATURE_MAP,
   MOBILENET_V2_140_FEATURE_VECTOR,
   embeddedBackboneSpec,
+  embeddedBackboneFromArtifacts,
   embeddedInputSize,
-  loadEmbeddedBackbone,
+  loadEmbeddedBackboneFromUrl,
   type EmbeddedBackboneName,
   type EmbeddedBackboneOptions,
 } from './embedded.js';
+export { loadEmbeddedBackbone, writeEmbeddedModelFiles } from './embedded-node.js';
 export { nsfwjsDirectory, nsfwjsModelArtifacts, nsfwjsVersion, type NsfwjsModelName } from './nsfwjs-weights.js';
 export { pixels, type PixelsOptions } from './pixels.js';
 export { tfjsModel, type TfjsModelOptions } from './tfjs-model.js';

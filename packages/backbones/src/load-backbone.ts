@@ -1,5 +1,6 @@
 import { ImprintError, didYouMean, type Backbone } from '@imprint/core';
-import { EMBEDDED_BACKBONE_NAMES, loadEmbeddedBackbone, type EmbeddedBackboneName } from './embedded.js';
+import { EMBEDDED_BACKBONE_NAMES, type EmbeddedBackboneName } from './embedded.js';
+import { loadEmbeddedBackbone } from './embedded-node.js';
 import { pixels } from './pixels.js';
 
 /** Backbones that can be named in a config or on the command line. */

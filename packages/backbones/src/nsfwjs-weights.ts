@@ -3,8 +3,9 @@ import { dirname, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { ImprintError } from '@imprint/core';
 
-/** The three tf.js models that the `nsfwjs` npm package ships under `dist/models/`. */
-export type NsfwjsModelName = 'mobilenet_v2_mid' | 'mobilenet_v2' | 'inception_v3';
+import type { NsfwjsModelName } from './nsfwjs-model-name.js';
+
+export type { NsfwjsModelName } from './nsfwjs-model-name.js';
 
 const SHARDS: Record<NsfwjsModelName, number> = { mobilenet_v2_mid: 2, mobilenet_v2: 1, inception_v3: 6 };
 

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { createRng, hostMatrixOf, tensorFromHost, type ClassGenerator, type Rng } from '@imprint/core';
 import { clusterRowsWith, type ClusterOptions } from './kmeans/cluster.js';
 import type { KMeansResult } from './kmeans/lloyd.js';
+import { importKMeansPool } from './kmeans/node-only.js';
 
 export type KMeansImplementation = 'lloyd' | 'tfjs' | 'ml-kmeans';
 
@@ -46,7 +47,7 @@ export function kmeans({ workers = 1, ...options }: KMeansOptions = {}): ClassGe
       const [rows, dim] = embeddings.shape;
       const data = hostMatrixOf(embeddings).values;
       if (workers > 1) {
-        const { kmeansPool } = await import('./kmeans/pool.js');
+        const { kmeansPool } = await importKMeansPool();
         const centers = await kmeansPool(workers).cluster(data, rows, dim, k, seed, options);
         return tensorFromHost(centers, k, dim);
       }

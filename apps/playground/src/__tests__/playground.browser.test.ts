@@ -1,0 +1,229 @@
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { Imprinter, deserializeImprinter, serializeImprinter } from '@imprint/core';
+import { playgroundRegistry } from '../registry.js';
+import { appRoot, builtApp, digitPng, findChromium, mnistTestDigits, serveFolder } from './harness.js';
+
+const chromiumFound = findChromium();
+if (chromiumFound.path === undefined) process.stderr.write(`playground browser tests SKIPPED: ${chromiumFound.reason}\n`);
+
+const NAMES = ['zero', 'one', 'two'];
+const TRAIN_PER_CLASS = 5;
+const HELD_BACK_PER_CLASS = 2;
+
+/** Train and held-back PNG digits of the classes 0, 1, 2 (first ones in the MNIST test split). */
+function digits(): { train: Buffer[][]; heldBack: { png: Buffer; label: string }[] } {
+  const { pixels, labels } = mnistTestDigits(200);
+  const train: Buffer[][] = NAMES.map(() => []);
+  const heldBack: { png: Buffer; label: string }[] = [];
+  const held = NAMES.map(() => 0);
+  for (let i = 0; i < labels.length; i++) {
+    const c = labels[i];
+    if (c >= NAMES.length) continue;
+    const png = digitPng(pixels.subarray(i * 784, (i + 1) * 784));
+    if (train[c].length < TRAIN_PER_CLASS) train[c].push(png);
+    else if (held[c] < HELD_BACK_PER_CLASS) {
+      heldBack.push({ png, label: NAMES[c] });
+      held[c]++;
+    }
+  }
+  return { train, heldBack };
+}
+
+/** Send one PNG through the page's test-image input; returns the query's embedding. */
+async function queryPng(page: Page, png: Buffer): Promise<number[]> {
+  const before = await page.evaluate(() => window.imprintPlayground.stats.queries);
+  await page.setInputFiles('[data-testid=test-file]', { name: 'query.png', mimeType: 'image/png', buffer: png });
+  await page.waitForFunction((n) => window.imprintPlayground.stats.queries > n, before);
+  return (await page.evaluate(() => window.imprintPlayground.lastQuery()))!;
+}
+
+/** Predict one PNG through the page; returns the label shown and the query embedding. */
+async function predictPng(page: Page, png: Buffer): Promise<{ label: string; query: number[] }> {
+  const query = await queryPng(page, png);
+  const label = (await page.textContent('[data-testid=predicted]'))!.trim();
+  expect(label).toBe((await page.evaluate(() => window.imprintPlayground.lastPrediction()))?.label);
+  return { label, query };
+}
+
+async function scoresShown(page: Page): Promise<number[]> {
+  return page.$$eval('[data-testid^=score-]', (rows) => rows.map((row) => Number((row as HTMLElement).dataset.score)));
+}
+
+async function choose(page: Page, testid: string, value: string): Promise<void> {
+  await page.selectOption(`[data-testid=${testid}]`, value);
+  await page.waitForFunction(([id, v]) => (document.querySelector(`[data-testid=${id}]`) as HTMLSelectElement | null)?.value === v, [testid, value] as const);
+}
+
+describe.skipIf(chromiumFound.path === undefined)('the playground in headless Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  let server: Awaited<ReturnType<typeof serveFolder>>;
+  const { train, heldBack } = digits();
+  const registry = playgroundRegistry();
+
+  beforeAll(async () => {
+    server = await serveFolder(builtApp());
+    browser = await chromium.launch({
+      executablePath: chromiumFound.path!,
+      args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--no-sandbox'],
+    });
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 1300 } });
+    await context.grantPermissions(['camera']);
+    page = await context.newPage();
+    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+    await page.goto(server.url);
+    await page.waitForSelector('body[data-ready=true]', { timeout: 240_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('starts tf.js — WASM where WebGL is software-rendered (headless Chromium) — and says which and why', async () => {
+    const { backend, backendReason } = await page.evaluate(() => window.imprintPlayground.stats);
+    expect(backend).toBe('wasm');
+    expect(backendReason).toMatch(/software-rendered|no WebGL/);
+    expect(await page.textContent('[data-testid=status]')).toContain(`backend wasm (${backendReason})`);
+  });
+
+  it('runs on WebGL when asked (?backend=webgl) and predicts as on WASM', async () => {
+    const webgl = await page.context().newPage();
+    await webgl.goto(`${server.url}?backend=webgl`);
+    await webgl.waitForSelector('body[data-ready=true]', { timeout: 240_000 });
+    expect(await webgl.evaluate(() => window.imprintPlayground.stats.backend)).toBe('webgl');
+    for (const [c, name] of NAMES.entries()) {
+      await webgl.fill('[data-testid=new-class-name]', name);
+      await webgl.click('[data-testid=add-class]');
+      await webgl.setInputFiles(`[data-testid=files-${name}]`, train[c].slice(0, 2).map((buffer, i) => ({ name: `${name}-${i}.png`, mimeType: 'image/png', buffer })));
+      await webgl.waitForFunction((n) => document.querySelector(`[data-testid=meta-${n}]`)?.textContent?.startsWith('2 examples'), name);
+    }
+    const { query } = await predictPng(webgl, heldBack[0].png);
+    // The same image embedded on WASM (a page of its own) gives the same features up to float rounding.
+    const wasm = await page.context().newPage();
+    await wasm.goto(`${server.url}?backend=wasm`);
+    await wasm.waitForSelector('body[data-ready=true]', { timeout: 240_000 });
+    const reference = await queryPng(wasm, heldBack[0].png);
+    let difference = 0;
+    let norm = 0;
+    for (let i = 0; i < query.length; i++) {
+      difference += (query[i] - reference[i]) ** 2;
+      norm += reference[i] ** 2;
+    }
+    expect(Math.sqrt(difference / norm)).toBeLessThan(1e-2);
+    await Promise.all([webgl.close(), wasm.close()]);
+  });
+
+  it('creates classes from PNG files, imprints with two presets, predicts held-back digits as a head in Node does', async () => {
+    for (const [c, name] of NAMES.entries()) {
+      await page.fill('[data-testid=new-class-name]', name);
+      await page.click('[data-testid=add-class]');
+      await page.setInputFiles(`[data-testid=files-${name}]`, train[c].map((buffer, i) => ({ name: `${name}-${i}.png`, mimeType: 'image/png', buffer })));
+      await page.waitForFunction(([n, count]) => document.querySelector(`[data-testid=meta-${n}]`)?.textContent?.startsWith(`${count} examples`), [name, TRAIN_PER_CLASS] as const);
+    }
+    expect(await page.textContent('[data-testid=meta-zero]')).toBe(`${TRAIN_PER_CLASS} examples · 1 proxies stored`);
+
+    for (const preset of ['qi2018', 'imprintKmeans']) {
+      await choose(page, 'preset', preset);
+      const predicted: { label: string; query: number[] }[] = [];
+      for (const { png } of heldBack) predicted.push(await predictPng(page, png));
+      const correct = predicted.filter((p, i) => p.label === heldBack[i].label).length;
+      expect(correct, `${preset}: ${predicted.map((p) => p.label).join(', ')}`).toBeGreaterThanOrEqual(heldBack.length - 1);
+
+      // The head the page downloads predicts, in Node, the labels the page showed.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=save]')]);
+      const bytes = new Uint8Array(await readFile((await download.path())!));
+      const head = deserializeImprinter(bytes, registry, 'the page’s head');
+      expect(head.config.gen).toBe(preset === 'qi2018' ? 'mean' : 'kmeans');
+      expect(head.predict(predicted.map((p) => p.query)).map(String)).toEqual(predicted.map((p) => p.label));
+      if (preset === 'imprintKmeans') expect(head.proxyCounts).toEqual([TRAIN_PER_CLASS, TRAIN_PER_CLASS, TRAIN_PER_CLASS]); // k = 20 > 5 samples: every sample
+      head.dispose();
+    }
+  });
+
+  it('switching AGG changes the scores; the centered-l2 plugin is selectable', async () => {
+    await choose(page, 'preset', 'qi2018');
+    const before = await scoresShown(page);
+    await choose(page, 'field-agg', 'mnn');
+    await page.waitForFunction(() => document.querySelector('[data-testid=preset]') !== null);
+    const after = await scoresShown(page);
+    expect(after).toHaveLength(3);
+    expect(after).not.toEqual(before);
+    // mnn, m = 5, uniform: the scores are votes of the nearest proxies — 3 here, as Qi stores one
+    // proxy per class and m is clipped to the number of proxies
+    expect(after.reduce((a, b) => a + b, 0)).toBe(3);
+
+    await choose(page, 'field-normPost', 'centered-l2');
+    expect(await page.textContent('[data-testid=method-error]')).toBe('');
+    const { label } = await predictPng(page, heldBack[0].png);
+    expect(NAMES).toContain(label);
+  });
+
+  it('a head saved in Node loads in the page and predicts what Node predicts', async () => {
+    // Node imprints its own head (Janson: nearest class mean, Euclidean) from the page's examples.
+    const examples = await page.evaluate(() => window.imprintPlayground.session.classes.map((c) => ({ name: c.name, rows: c.examples.map((e) => Array.from(e)) })));
+    const head = Imprinter.fromConfig({ preset: 'janson2022' }, registry);
+    await head.imprint(examples.flatMap((c) => c.rows), examples.flatMap((c) => c.rows.map(() => c.name)));
+    const bytes = serializeImprinter(head);
+    await page.setInputFiles('[data-testid=load]', { name: 'node.imprint', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
+    await page.waitForFunction(() => window.imprintPlayground.session.loaded);
+    expect(await page.inputValue('[data-testid=field-metric]')).toBe('euclidean');
+    for (const { png } of heldBack) {
+      const { label, query } = await predictPng(page, png);
+      expect(label).toBe(String(head.predict([query])[0]));
+    }
+    head.dispose();
+  });
+
+  it('compares the five Table-1 methods by leave-one-out accuracy', async () => {
+    // Re-imprint from the page's examples (loading a head dropped them): add them again.
+    for (const [c, name] of NAMES.entries()) {
+      await page.setInputFiles(`[data-testid=files-${name}]`, train[c].map((buffer, i) => ({ name: `${name}-${i}.png`, mimeType: 'image/png', buffer })));
+      await page.waitForFunction(([n, count]) => document.querySelector(`[data-testid=meta-${n}]`)?.textContent?.startsWith(`${count} examples`), [name, TRAIN_PER_CLASS] as const);
+    }
+    await page.click('[data-testid=compare]');
+    await page.waitForSelector('[data-testid=loo-leastSquaresOracle]', { timeout: 120_000 });
+    const rows = await page.$$eval('[data-testid^=loo-]', (trs) => trs.map((tr) => tr.textContent ?? ''));
+    expect(rows).toHaveLength(5);
+    for (const row of rows) expect(row).toMatch(/\d+\.\d % of 15$/);
+  });
+
+  it('adds a webcam frame (fake camera) and a drawing, predicts live, and keeps tf.js memory flat', async () => {
+    await page.click('[data-testid=webcam-toggle]');
+    await page.waitForFunction(() => (document.querySelector('[data-testid=webcam]') as HTMLVideoElement).readyState >= 2, undefined, { timeout: 30_000 });
+    await page.click('[data-testid=add-webcam-two]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=meta-two]')?.textContent?.startsWith('6 examples'));
+    const embeddedBefore = await page.evaluate(() => window.imprintPlayground.stats.embedded);
+    await page.check('[data-testid=webcam-live]');
+    await page.waitForFunction((n) => window.imprintPlayground.stats.embedded >= n + 2, embeddedBefore, { timeout: 60_000 });
+    await page.uncheck('[data-testid=webcam-live]');
+    await page.click('[data-testid=webcam-toggle]');
+
+    const box = (await page.locator('[data-testid=drawing]').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + 20);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height - 20, { steps: 10 });
+    await page.mouse.up();
+    await page.click('[data-testid=add-drawing-one]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=meta-one]')?.textContent?.startsWith('6 examples'));
+
+    const counts: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await predictPng(page, heldBack[i].png);
+      counts.push(await page.evaluate(() => window.imprintPlayground.numTensors()));
+    }
+    expect(counts[2]).toBe(counts[1]);
+    // The README's screenshot: IMPRINT_UPDATE_SCREENSHOT=1 writes it into the app folder.
+    const shot = process.env.IMPRINT_UPDATE_SCREENSHOT === '1' ? join(appRoot, 'screenshot.png') : join(tmpdir(), 'imprint-playground.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    expect((await readFile(shot)).subarray(1, 4).toString()).toBe('PNG');
+    const stats = await page.evaluate(() => window.imprintPlayground.stats);
+    process.stdout.write(
+      `playground (${stats.backend}): model loaded and warmed up in ${(stats.modelLoadMs / 1000).toFixed(1)} s, first prediction ${((stats.firstPredictionMs ?? NaN) / 1000).toFixed(1)} s after navigation, ${((1000 * stats.embedded) / stats.embedMs).toFixed(1)} embeddings/s\n`,
+    );
+  });
+});

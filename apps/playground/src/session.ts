@@ -1,0 +1,200 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Imprinter, ImprintError, PRESETS, deserializeImprinter, serializeImprinter, type ImprintConfigInput, type Label, type PresetName, type Registry } from '@imprint/core';
+
+/** One class of the playground: its name and the embeddings of its examples. */
+export interface PlaygroundClass {
+  readonly name: string;
+  readonly examples: Float32Array[];
+  /** Small previews (data URLs) of the examples, for the page. */
+  readonly thumbnails: string[];
+}
+
+/** A prediction: the winning class and every class's score. */
+export interface Prediction {
+  readonly label: string;
+  readonly scores: { label: string; score: number }[];
+}
+
+/** The five methods of the paper's Table 1, as presets. */
+export const TABLE1_PRESETS: readonly PresetName[] = ['qi2018', 'hosoda2024', 'janson2022', 'imprintKmeans', 'leastSquaresOracle'];
+
+/**
+ * What the playground holds: classes of example embeddings, the method config, and the head
+ * imprinted from them (rebuilt on every change). No DOM here: the page and the tests drive it.
+ */
+export class PlaygroundSession {
+  readonly #registry: Registry;
+  readonly #classes = new Map<string, PlaygroundClass>();
+  #config: ImprintConfigInput = { preset: 'qi2018' };
+  #head: Imprinter | undefined;
+  /** A head loaded from a file: used as it is until the classes or the method change. */
+  #loaded = false;
+
+  constructor(registry: Registry) {
+    this.#registry = registry;
+  }
+
+  get registry(): Registry {
+    return this.#registry;
+  }
+
+  get classes(): PlaygroundClass[] {
+    return [...this.#classes.values()];
+  }
+
+  get config(): ImprintConfigInput {
+    return { ...this.#config };
+  }
+
+  get head(): Imprinter | undefined {
+    return this.#head;
+  }
+
+  /** Stored proxies per class label of the current head. */
+  proxyCounts(): Map<string, number> {
+    const head = this.#head;
+    if (head === undefined) return new Map();
+    const counts = head.proxyCounts;
+    return new Map(head.classes.map((label, i) => [String(label), counts[i]]));
+  }
+
+  addClass(name: string): void {
+    const trimmed = name.trim();
+    if (trimmed === '') throw new ImprintError('INVALID_INPUT', 'a class needs a name');
+    if (this.#classes.has(trimmed)) throw new ImprintError('CLASS_EXISTS', `there is already a class "${trimmed}"`);
+    this.#classes.set(trimmed, { name: trimmed, examples: [], thumbnails: [] });
+  }
+
+  removeClass(name: string): Promise<void> {
+    this.#classes.delete(name);
+    return this.rebuild();
+  }
+
+  async addExample(name: string, embedding: Float32Array, thumbnail = ''): Promise<void> {
+    const target = this.#classes.get(name);
+    if (target === undefined) throw new ImprintError('UNKNOWN_CLASS', `no class "${name}"; classes: ${[...this.#classes.keys()].join(', ') || 'none'}`);
+    const first = this.#firstExample();
+    if (first !== undefined && first.length !== embedding.length) throw new ImprintError('DIMENSION_MISMATCH', `example has ${embedding.length} dimensions, the others ${first.length}`);
+    target.examples.push(embedding);
+    target.thumbnails.push(thumbnail);
+    await this.rebuild();
+  }
+
+  /** Change the method (a preset and/or keys); validated by the registry before anything changes. */
+  async setConfig(config: ImprintConfigInput): Promise<void> {
+    Imprinter.fromConfig(config, this.#registry).dispose(); // throws INVALID_CONFIG before the change
+    this.#config = { ...config };
+    await this.rebuild();
+  }
+
+  /** Imprint every class that has examples with the current method. */
+  async rebuild(): Promise<void> {
+    const { embeddings, labels } = this.#trainingSet();
+    this.#loaded = false;
+    this.#head?.dispose();
+    this.#head = undefined;
+    if (labels.length === 0) return;
+    const head = Imprinter.fromConfig(this.#config, this.#registry);
+    await head.imprint(embeddings, labels);
+    this.#head = head;
+  }
+
+  /** Class scores of one embedding with the current head (undefined: no head yet). */
+  predict(embedding: Float32Array): Prediction | undefined {
+    const head = this.#head;
+    if (head === undefined) return undefined;
+    const scores = head.scores({ data: embedding, shape: [1, embedding.length] });
+    const values = scores.dataSync();
+    scores.dispose();
+    const labels = head.classes.map(String);
+    let best = 0;
+    for (let c = 1; c < values.length; c++) if (values[c] > values[best]) best = c;
+    return { label: labels[best], scores: labels.map((label, c) => ({ label, score: values[c] })) };
+  }
+
+  /**
+   * Leave-one-out accuracy (percent) of each method on the examples: every example is predicted
+   * by a head imprinted from all the others (a class left without examples counts as an error).
+   */
+  async leaveOneOut(methods: readonly ImprintConfigInput[] = TABLE1_PRESETS.map((preset) => ({ preset }))): Promise<{ method: string; accuracy: number; examples: number }[]> {
+    const { embeddings, labels } = this.#trainingSet();
+    const out: { method: string; accuracy: number; examples: number }[] = [];
+    for (const method of methods) {
+      let correct = 0;
+      for (let i = 0; i < labels.length; i++) {
+        const rest = embeddings.filter((_, j) => j !== i);
+        const restLabels = labels.filter((_, j) => j !== i);
+        if (!restLabels.includes(labels[i])) continue;
+        const head = Imprinter.fromConfig(method, this.#registry);
+        try {
+          await head.imprint(rest, restLabels);
+          if (head.predict([Array.from(embeddings[i])])[0] === labels[i]) correct++;
+        } finally {
+          head.dispose();
+        }
+      }
+      out.push({ method: methodName(method), accuracy: labels.length === 0 ? 0 : (100 * correct) / labels.length, examples: labels.length });
+    }
+    return out;
+  }
+
+  /** The head as the binary file Node writes (`saveImprinter`). */
+  save(): Uint8Array {
+    if (this.#head === undefined) throw new ImprintError('NO_CLASSES', 'nothing to save yet: add examples to a class first');
+    return serializeImprinter(this.#head);
+  }
+
+  /**
+   * Use a saved head (from Node or this page). Its classes replace the page's (without examples:
+   * predictions come from the loaded weights until examples are added or the method changes).
+   */
+  load(bytes: Uint8Array, source = 'the file'): void {
+    const head = deserializeImprinter(bytes, this.#registry, source);
+    this.#head?.dispose();
+    this.#head = head;
+    this.#loaded = true;
+    this.#classes.clear();
+    for (const label of head.classes) this.#classes.set(String(label), { name: String(label), examples: [], thumbnails: [] });
+    const { name: _name, meta: _meta, ...config } = head.config as ImprintConfigInput;
+    this.#config = config;
+  }
+
+  /** True while the head in use came from a file. */
+  get loaded(): boolean {
+    return this.#loaded;
+  }
+
+  dispose(): void {
+    this.#head?.dispose();
+    this.#head = undefined;
+  }
+
+  #firstExample(): Float32Array | undefined {
+    for (const c of this.#classes.values()) if (c.examples.length > 0) return c.examples[0];
+    return undefined;
+  }
+
+  #trainingSet(): { embeddings: number[][]; labels: Label[] } {
+    const embeddings: number[][] = [];
+    const labels: Label[] = [];
+    for (const c of this.#classes.values()) {
+      for (const e of c.examples) {
+        embeddings.push(Array.from(e));
+        labels.push(c.name);
+      }
+    }
+    return { embeddings, labels };
+  }
+}
+
+/** A short name for a method config: its preset, or its GEN/AGG keys. */
+export function methodName(config: ImprintConfigInput): string {
+  if (config.preset !== undefined && Object.keys(config).length === 1) return config.preset;
+  const full = { ...(config.preset === undefined ? {} : PRESETS[config.preset]), ...config } as Record<string, unknown>;
+  return `${String(full.gen ?? 'mean')} k=${String(full.k ?? 1)} ${String(full.agg ?? 'max')}`;
+}
+
+/** Dispose helper for the page: numTensors must not grow as the user works. */
+export function tensorCount(): number {
+  return tf.memory().numTensors;
+}
