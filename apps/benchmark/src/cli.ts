@@ -7,6 +7,8 @@ import { gridCommand, type GridOptions } from './commands/grid.js';
 import { mergeCommand } from './commands/merge.js';
 import { reportCommand, type ReportCommandOptions } from './commands/report.js';
 import { table1Command, type Table1Options } from './commands/table1.js';
+import { opensetCommand, type OpenSetCommandOptions } from './commands/openset.js';
+import { incrementalCommand, type IncrementalCommandOptions } from './commands/incremental.js';
 import { runCommand, type RunOptions } from './commands/run.js';
 import { debugRequested, reportError } from './errors.js';
 import { ENGINE_CHOICES, selectEngine, type EngineChoice, type SelectedEngine } from './engine-choice.js';
@@ -48,7 +50,9 @@ function buildProgram(): Command {
     .option('--preset <name>', `named configuration: ${PRESET_NAMES.join(' | ')} (other flags override it)`)
     .option('--norm-pre <name>', 'NORMpre: none | l2')
     .option('--gen <name>', 'GEN: mean | all | random | kmeans | kmedoids | fps | cov_max | none | ls | kls')
-    .option('--k <n>', 'proxies per class (-1: all samples)')
+    .option('--k <n>', 'proxies per class (-1: all samples; auto: chosen per class)')
+    .option('--k-max <n>', 'with --k auto: the largest k (default 20)')
+    .option('--k-select <name>', 'with --k auto: the k selector (default gap)')
     .option('--norm-post <name>', 'NORMpost: none | l2 | quantile')
     .option('--norm-inf <name>', 'NORMinf: none | l2')
     .option('--agg <name>', 'AGG: max | mnn')
@@ -129,6 +133,39 @@ function buildProgram(): Command {
       await selectBackend((command.parent?.opts() as { backend: BackendChoice }).backend);
       const { registry, engine } = await registryFor(command);
       await table1Command(options, registry, engine);
+    });
+  program
+    .command('openset')
+    .description('open-set recognition: train on known classes, test on all; AUROC and accuracy at a calibrated threshold per Table-1 method')
+    .option('--out <dir>', 'results folder', 'results/openset')
+    .option('--backbones <list>', 'comma-separated backbones: embedded FM names or onnx:PATH (default: the three embedded FMs)')
+    .option('--known <list>', 'known classes (default 0,1,2,3,4,5; the others are unknown)', integerListOption('--known'))
+    .option('--seeds <list>', 'comma-separated seeds', integerListOption('--seeds'), [0, 1, 2])
+    .option('--false-reject-rate <x>', 'target share of known samples rejected (default 0.05)', (value: string) => Number(value))
+    .addOption(new Option('--by <measure>', 'confidence: the winning score or its margin over the runner-up').choices(['score', 'margin']).default('score'))
+    .option('--methods <list>', 'comma-separated presets (default: the five of Table 1)')
+    .option('--train-limit <n>', 'train images per data set', integerOption('--train-limit', { min: 1 }))
+    .option('--test-limit <n>', 'test images per data set', integerOption('--test-limit', { min: 1 }))
+    .action(async (options: OpenSetCommandOptions, command: Command) => {
+      await selectBackend((command.parent?.opts() as { backend: BackendChoice }).backend);
+      const { registry, engine } = await registryFor(command);
+      await opensetCommand(options, registry, engine);
+    });
+
+  program
+    .command('incremental')
+    .description('class-incremental protocol: classes arrive in tasks, heads grow with addClass; accuracy, forgetting, proxies, time')
+    .option('--out <dir>', 'results folder', 'results/incremental')
+    .option('--backbones <list>', 'comma-separated backbones: embedded FM names or onnx:PATH (default: the three embedded FMs)')
+    .option('--orders <n>', 'class orders (order 0 ascending, others seeded shuffles)', integerOption('--orders', { min: 1 }), 3)
+    .option('--classes-per-task <n>', 'classes per task', integerOption('--classes-per-task', { min: 1 }), 2)
+    .option('--methods <list>', 'comma-separated presets (default: the five of Table 1)')
+    .option('--train-limit <n>', 'train images per data set', integerOption('--train-limit', { min: 1 }))
+    .option('--test-limit <n>', 'test images per data set', integerOption('--test-limit', { min: 1 }))
+    .action(async (options: IncrementalCommandOptions, command: Command) => {
+      await selectBackend((command.parent?.opts() as { backend: BackendChoice }).backend);
+      const { registry, engine } = await registryFor(command);
+      await incrementalCommand(options, registry, engine);
     });
   return program;
 }

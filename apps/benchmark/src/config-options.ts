@@ -7,6 +7,8 @@ export interface ConfigFlags {
   normPre?: string;
   gen?: string;
   k?: string;
+  kMax?: string;
+  kSelect?: string;
   normPost?: string;
   normInf?: string;
   agg?: string;
@@ -29,10 +31,12 @@ function numberFlag(flag: string, value: string | undefined): number | undefined
 export function configFromFlags(flags: ConfigFlags): ImprintConfigInput {
   const config: ImprintConfigInput = {};
   if (flags.preset !== undefined) config.preset = flags.preset as never;
-  const strings = ['normPre', 'gen', 'normPost', 'normInf', 'agg', 'metric', 'weighting'] as const;
+  const strings = ['normPre', 'gen', 'normPost', 'normInf', 'agg', 'metric', 'weighting', 'kSelect'] as const;
   for (const key of strings) if (flags[key] !== undefined) config[key] = flags[key] as never;
-  const numbers = { k: 'k', m: 'm', seed: 'seed', fewshot: 'fewshot', lambda: 'lambda' } as const;
+  if (flags.k === 'auto') config.k = 'auto';
+  const numbers = { k: 'k', kMax: 'k-max', m: 'm', seed: 'seed', fewshot: 'fewshot', lambda: 'lambda' } as const;
   for (const [key, flag] of Object.entries(numbers)) {
+    if (key === 'k' && flags.k === 'auto') continue;
     const value = numberFlag(flag, flags[key as keyof typeof numbers]);
     if (value !== undefined) config[key] = value;
   }

@@ -1,6 +1,6 @@
 import type { RunResult } from '@imprint/eval';
 
-const KEYS = ['normPre', 'gen', 'k', 'normPost', 'normInf', 'agg', 'metric', 'm', 'weighting', 'seed', 'fewshot', 'lambda'] as const;
+const KEYS = ['normPre', 'gen', 'k', 'kMax', 'kSelect', 'normPost', 'normInf', 'agg', 'metric', 'm', 'weighting', 'seed', 'fewshot', 'lambda'] as const;
 
 /** One line describing a config: its name if it has one, then the imprinting keys that matter. */
 export function describeConfig(config: RunResult['config']): string {

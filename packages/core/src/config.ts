@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { ImprintError } from './errors.js';
 import { expandPreset, type PresetName } from './presets.js';
 
+/** `kMax` when a config with `k: 'auto'` does not set it. */
+export const K_MAX_DEFAULT = 20;
+
 /** Distance functions known to the aggregators (DESIGN.md: AGG). */
 export const METRICS = ['inner_product', 'cosine', 'euclidean', 'manhattan', 'chebyshev', 'mahalanobis'] as const;
 export type Metric = (typeof METRICS)[number];
@@ -22,11 +25,14 @@ export interface GeneratorRegistry {}
 export interface NormalizerRegistry {}
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface AggregatorRegistry {}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface KSelectorRegistry {}
 
 type NamesOf<R> = [keyof R] extends [never] ? string : Extract<keyof R, string>;
 export type GeneratorName = NamesOf<GeneratorRegistry>;
 export type NormalizerName = NamesOf<NormalizerRegistry>;
 export type AggregatorName = NamesOf<AggregatorRegistry>;
+export type KSelectorName = NamesOf<KSelectorRegistry>;
 
 const pluginName = (key: string) =>
   z.string({ error: `${key} must be a plugin name (a non-empty string)` }).min(1, { error: `${key} must not be empty` });
@@ -35,9 +41,15 @@ const configSchema = z.looseObject({
   normPre: pluginName('normPre').default('l2'),
   gen: pluginName('gen').default('mean'),
   k: z
-    .number({ error: 'k must be -1 or a positive integer' })
-    .refine((k) => k === -1 || (Number.isInteger(k) && k >= 1), { error: 'k must be -1 or a positive integer' })
+    .union([z.number(), z.literal('auto')], { error: 'k must be -1, a positive integer or "auto"' })
+    .refine((k) => k === 'auto' || k === -1 || (Number.isInteger(k) && k >= 1), { error: 'k must be -1, a positive integer or "auto"' })
     .default(1),
+  // With k "auto": the largest k and the selector that chooses it (defaults K_MAX_DEFAULT, 'gap').
+  kMax: z
+    .number({ error: 'kMax must be a positive integer' })
+    .refine((k) => Number.isInteger(k) && k >= 1, { error: 'kMax must be a positive integer' })
+    .optional(),
+  kSelect: pluginName('kSelect').optional(),
   normPost: pluginName('normPost').default('l2'),
   normInf: pluginName('normInf').default('l2'),
   agg: pluginName('agg').default('max'),
@@ -86,8 +98,12 @@ export type ImprintConfig = z.output<typeof configSchema>;
 export interface ImprintConfigInput {
   normPre?: NormalizerName;
   gen?: GeneratorName;
-  /** @default 1 */
-  k?: number;
+  /** Proxies per class: a positive integer, -1 (every sample) or `'auto'` (chosen per class by `kSelect`). @default 1 */
+  k?: number | 'auto';
+  /** With `k: 'auto'`: the largest k a class may get. @default 20 */
+  kMax?: number;
+  /** With `k: 'auto'`: the k selector (a registered `kselector`). @default 'gap' */
+  kSelect?: KSelectorName;
   normPost?: NormalizerName;
   normInf?: NormalizerName;
   agg?: AggregatorName;
@@ -127,7 +143,7 @@ function describeValue(value: unknown): string {
 /**
  * Validate a configuration object (from code, JSON or a CLI) and fill in defaults. Throws an
  * {@link ImprintError} `INVALID_CONFIG` that lists every offending key with its value and what
- * would be valid, e.g. `k must be -1 or a positive integer, got 0`.
+ * would be valid, e.g. `k must be -1, a positive integer or "auto", got 0`.
  */
 export function parseConfig(input: unknown): ImprintConfig {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ImprintConfig, ImprintConfigInput } from './config.js';
+import { K_MAX_DEFAULT, type ImprintConfig, type ImprintConfigInput } from './config.js';
 import { ImprintError } from './errors.js';
 import type { ClassGenerator, JointGenerator } from './generator.js';
 import { labelKey, sortedUniqueLabels, type Label } from './labels.js';
 import { assertDimension, cloneTensor, firstNonFinite, hostMatrixOf, tensorFromHost, toHostMatrix, toTensor2D, type EmbeddingInput } from './matrix.js';
+import { UNKNOWN, checkRejection, confidenceOf, type ConfidenceMeasure, type Rejection, type Unknown } from './open-set.js';
 import { resolvePipeline, type Pipeline, type ResolveOptions } from './pipeline.js';
 import type { ProxySet } from './proxy-set.js';
 import { WeightStore } from './weight-store.js';
@@ -131,7 +132,7 @@ export class Imprinter {
       const prepared: tf.Tensor2D[] = [];
       try {
         for (const c of perClass) prepared.push(this.#prepare(c.label, c.embeddings));
-        const raw = await generator.generate(prepared, { k: config.k, rng: createRng(deriveSeed(config.seed, 'joint')), kernels: this.pipeline.kernels });
+        const raw = await generator.generate(prepared, { k: config.k as number, rng: createRng(deriveSeed(config.seed, 'joint')), kernels: this.pipeline.kernels });
         return perClass.map((c, i) => ({ label: c.label, proxies: raw[i] }));
       } finally {
         prepared.forEach((t) => t.dispose());
@@ -272,10 +273,38 @@ export class Imprinter {
     }
   }
 
-  /** Predicted label per query row. */
-  predict(queries: EmbeddingInput): Label[] {
+  /**
+   * Predicted label per query row. With `{ reject }`, a query whose confidence (`by`: the winning
+   * score, or its margin over the runner-up) is below `reject.threshold` gets {@link UNKNOWN}
+   * instead (open-set recognition; `calibrateRejection` sets the threshold).
+   */
+  predict(queries: EmbeddingInput): Label[];
+  predict(queries: EmbeddingInput, options: { reject: Rejection }): (Label | Unknown)[];
+  predict(queries: EmbeddingInput, options?: { reject?: Rejection }): (Label | Unknown)[] {
     const labels = this.classes;
-    return Array.from(this.predictIndices(queries), (i) => labels[i]);
+    if (options?.reject === undefined) return Array.from(this.predictIndices(queries), (i) => labels[i]);
+    const { threshold, by } = checkRejection(options.reject);
+    const scores = this.scores(queries);
+    try {
+      const [rows, columns] = scores.shape;
+      const values = scores.dataSync();
+      const indices = argmaxRows(values, rows, columns);
+      const confidence = confidenceOf(values, rows, columns, by);
+      return Array.from(indices, (i, r) => (confidence[r] < threshold ? UNKNOWN : labels[i]));
+    } finally {
+      scores.dispose();
+    }
+  }
+
+  /** Confidence of the prediction per query row (`score` or `margin`, see {@link Imprinter.predict}). */
+  confidence(queries: EmbeddingInput, by: ConfidenceMeasure = 'score'): Float64Array {
+    const scores = this.scores(queries);
+    try {
+      const [rows, columns] = scores.shape;
+      return confidenceOf(scores.dataSync(), rows, columns, by);
+    } finally {
+      scores.dispose();
+    }
   }
 
   /** A copy of the stored weights of one class `[p, d]` (caller disposes). */
@@ -372,8 +401,9 @@ export class Imprinter {
     const { generator, config } = this.pipeline;
     const prepared = this.#prepare(label, embeddings);
     try {
-      const useAll = config.k === -1 || prepared.shape[0] < config.k;
-      return useAll ? cloneTensor(prepared) : await (generator as ClassGenerator).generate(prepared, { k: config.k, rng: this.#classRng(label).fork('generate'), kernels: this.pipeline.kernels });
+      const k = config.k === 'auto' ? await this.#chooseK(label, prepared) : config.k;
+      const useAll = k === -1 || prepared.shape[0] < k;
+      return useAll ? cloneTensor(prepared) : await (generator as ClassGenerator).generate(prepared, { k, rng: this.#classRng(label).fork('generate'), kernels: this.pipeline.kernels });
     } finally {
       prepared.dispose();
     }
@@ -448,6 +478,15 @@ export class Imprinter {
     }
   }
 
+  /** k of one class under `k: 'auto'`: the pipeline's selector, checked to be an integer in [1, kMax]. */
+  async #chooseK(label: Label, prepared: tf.Tensor2D): Promise<number> {
+    const selector = this.pipeline.kSelector!;
+    const kMax = this.pipeline.config.kMax ?? K_MAX_DEFAULT;
+    const k = await selector.choose(prepared, { kMax, rng: this.#classRng(label).fork('choose-k'), kernels: this.pipeline.kernels });
+    if (!Number.isInteger(k) || k < 1 || k > kMax) throw new ImprintError('INTERNAL', `k selector "${selector.name}" chose k = ${k} for class ${JSON.stringify(label)}; it must be an integer from 1 to kMax = ${kMax}`, { label, k });
+    return k;
+  }
+
   /**
    * Solve the joint generator for `classes` (by default every stored class) and make them the
    * stored classes. Nothing changes when the generator fails or returns unusable weights.
@@ -455,7 +494,7 @@ export class Imprinter {
   async #regenerateJoint(classes: StoredClass[] = this.#classes): Promise<void> {
     const generator = this.pipeline.generator as JointGenerator;
     const prepared = classes.map((c) => c.prepared!);
-    const raw = await generator.generate(prepared, { k: this.pipeline.config.k, rng: createRng(deriveSeed(this.pipeline.config.seed, 'joint')), kernels: this.pipeline.kernels });
+    const raw = await generator.generate(prepared, { k: this.pipeline.config.k as number, rng: createRng(deriveSeed(this.pipeline.config.seed, 'joint')), kernels: this.pipeline.kernels });
     try {
       if (raw.length !== classes.length) {
         throw new ImprintError('INVALID_INPUT', `generator "${generator.name}" returned ${raw.length} classes for ${classes.length}`);

@@ -9,6 +9,7 @@ export type { Aggregator, AggregatorContext } from './aggregator.js';
 export { NO_KERNELS, type Engine, type HostMatrix64, type Kernels, type NearestMetric, type NearestResult } from './kernels.js';
 export type { Backbone } from './backbone.js';
 export type { Presampler } from './presampler.js';
+export type { KSelector, KSelectorContext } from './k-selector.js';
 export { proxyOwners, type ProxySet } from './proxy-set.js';
 export { gramMatrix, matMulTransposed, transposedMatMul } from './products.js';
 export { hostGram, hostMatMulTransposed, hostMatMulTransposed64, matMulTransposed64Js } from './host-products.js';
@@ -17,6 +18,7 @@ export { RowBlocks } from './row-blocks.js';
 export {
   CORE_CONFIG_KEYS,
   DEFAULT_CONFIG,
+  K_MAX_DEFAULT,
   METRICS,
   WEIGHTINGS,
   parseConfig,
@@ -26,6 +28,8 @@ export {
   type GeneratorRegistry,
   type ImprintConfig,
   type ImprintConfigInput,
+  type KSelectorName,
+  type KSelectorRegistry,
   type Metric,
   type NormalizerName,
   type NormalizerRegistry,
@@ -39,5 +43,6 @@ export { warnOnce } from './warn-once.js';
 export { errorFromTransfer, errorToTransfer, type TransferredError } from './transfer-error.js';
 export { checkInteger, parseIntegerOption, parseNumberOption, type IntegerBounds } from './validate.js';
 export { Imprinter, argmaxRows } from './imprinter.js';
+export { CONFIDENCE_MEASURES, UNKNOWN, calibrateRejection, checkRejection, confidenceOf, thresholdForFalseRejectRate, type ConfidenceMeasure, type Rejection, type Unknown } from './open-set.js';
 export { HEAD_FORMAT_VERSION, HEAD_FORMAT_VERSIONS_READ, deserializeImprinter, readHeadManifest, serializeImprinter, type HeadManifest } from './serialization.js';
 export { crc32 } from './crc32.js';

@@ -4,6 +4,7 @@ import { ImprintError } from './errors.js';
 import type { Generator } from './generator.js';
 import { NO_KERNELS, type Kernels } from './kernels.js';
 import type { Normalizer, NormStage } from './normalizer.js';
+import type { KSelector } from './k-selector.js';
 import type { Presampler } from './presampler.js';
 import type { Registry } from './registry.js';
 import { didYouMean } from './suggest.js';
@@ -43,6 +44,8 @@ export interface Pipeline {
   readonly normPost: Normalizer;
   readonly normInf: Normalizer;
   readonly aggregator: Aggregator;
+  /** With `k: 'auto'`: the selector that chooses each class's k (`kSelect`, default `gap`). */
+  readonly kSelector?: KSelector;
   /** The kernels of the registry's engine when the pipeline was resolved (empty: tf.js alone). */
   readonly kernels: Kernels;
 }
@@ -79,14 +82,22 @@ export function resolvePipeline(input: ImprintConfigInput | ImprintConfig, regis
   // As the reference: the statistical prefilter first, then the random few-shot subset.
   if (config.prefilter !== undefined && config.prefilter !== 'all') presamplers.push(registry.create('presampler', config.prefilter, config));
   if (config.fewshot !== undefined) presamplers.push(registry.create('presampler', 'fewshot', config));
+  const generator = registry.create('generator', config.gen, config);
+  if (config.k === 'auto' && generator.scope === 'joint') {
+    throw new ImprintError('INVALID_CONFIG', `k "auto" chooses the number of proxies of each class on its own; the joint generator "${config.gen}" needs a number (k = -1 or a positive integer)`, { k: config.k, gen: config.gen });
+  }
+  if (config.k !== 'auto' && (config.kMax !== undefined || config.kSelect !== undefined)) {
+    throw new ImprintError('INVALID_CONFIG', `kMax and kSelect apply only with k "auto", got k = ${config.k}`, { k: config.k });
+  }
   return {
     config,
     presamplers,
     normPre: normalizerAt(registry, config, 'pre'),
-    generator: registry.create('generator', config.gen, config),
+    generator,
     normPost: normalizerAt(registry, config, 'post'),
     normInf: normalizerAt(registry, config, 'inf'),
     aggregator: registry.create('aggregator', config.agg, config),
+    ...(config.k === 'auto' ? { kSelector: registry.create('kselector', config.kSelect ?? 'gap', config) } : {}),
     kernels: registry.engine?.kernels ?? NO_KERNELS,
   };
 }

@@ -1,5 +1,5 @@
 /** The kinds of plugin that make up an imprinting pipeline. */
-export type PluginKind = 'generator' | 'normalizer' | 'aggregator' | 'backbone' | 'presampler';
+export type PluginKind = 'generator' | 'normalizer' | 'aggregator' | 'backbone' | 'presampler' | 'kselector';
 
 /**
  * What every plugin is: a plain object with a `kind`, a `name` under which configs refer to it,

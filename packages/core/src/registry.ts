@@ -6,6 +6,7 @@ import type { Generator } from './generator.js';
 import type { Engine } from './kernels.js';
 import type { Normalizer } from './normalizer.js';
 import type { PluginKind } from './plugin.js';
+import type { KSelector } from './k-selector.js';
 import type { Presampler } from './presampler.js';
 import { didYouMean } from './suggest.js';
 
@@ -16,6 +17,7 @@ export interface PluginsByKind {
   aggregator: Aggregator;
   backbone: Backbone;
   presampler: Presampler;
+  kselector: KSelector;
 }
 export type Plugin = PluginsByKind[PluginKind];
 

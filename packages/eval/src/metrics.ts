@@ -55,3 +55,23 @@ export function f1Scores(truth: ArrayLike<number>, predicted: ArrayLike<number>,
   const weighted = total > 0 ? perClass.reduce((sum, f, c) => sum + f * support[c], 0) / total : 0;
   return { perClass, support, weighted };
 }
+
+/**
+ * Area under the ROC curve of a score that should be higher for `positives` than for `negatives`:
+ * P(positive > negative) + ½·P(tie), from ranks (Mann–Whitney), O((n + m) log(n + m)).
+ */
+export function auroc(positives: ArrayLike<number>, negatives: ArrayLike<number>): number {
+  const n = positives.length;
+  const m = negatives.length;
+  if (n === 0 || m === 0) throw new ImprintError('INVALID_INPUT', `AUROC needs scores of both kinds, got ${n} positives and ${m} negatives`);
+  const all = [...Array.from(positives, (v) => [v, 1] as const), ...Array.from(negatives, (v) => [v, 0] as const)].sort((a, b) => a[0] - b[0]);
+  let rankSum = 0;
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j < all.length && all[j][0] === all[i][0]) j++;
+    const rank = (i + 1 + j) / 2; // average rank of a tie block (1-based)
+    for (let t = i; t < j; t++) if (all[t][1] === 1) rankSum += rank;
+    i = j;
+  }
+  return (rankSum - (n * (n + 1)) / 2) / (n * m);
+}

@@ -2,7 +2,9 @@ import { definePlugin, type ImprintConfig, type PluginEntry } from '@imprint/cor
 import { all } from './all.js';
 import { covMax } from './cov-max.js';
 import { fewshot } from './fewshot.js';
+import { coverageK, type CoverageOptions } from './coverage-k.js';
 import { fps } from './fps.js';
+import { gapStatistic, type GapStatisticOptions } from './gap-statistic.js';
 import { kmeans, type KMeansOptions } from './kmeans.js';
 import { kmeansLeastSquares, type KMeansLeastSquaresOptions } from './kmeans-least-squares.js';
 import { kmedoids, type KMedoidsOptions } from './kmedoids.js';
@@ -25,6 +27,10 @@ declare module '@imprint/core' {
     none: XavierOptions;
     ls: LeastSquaresOptions;
     kls: KMeansLeastSquaresOptions;
+  }
+  interface KSelectorRegistry {
+    gap: GapStatisticOptions;
+    coverage: CoverageOptions;
   }
 }
 
@@ -51,6 +57,14 @@ export const generatorEntries: readonly PluginEntry[] = [
   definePlugin({ kind: 'generator', name: 'none', description: 'k Xavier-uniform random vectors (baseline)', create: () => xavier() }),
   definePlugin({ kind: 'generator', name: 'ls', description: 'least-squares weights of all classes (oracle); λ defaults by backbone', configKeys: ['backbone'], create: (config) => leastSquares({ lambda: lambdaOf(config) }) }),
   definePlugin({ kind: 'generator', name: 'kls', description: 'k-means pseudo-classes + least squares; λ defaults by backbone', configKeys: ['backbone'], create: (config) => kmeansLeastSquares({ lambda: lambdaOf(config) }) }),
+  definePlugin({
+    kind: 'kselector',
+    name: 'coverage',
+    description: "k: 'auto' — the fewest k-means proxies that leave at most the share coverage (config key, default 0.5) of the class's spread unexplained",
+    configKeys: ['coverage'],
+    create: (config) => coverageK(config.coverage === undefined ? {} : { coverage: config.coverage as number }),
+  }),
+  definePlugin({ kind: 'kselector', name: 'gap', description: "k: 'auto' by the gap statistic against a Gaussian with the class's covariance", create: () => gapStatistic() }),
   definePlugin({
     kind: 'presampler',
     name: 'fewshot',

@@ -17,3 +17,5 @@ export { DEFAULT_LAMBDA, LAMBDA_BY_BACKBONE, defaultLambda } from './lambda-defa
 export { fewshot, type FewshotOptions } from './fewshot.js';
 export { fitWeibull, weibullFilter, weibullQuantile, type WeibullFilterOptions, type WeibullFit } from './weibull.js';
 export { generatorEntries } from './entries.js';
+export { gapStatistic, gapStatisticTrace, type GapStatisticOptions, type GapTrace } from './gap-statistic.js';
+export { coverageK, coverageTrace, type CoverageOptions } from './coverage-k.js';

@@ -89,7 +89,7 @@ describe('imprint-bench run', () => {
     expect(stderr).toMatch(/error \[UNKNOWN_PLUGIN\]: unknown generator "gmm"; registered generators: /);
     const bad = await cli('run', '--train', train, '--test', test, '--k', '0');
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/k must be -1 or a positive integer, got 0/);
+    expect(bad.stderr).toMatch(/k must be -1, a positive integer or "auto", got 0/);
   });
 
   it('exits non-zero for bad files and usage errors', async () => {

@@ -1,20 +1,19 @@
 import { rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ImprintError, didYouMean, type Registry } from '@imprint/core';
+import type { Registry } from '@imprint/core';
 import { writeFileAtomic } from '@imprint/core/node';
-import { BACKBONE_NAMES, EMBEDDED_BACKBONE_NAMES } from '@imprint/backbones';
+import { EMBEDDED_BACKBONE_NAMES } from '@imprint/backbones';
 import {
   createStandardRegistry,
-  embedDataset,
   expandGrid,
   neuralCollapse,
   readResults,
   runGrid,
   writeReport,
-  type EmbeddedDataset,
   type GridRun,
 } from '@imprint/eval';
 import type { SelectedEngine } from '../engine-choice.js';
+import { DEFAULT_INPUT_SIZE, DEFAULT_TEST_LIMIT, DEFAULT_TRAIN_LIMIT, PROTOCOL_DATASETS, TABLE1_METHODS, checkBackbones, protocolEmbeddings } from './protocol.js';
 import { Progress } from '../progress.js';
 
 /** The paper's Table 1 (mean accuracy over 4 ImageNet FMs × 12 tasks). */
@@ -25,17 +24,9 @@ export const PAPER_TABLE1: Readonly<Record<string, number>> = {
   'imprintKmeans k=20': 91.06,
   leastSquaresOracle: 94.54,
 };
-const METHODS = ['qi2018', 'hosoda2024', 'janson2022', 'imprintKmeans', 'leastSquaresOracle'];
-const DATASETS = ['mnist', 'fashion_mnist'];
+const METHODS = [...TABLE1_METHODS];
+const DATASETS = [...PROTOCOL_DATASETS];
 const SPLITS = ['all', 'even', 'odd', 'short'];
-/**
- * Default protocol: both MobileNets at their native 224, inception_v3_nsfw (native 299, 3.4× the
- * cost per image) at 224 so that a cold run stays within minutes on 2 cores; `--full` embeds the
- * complete splits at the native sizes.
- */
-const DEFAULT_INPUT_SIZE: Record<string, number> = { mobilenet_v2_140: 224, mobilenet_v2_nsfw: 224, inception_v3_nsfw: 224 };
-const DEFAULT_TRAIN_LIMIT = 2000;
-const DEFAULT_TEST_LIMIT = 1000;
 /** NC1 is computed on at most this many train embeddings per FM × data set. */
 const NC_SAMPLES = 2000;
 
@@ -64,13 +55,7 @@ function resolveLimit(value: number | 'all' | undefined, fallback: number | unde
 export async function table1Command(options: Table1Options, registry: Registry = createStandardRegistry(), engine: SelectedEngine = {}): Promise<void> {
   const start = performance.now();
   const backbones = options.backbones?.split(',').map((s) => s.trim()) ?? EMBEDDED_BACKBONE_NAMES;
-  for (const backbone of backbones) {
-    if (backbone.startsWith('onnx:')) {
-      if (engine.backbones === undefined) throw new ImprintError('UNSUPPORTED', `--backbones ${backbone}: ONNX models run on the onnx engine; install onnxruntime-node and use --engine onnx or auto`);
-    } else if (!(BACKBONE_NAMES as readonly string[]).includes(backbone)) {
-      throw new ImprintError('UNKNOWN_PLUGIN', `--backbones: unknown backbone ${JSON.stringify(backbone)}${didYouMean(backbone, BACKBONE_NAMES)}; available: ${BACKBONE_NAMES.join(', ')}, or onnx:PATH (an ONNX image model, see docs/onnx-models.md)`);
-    }
-  }
+  checkBackbones(backbones, engine);
   const seeds = options.seeds ?? [0, 1, 2];
   const trainLimit = resolveLimit(options.trainLimit, options.full ? undefined : DEFAULT_TRAIN_LIMIT);
   const testLimit = resolveLimit(options.testLimit, options.full ? undefined : DEFAULT_TEST_LIMIT);
@@ -104,28 +89,9 @@ export async function table1Command(options: Table1Options, registry: Registry =
   const nc1: Record<string, number> = {};
   for (const backbone of backbones) {
     for (const dataset of DATASETS) {
-      const inputSize = options.full ? undefined : DEFAULT_INPUT_SIZE[backbone];
-      let train: EmbeddedDataset | undefined;
-      for (const split of ['train', 'test'] as const) {
-        const limit = split === 'train' ? trainLimit : testLimit;
-        let progress: Progress | undefined;
-        const began = performance.now();
-        const result = await embedDataset({
-          dataset,
-          split,
-          backbone,
-          ...(inputSize === undefined ? {} : { inputSize }),
-          ...(limit === undefined ? {} : { limit }),
-          ...(engine.backbones === undefined ? {} : { loader: engine.backbones }),
-          onProgress: (done, total) => {
-            progress ??= new Progress(`embed ${backbone} ${dataset} ${split}`, total, 'images', began);
-            progress.update(done);
-          },
-        });
-        if (split === 'train') train = result;
-      }
-      const rows = Math.min(train!.shape[0], NC_SAMPLES);
-      const subset = { embeddings: train!.embeddings.subarray(0, rows * train!.shape[1]), shape: [rows, train!.shape[1]] as const, labels: train!.labels.subarray(0, rows) };
+      const { train } = await protocolEmbeddings(backbone, dataset, { full: options.full ?? false, ...(trainLimit === undefined ? {} : { trainLimit }), ...(testLimit === undefined ? {} : { testLimit }) }, engine);
+      const rows = Math.min(train.shape[0], NC_SAMPLES);
+      const subset = { embeddings: train.embeddings.subarray(0, rows * train.shape[1]), shape: [rows, train.shape[1]] as const, labels: train.labels.subarray(0, rows) };
       nc1[`${backbone}|${dataset}`] = neuralCollapse(subset, { vci: false }).nc1;
     }
   }

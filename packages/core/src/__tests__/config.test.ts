@@ -34,9 +34,9 @@ describe('parseConfig', () => {
   });
 
   it.each([
-    [{ k: 0 }, 'k must be -1 or a positive integer, got 0'],
-    [{ k: 2.5 }, 'k must be -1 or a positive integer, got 2.5'],
-    [{ k: '3' }, 'k must be -1 or a positive integer, got "3"'],
+    [{ k: 0 }, 'k must be -1, a positive integer or "auto", got 0'],
+    [{ k: 2.5 }, 'k must be -1, a positive integer or "auto", got 2.5'],
+    [{ k: '3' }, 'k must be -1, a positive integer or "auto", got "3"'],
     [{ m: 0 }, 'm must be a positive integer, got 0'],
     [{ lambda: 0 }, 'lambda must be a positive number, got 0'],
     [{ lambda: -1 }, 'lambda must be a positive number, got -1'],

@@ -23,7 +23,7 @@ describe('config validation over the whole option space', () => {
     [{ gen: 'ls', lambda: 0 }, 'INVALID_CONFIG', 'lambda must be a positive number, got 0'],
     [{ gen: 'ls', lambda: -0.1 }, 'INVALID_CONFIG', 'lambda must be a positive number, got -0.1'],
     [{ fewshot: 0 }, 'INVALID_CONFIG', 'fewshot must be a positive integer (samples per class), got 0'],
-    [{ gen: 'kmeans', k: 0 }, 'INVALID_CONFIG', 'k must be -1 or a positive integer, got 0'],
+    [{ gen: 'kmeans', k: 0 }, 'INVALID_CONFIG', 'k must be -1, a positive integer or "auto", got 0'],
     [{ weighting: 'inverse' }, 'INVALID_CONFIG', 'weighting must be one of uniform, weighted_by_distance, got "inverse"'],
     [{ preset: 'qi2019' }, 'INVALID_CONFIG', 'preset must be one of qi2018, hosoda2024, janson2022, imprintKmeans, leastSquaresOracle, got "qi2019"'],
     [{ prefilter: 'weibull', prefilterQuantiles: [0.9, 0.1] }, 'INVALID_CONFIG', 'prefilterQuantiles must be [lower, upper] with 0 ≤ lower < upper ≤ 1'],

@@ -32,7 +32,7 @@ describe('grid expansion', () => {
     const runs = expandGrid({ ...baseGrid, seeds: [0], splits: ['all'], normPre: ['none', 'l2'], normInf: ['none', 'l2'], gen: ['mean', 'kmeans'], k: [1, 5], agg: ['max', 'mnn'], m: [1, 20], weighting: ['uniform', 'weighted_by_distance'] }, registry);
     for (const run of runs) {
       if (run.normPre !== 'none') expect(run.normInf).toBe(run.normPre);
-      if (run.agg === 'mnn') expect(run.m).toBeLessThanOrEqual(10 * run.k);
+      if (run.agg === 'mnn') expect(run.m).toBeLessThanOrEqual(10 * (run.k as number));
       if (run.agg === 'max') expect([run.m, run.weighting]).toEqual([5, 'uniform']);
       if (run.agg === 'mnn' && run.m === 1) expect(run.weighting).toBe('uniform');
     }

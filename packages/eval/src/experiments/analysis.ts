@@ -1,3 +1,4 @@
+import { CORE_CONFIG_KEYS } from '@imprint/core';
 import { compareMethods, type MethodComparison } from '../stats/compare.js';
 import { averageRanks, median } from '../stats/ranks.js';
 import { DATA_KEY_NAMES, canonicalJson } from './run-config.js';
@@ -20,17 +21,30 @@ export function groupKey(config: ResultLine['config']): string {
   return canonicalJson(picked);
 }
 
+/** `k=20`, or `k=auto` with its selector and bound when they are set (`k=auto:gap≤10`). */
+function kLabel(config: ResultLine['config']): string {
+  if (config.k !== 'auto') return `k=${config.k}`;
+  return `k=auto${config.kSelect === undefined ? '' : `:${config.kSelect}`}${config.kMax === undefined ? '' : `≤${config.kMax}`}`;
+}
+
+/** Plugin-declared keys of a config (` coverage=0.5`), which tell apart methods that share their core keys. */
+function pluginKeys(config: ResultLine['config']): string {
+  const known = new Set<string>([...CORE_CONFIG_KEYS, ...DATA_KEY_NAMES, 'id']);
+  const extra = Object.keys(config).filter((key) => !known.has(key) && (config as Record<string, unknown>)[key] !== undefined).sort();
+  return extra.map((key) => ` ${key}=${JSON.stringify((config as Record<string, unknown>)[key])}`).join('');
+}
+
 /** A readable method name: its preset or name, else its non-default keys. */
 export function methodLabel(config: ResultLine['config']): string {
   if (typeof config.preset === 'string') {
-    const k = config.preset === 'imprintKmeans' ? ` k=${config.k}` : '';
-    return `${config.preset}${k}`;
+    const k = config.preset === 'imprintKmeans' || config.k === 'auto' ? ` ${kLabel(config)}` : '';
+    return `${config.preset}${k}${pluginKeys(config)}`;
   }
   if (typeof config.name === 'string') return config.name;
-  const parts = [`${config.normPre}/${config.gen}${config.gen === 'mean' || config.gen === 'ls' ? '' : ` k=${config.k}`}/${config.normPost}/${config.normInf}/${config.agg}`];
+  const parts = [`${config.normPre}/${config.gen}${config.gen === 'mean' || config.gen === 'ls' ? '' : ` ${kLabel(config)}`}/${config.normPost}/${config.normInf}/${config.agg}`];
   if (config.agg === 'mnn' || config.metric !== 'inner_product') parts.push(`${config.metric}${config.agg === 'mnn' ? ` m=${config.m} ${config.weighting}` : ''}`);
   if (config.fewshot !== undefined) parts.push(`fewshot=${config.fewshot}`);
-  return parts.join(' ');
+  return `${parts.join(' ')}${pluginKeys(config)}`;
 }
 
 export interface MethodSummary {
@@ -41,6 +55,8 @@ export interface MethodSummary {
   /** Mean rank over the groups where every method ran (1 = best). */
   readonly averageRank: number;
   readonly groups: number;
+  /** Mean number of proxies a head of this method stored (runs that recorded it; undefined if none did). */
+  readonly meanProxies?: number;
 }
 
 export interface Analysis {
@@ -61,9 +77,14 @@ export function analyzeResults(results: readonly ResultLine[], alpha = 0.05): An
   const methodKeys: string[] = [];
   const labels = new Map<string, string>();
   const cells = new Map<string, Map<string, number[]>>();
+  const proxies = new Map<string, number[]>();
   for (const r of results) {
     const m = methodKey(r.config);
     const g = groupKey(r.config);
+    if (typeof r.proxies === 'number') {
+      if (!proxies.has(m)) proxies.set(m, []);
+      proxies.get(m)!.push(r.proxies);
+    }
     if (!labels.has(m)) {
       labels.set(m, methodLabel(r.config));
       methodKeys.push(m);
@@ -85,6 +106,7 @@ export function analyzeResults(results: readonly ResultLine[], alpha = 0.05): An
       meanAccuracy: values.reduce((a, b) => a + b, 0) / values.length,
       averageRank: rankRows.length > 0 ? rankRows.reduce((s, r) => s + r[j], 0) / rankRows.length : Number.NaN,
       groups: values.length,
+      ...(proxies.has(key) ? { meanProxies: proxies.get(key)!.reduce((a, b) => a + b, 0) / proxies.get(key)!.length } : {}),
     };
   });
   const comparison = complete.length >= 2 && methodKeys.length >= 2 ? compareMethods(complete, alpha) : undefined;

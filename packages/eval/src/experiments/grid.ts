@@ -24,7 +24,12 @@ export interface GridSpec {
   methods?: (string | (ImprintConfigInput & { name?: string }))[];
   normPre?: string[];
   gen?: string[];
-  k?: number[];
+  /** Proxies per class: numbers, -1 (all samples) or "auto" (chosen per class). */
+  k?: (number | 'auto')[];
+  /** With k "auto": the largest k. */
+  kMax?: number[];
+  /** With k "auto": the k selector. */
+  kSelect?: string[];
   normPost?: string[];
   normInf?: string[];
   agg?: string[];
@@ -35,7 +40,7 @@ export interface GridSpec {
   prefilter?: string[];
 }
 
-const IMPRINT_LISTS = ['normPre', 'gen', 'k', 'normPost', 'normInf', 'agg', 'metric', 'weighting', 'm', 'lambda', 'prefilter'] as const;
+const IMPRINT_LISTS = ['normPre', 'gen', 'k', 'kMax', 'kSelect', 'normPost', 'normInf', 'agg', 'metric', 'weighting', 'm', 'lambda', 'prefilter'] as const;
 
 /** Every key a grid file may hold (`description` and `meta` are free-form and ignored). */
 export const GRID_KEYS: readonly string[] = Object.freeze([
@@ -112,7 +117,7 @@ export async function readGridFile(path: string): Promise<GridSpec> {
  */
 export function canonicalRun(run: RunConfig): RunConfig | undefined {
   if (run.normPre !== 'none' && run.normInf !== run.normPre) return undefined;
-  if (run.agg === 'mnn' && run.k >= 1 && run.m > 10 * run.k) return undefined;
+  if (run.agg === 'mnn' && typeof run.k === 'number' && run.k >= 1 && run.m > 10 * run.k) return undefined;
   const out: RunConfig = { ...run };
   if (out.agg === 'max' && out.metric === 'inner_product') {
     out.m = DEFAULT_CONFIG.m;

@@ -66,8 +66,8 @@ const csvField = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g,
 
 /** Every method with its summary, in rank order. */
 function methodsCsv(analysis: Analysis): string {
-  const rows = analysis.methods.map((m, i) => [String(i + 1), csvField(m.label), Number.isFinite(m.meanAccuracy) ? m.meanAccuracy.toFixed(4) : '', Number.isFinite(m.averageRank) ? m.averageRank.toFixed(4) : '', String(m.groups), csvField(m.key)].join(','));
-  return `${['position', 'label', 'mean_accuracy', 'average_rank', 'groups', 'config'].join(',')}\n${rows.join('\n')}\n`;
+  const rows = analysis.methods.map((m, i) => [String(i + 1), csvField(m.label), Number.isFinite(m.meanAccuracy) ? m.meanAccuracy.toFixed(4) : '', Number.isFinite(m.averageRank) ? m.averageRank.toFixed(4) : '', String(m.groups), csvField(m.key), m.meanProxies === undefined ? '' : m.meanProxies.toFixed(2)].join(','));
+  return `${['position', 'label', 'mean_accuracy', 'average_rank', 'groups', 'config', 'mean_proxies'].join(',')}\n${rows.join('\n')}\n`;
 }
 
 /**
@@ -91,13 +91,14 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
     lines.push(`With ${names.length} methods, the tables and the CD diagram show the ${Math.min(options.top ?? 20, names.length)} best by average rank${(options.methods ?? []).length ? ' and the methods asked for' : ''}; the statistics are computed over all ${names.length}, and [methods.csv](methods.csv) lists every method.`, '');
   }
   const hasReference = options.reference !== undefined;
-  lines.push(`| method | mean accuracy | average rank | groups |${hasReference ? ' paper |' : ''}`, `|---|---|---|---|${hasReference ? '---|' : ''}`);
+  const hasProxies = analysis.methods.some((m) => m.meanProxies !== undefined);
+  lines.push(`| method | mean accuracy | average rank | groups |${hasReference ? ' paper |' : ''}${hasProxies ? ' proxies stored |' : ''}`, `|---|---|---|---|${hasReference ? '---|' : ''}${hasProxies ? '---|' : ''}`);
   for (const i of shown) {
     const m = analysis.methods[i];
     const ref = options.reference?.[m.label];
-    lines.push(`| ${m.label} | ${pct(m.meanAccuracy)} | ${Number.isFinite(m.averageRank) ? m.averageRank.toFixed(2) : '–'} | ${m.groups} |${hasReference ? ` ${ref === undefined ? '–' : ref.toFixed(2)} |` : ''}`);
+    lines.push(`| ${m.label} | ${pct(m.meanAccuracy)} | ${Number.isFinite(m.averageRank) ? m.averageRank.toFixed(2) : '–'} | ${m.groups} |${hasReference ? ` ${ref === undefined ? '–' : ref.toFixed(2)} |` : ''}${hasProxies ? ` ${m.meanProxies === undefined ? '–' : m.meanProxies.toFixed(1)} |` : ''}`);
   }
-  if (subset) lines.push(`| … ${names.length - shown.length} more (methods.csv) | | | |${hasReference ? ' |' : ''}`);
+  if (subset) lines.push(`| … ${names.length - shown.length} more (methods.csv) | | | |${hasReference ? ' |' : ''}${hasProxies ? ' |' : ''}`);
   lines.push('');
   await write('methods.csv', methodsCsv(analysis));
   if (analysis.comparison !== undefined) {
@@ -124,10 +125,10 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
     lines.push('');
   }
   const datasets = [...new Set(results.map((r) => r.config.dataset))];
-  const ks = new Set(results.filter((r) => r.config.gen === 'kmeans').map((r) => r.config.k));
+  const ks = new Set(results.filter((r) => r.config.gen === 'kmeans' && typeof r.config.k === 'number').map((r) => r.config.k));
   if (ks.size > 1) {
     for (const dataset of datasets) {
-      const series = curves(results, (r) => r.config.dataset === dataset && r.config.gen === 'kmeans' && r.config.fewshot === undefined, (r) => r.config.k, (r) => `${r.config.backbone} ${r.config.split}`);
+      const series = curves(results, (r) => r.config.dataset === dataset && r.config.gen === 'kmeans' && typeof r.config.k === 'number' && r.config.fewshot === undefined, (r) => r.config.k as number, (r) => `${r.config.backbone} ${r.config.split}`);
       const name = `accuracy-vs-k-${dataset.replace(/[^A-Za-z0-9_-]+/g, '_')}.svg`;
       await write(name, lineChart(series, { title: `Accuracy vs k (k-means), ${dataset}`, xLabel: 'k (proxies per class)', yLabel: 'accuracy (%)', logX: true }));
       lines.push(`![accuracy vs k, ${dataset}](${name})`, '');

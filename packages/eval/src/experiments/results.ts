@@ -12,6 +12,8 @@ export interface ResultLine {
   readonly accuracy: number;
   /** Support-weighted one-vs-rest F1, percent. */
   readonly f1Weighted: number;
+  /** Proxies stored over all classes (absent in files written before it was recorded). */
+  readonly proxies?: number;
   readonly timings: { readonly generateMs: number; readonly predictMs: number; readonly memoised: boolean };
 }
 

@@ -39,14 +39,20 @@ export function runId(config: RunConfig): string {
 }
 
 /** Keys whose values change the generated proxies (GEN memoisation key). */
-export const GEN_KEYS = ['backbone', 'inputSize', 'dataset', 'split', 'trainLimit', 'seed', 'fewshot', 'prefilter', 'prefilterQuantiles', 'normPre', 'gen', 'k', 'lambda'] as const;
+export const GEN_KEYS = ['backbone', 'inputSize', 'dataset', 'split', 'trainLimit', 'seed', 'fewshot', 'prefilter', 'prefilterQuantiles', 'normPre', 'gen', 'k', 'kMax', 'kSelect', 'lambda'] as const;
+
+/** Keys that only act after GEN (or label the run): they never change the generated proxies. */
+const AFTER_GEN_KEYS = new Set(['testLimit', 'normPost', 'normInf', 'agg', 'metric', 'm', 'weighting', 'preset', 'name', 'meta', 'id']);
 
 /**
  * The key under which runs share their generated proxies. With `seedMatters: false` (a
  * deterministic generator and no random presampling) runs that differ only by seed share them.
+ * Besides {@link GEN_KEYS}, every plugin-declared key (e.g. a k selector's `coverage`) is part of
+ * it: a third-party key may change the proxies.
  */
 export function generationKey(config: RunConfig, seedMatters = true): string {
   const picked: Record<string, unknown> = {};
   for (const key of GEN_KEYS) if (seedMatters || key !== 'seed') picked[key] = (config as Record<string, unknown>)[key];
+  for (const [key, value] of Object.entries(config)) if (!(key in picked) && !AFTER_GEN_KEYS.has(key) && key !== 'seed') picked[key] = value;
   return canonicalJson(picked);
 }
