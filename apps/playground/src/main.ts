@@ -98,6 +98,13 @@ function renderMethod(): void {
   }
 }
 
+/** Redraw what depends on the head: the method controls, the classes and the last prediction. */
+function refresh(): void {
+  renderMethod();
+  renderClasses();
+  repredict();
+}
+
 async function changeConfig(config: ImprintConfigInput): Promise<void> {
   try {
     await session.setConfig(config);
@@ -105,9 +112,7 @@ async function changeConfig(config: ImprintConfigInput): Promise<void> {
   } catch (error) {
     showError(error);
   }
-  renderMethod();
-  renderClasses();
-  repredict();
+  refresh();
 }
 
 // ---------------------------------------------------------------- classes
@@ -382,9 +387,7 @@ $<HTMLInputElement>('load').onchange = async (event) => {
   } catch (error) {
     showError(error);
   }
-  renderMethod();
-  renderClasses();
-  repredict();
+  refresh();
 };
 
 // ---------------------------------------------------------------- start

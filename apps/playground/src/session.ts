@@ -89,13 +89,13 @@ export class PlaygroundSession {
 
   /** Imprint every class that has examples with the current method. */
   async rebuild(): Promise<void> {
-    const { embeddings, labels } = this.#trainingSet();
+    const { matrix, labels } = this.#trainingSet();
     this.#loaded = false;
     this.#head?.dispose();
     this.#head = undefined;
     if (labels.length === 0) return;
     const head = Imprinter.fromConfig(this.#config, this.#registry);
-    await head.imprint(embeddings, labels);
+    await head.imprint(matrix, labels);
     this.#head = head;
   }
 
@@ -122,7 +122,7 @@ export class PlaygroundSession {
     for (const method of methods) {
       let correct = 0;
       for (let i = 0; i < labels.length; i++) {
-        const rest = embeddings.filter((_, j) => j !== i);
+        const rest = embeddings.filter((_, j) => j !== i).map((e) => Array.from(e));
         const restLabels = labels.filter((_, j) => j !== i);
         if (!restLabels.includes(labels[i])) continue;
         const head = Imprinter.fromConfig(method, this.#registry);
@@ -174,16 +174,20 @@ export class PlaygroundSession {
     return undefined;
   }
 
-  #trainingSet(): { embeddings: number[][]; labels: Label[] } {
-    const embeddings: number[][] = [];
+  /** Every example as one row-major matrix, with its class name per row. */
+  #trainingSet(): { embeddings: Float32Array[]; labels: Label[]; matrix: { data: Float32Array; shape: [number, number] } } {
+    const embeddings: Float32Array[] = [];
     const labels: Label[] = [];
     for (const c of this.#classes.values()) {
       for (const e of c.examples) {
-        embeddings.push(Array.from(e));
+        embeddings.push(e);
         labels.push(c.name);
       }
     }
-    return { embeddings, labels };
+    const dim = embeddings[0]?.length ?? 0;
+    const data = new Float32Array(embeddings.length * dim);
+    embeddings.forEach((e, i) => data.set(e, i * dim));
+    return { embeddings, labels, matrix: { data, shape: [embeddings.length, dim] } };
   }
 }
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { HostMatrix64, Kernels } from './kernels.js';
 import type { HostMatrix } from './matrix.js';
 import { gramMatrix, matMulTransposed } from './products.js';
+import { dotProduct } from './dot.js';
 
 /*
  * Host-memory products that use the engine's kernel when there is one and tf.js (or plain
@@ -49,22 +50,7 @@ export function matMulTransposed64Js(a: HostMatrix64, b: HostMatrix64): Float64A
   const bv = b.values;
   for (let i = 0; i < n; i++) {
     const ai = i * dim;
-    for (let j = 0; j < m; j++) {
-      const bj = j * dim;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let k = 0;
-      for (; k + 3 < dim; k += 4) {
-        s0 += av[ai + k] * bv[bj + k];
-        s1 += av[ai + k + 1] * bv[bj + k + 1];
-        s2 += av[ai + k + 2] * bv[bj + k + 2];
-        s3 += av[ai + k + 3] * bv[bj + k + 3];
-      }
-      for (; k < dim; k++) s0 += av[ai + k] * bv[bj + k];
-      out[i * m + j] = s0 + s1 + s2 + s3;
-    }
+    for (let j = 0; j < m; j++) out[i * m + j] = dotProduct(av, ai, bv, j * dim, dim);
   }
   return out;
 }

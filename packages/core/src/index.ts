@@ -13,6 +13,7 @@ export type { KSelector, KSelectorContext } from './k-selector.js';
 export { proxyOwners, type ProxySet } from './proxy-set.js';
 export { gramMatrix, matMulTransposed, transposedMatMul } from './products.js';
 export { hostGram, hostMatMulTransposed, hostMatMulTransposed64, matMulTransposed64Js } from './host-products.js';
+export { dotProduct } from './dot.js';
 export { choleskyFactor, invertLower, solveLower, solveLowerTransposed, solveSymmetricPositiveDefinite } from './linalg.js';
 export { RowBlocks } from './row-blocks.js';
 export {

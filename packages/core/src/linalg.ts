@@ -1,26 +1,10 @@
 import { ImprintError } from './errors.js';
 import { hostMatMulTransposed64 } from './host-products.js';
 import type { Kernels } from './kernels.js';
+import { dotProduct } from './dot.js';
 
 /** Columns per panel of the blocked Cholesky factorisation. */
 const BLOCK = 96;
-
-/** Σ x[xs + k] · y[ys + k] for k < count, with four accumulators (no single dependency chain). */
-function dot(x: Float64Array, xs: number, y: Float64Array, ys: number, count: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let k = 0;
-  for (; k + 3 < count; k += 4) {
-    s0 += x[xs + k] * y[ys + k];
-    s1 += x[xs + k + 1] * y[ys + k + 1];
-    s2 += x[xs + k + 2] * y[ys + k + 2];
-    s3 += x[xs + k + 3] * y[ys + k + 3];
-  }
-  for (; k < count; k++) s0 += x[xs + k] * y[ys + k];
-  return s0 + s1 + s2 + s3;
-}
 
 /** Unblocked Cholesky of the `size × size` diagonal block at `offset` of the `n × n` matrix `a`, in place. */
 function factorDiagonalBlock(a: Float64Array, n: number, offset: number, size: number, what: string): void {
@@ -28,7 +12,7 @@ function factorDiagonalBlock(a: Float64Array, n: number, offset: number, size: n
     const ri = i * n;
     for (let j = offset; j <= i; j++) {
       const rj = j * n;
-      const sum = a[ri + j] - dot(a, ri + offset, a, rj + offset, j - offset);
+      const sum = a[ri + j] - dotProduct(a, ri + offset, a, rj + offset, j - offset);
       if (i === j) {
         if (!(sum > 0)) {
           throw new ImprintError('INVALID_INPUT', `${what} is not positive definite (pivot ${i} is ${sum}); it needs a larger ridge term`, { pivot: i, value: sum });
@@ -63,7 +47,7 @@ export function choleskyFactor(a: Float64Array, n: number, kernels: Kernels = {}
       const row = (k0 + kb + r) * n;
       for (let j = 0; j < kb; j++) {
         const rj = (k0 + j) * n;
-        panel[r * kb + j] = (l[row + k0 + j] - dot(panel, r * kb, l, rj + k0, j)) / l[rj + k0 + j];
+        panel[r * kb + j] = (l[row + k0 + j] - dotProduct(panel, r * kb, l, rj + k0, j)) / l[rj + k0 + j];
       }
       for (let j = 0; j < kb; j++) l[row + k0 + j] = panel[r * kb + j];
     }
@@ -135,7 +119,7 @@ export function invertLower(l: Float64Array, n: number): Float64Array {
     inverse[c * n + c] = column[c];
     for (let i = c + 1; i < n; i++) {
       const ri = i * n;
-      column[i] = -dot(l, ri + c, column, c, i - c) / l[ri + i];
+      column[i] = -dotProduct(l, ri + c, column, c, i - c) / l[ri + i];
       inverse[ri + c] = column[i];
     }
   }

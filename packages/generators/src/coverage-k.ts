@@ -1,6 +1,6 @@
-import { ImprintError, NO_KERNELS, checkInteger, hostMatrixOf, type KSelector, type Kernels, type Rng } from '@imprint/core';
+import { ImprintError, NO_KERNELS, checkInteger, type KSelector, type Kernels, type Rng } from '@imprint/core';
 import { clusterRowsWith } from './kmeans/cluster.js';
-import { subsampleRows } from './subsample-rows.js';
+import { K_CANDIDATES, candidateKs, kSelectorFrom, subsampleRows } from './k-selection.js';
 
 export interface CoverageOptions {
   /**
@@ -14,17 +14,15 @@ export interface CoverageOptions {
   candidates?: readonly number[];
 }
 
-const CANDIDATES = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50];
-
 /**
  * The smallest candidate k whose k-means leaves at most `coverage` of the class's spread
  * unexplained, W(k) ≤ coverage · W(1) (kMax when none does), with the ratio per k tried.
  */
-export function coverageTrace(data: Float32Array, rows: number, dim: number, kMax: number, rng: Rng, { coverage = 0.5, sample = 256, candidates = CANDIDATES }: CoverageOptions = {}, kernels: Kernels = NO_KERNELS): { k: number[]; ratio: number[]; chosen: number } {
+export function coverageTrace(data: Float32Array, rows: number, dim: number, kMax: number, rng: Rng, { coverage = 0.5, sample = 256, candidates = K_CANDIDATES }: CoverageOptions = {}, kernels: Kernels = NO_KERNELS): { k: number[]; ratio: number[]; chosen: number } {
   checkInteger(kMax, 'kMax', { min: 1 });
   if (!(coverage > 0 && coverage < 1)) throw new ImprintError('INVALID_CONFIG', `coverage must be a number between 0 and 1 (exclusive), got ${coverage}`, { coverage });
   const subset = subsampleRows(data, rows, dim, sample, rng);
-  const tried = [...new Set([1, ...candidates.filter((k) => Number.isInteger(k) && k >= 1 && k <= Math.min(kMax, subset.rows))])].sort((a, b) => a - b);
+  const tried = candidateKs(candidates, kMax, subset.rows);
   const trace = { k: [] as number[], ratio: [] as number[] };
   let total = Number.NaN;
   for (const k of tried) {
@@ -46,13 +44,5 @@ export function coverageK(options: CoverageOptions = {}): KSelector {
   if (options.sample !== undefined) checkInteger(options.sample, 'sample', { min: 2 });
   const { coverage = 0.5 } = options;
   if (typeof coverage !== 'number' || !(coverage > 0 && coverage < 1)) throw new ImprintError('INVALID_CONFIG', `coverage must be a number between 0 and 1 (exclusive), got ${JSON.stringify(coverage)}`, { coverage });
-  return {
-    kind: 'kselector',
-    name: 'coverage',
-    choose(embeddings, { kMax, rng, kernels }) {
-      const [rows, dim] = embeddings.shape;
-      if (rows === 0) throw new ImprintError('EMPTY_CLASS', 'k selection needs at least one sample');
-      return coverageTrace(hostMatrixOf(embeddings).values, rows, dim, kMax, rng, options, kernels ?? NO_KERNELS).chosen;
-    },
-  };
+  return kSelectorFrom('coverage', (data, rows, dim, kMax, rng, kernels) => coverageTrace(data, rows, dim, kMax, rng, options, kernels).chosen);
 }

@@ -1,6 +1,6 @@
-import { ImprintError, NO_KERNELS, checkInteger, hostMatrixOf, type KSelector, type Kernels, type Rng } from '@imprint/core';
+import { NO_KERNELS, checkInteger, type KSelector, type Kernels, type Rng } from '@imprint/core';
 import { clusterRowsWith } from './kmeans/cluster.js';
-import { subsampleRows } from './subsample-rows.js';
+import { K_CANDIDATES, candidateKs, kSelectorFrom, subsampleRows } from './k-selection.js';
 
 export interface GapStatisticOptions {
   /** Rows of the class used to choose k (a random subset when the class is larger). @default 256 */
@@ -10,8 +10,6 @@ export interface GapStatisticOptions {
   /** Candidate k values (those ≤ kMax are tried, in order). @default 1–6, 8, 10, 12, 15, 20, 25, 30, 40, 50 */
   candidates?: readonly number[];
 }
-
-const CANDIDATES = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50];
 
 /** The detail of one choice: log W of the data and the mean and spread of the references' log W, per k tried. */
 export interface GapTrace {
@@ -67,10 +65,10 @@ function logWithin(values: Float32Array, rows: number, dim: number, k: number, r
  * candidate k with Gap(k) ≥ Gap(k⁺) − s(k⁺), k⁺ the next candidate and s its reference spread
  * × √(1 + 1/B); kMax when Gap keeps rising. Returns the choice and its trace.
  */
-export function gapStatisticTrace(data: Float32Array, rows: number, dim: number, kMax: number, rng: Rng, { sample = 256, references = 3, candidates = CANDIDATES }: GapStatisticOptions = {}, kernels: Kernels = NO_KERNELS): GapTrace {
+export function gapStatisticTrace(data: Float32Array, rows: number, dim: number, kMax: number, rng: Rng, { sample = 256, references = 3, candidates = K_CANDIDATES }: GapStatisticOptions = {}, kernels: Kernels = NO_KERNELS): GapTrace {
   checkInteger(kMax, 'kMax', { min: 1 });
   const subset = subsampleRows(data, rows, dim, sample, rng);
-  const tried = [...new Set([1, ...candidates.filter((k) => Number.isInteger(k) && k >= 1 && k <= Math.min(kMax, subset.rows))])].sort((a, b) => a - b);
+  const tried = candidateKs(candidates, kMax, subset.rows);
   const referenceSets = Array.from({ length: references }, () => gaussianLike(subset.values, subset.rows, dim, rng, kernels));
   const trace = { k: [] as number[], gap: [] as number[], spread: [] as number[] };
   const gapAt = (k: number) => {
@@ -98,13 +96,5 @@ export function gapStatisticTrace(data: Float32Array, rows: number, dim: number,
 export function gapStatistic(options: GapStatisticOptions = {}): KSelector {
   if (options.references !== undefined) checkInteger(options.references, 'references', { min: 1 });
   if (options.sample !== undefined) checkInteger(options.sample, 'sample', { min: 2 });
-  return {
-    kind: 'kselector',
-    name: 'gap',
-    choose(embeddings, { kMax, rng, kernels }) {
-      const [rows, dim] = embeddings.shape;
-      if (rows === 0) throw new ImprintError('EMPTY_CLASS', 'k selection needs at least one sample');
-      return gapStatisticTrace(hostMatrixOf(embeddings).values, rows, dim, kMax, rng, options, kernels ?? NO_KERNELS).chosen;
-    },
-  };
+  return kSelectorFrom('gap', (data, rows, dim, kMax, rng, kernels) => gapStatisticTrace(data, rows, dim, kMax, rng, options, kernels).chosen);
 }

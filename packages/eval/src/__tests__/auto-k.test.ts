@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, Imprinter, deserializeImprinter, serializeImprinter, type ImprintConfigInput, type ImprintError } from '@imprint/core';
-import { expectNoTensorLeak } from '@imprint/core/testing';
+import { Imprinter, deserializeImprinter, serializeImprinter, type ImprintConfigInput, type ImprintError } from '@imprint/core';
+import { expectNoTensorLeak, syntheticClasses } from '@imprint/core/testing';
 import { createStandardRegistry } from '../index.js';
 import { generationKey, type RunConfig } from '../experiments/run-config.js';
 import { methodLabel } from '../experiments/analysis.js';
 
 /** `modes` well-separated Gaussian blobs in `dim` dimensions (`perMode` rows each). */
-function blobs(modes: number, perMode: number, dim: number, seed: number, spread = 8): Float32Array {
-  const rng = createRng(seed);
-  const centres = Array.from({ length: modes }, () => Array.from({ length: dim }, () => rng.normal() * spread));
-  const out = new Float32Array(modes * perMode * dim);
-  for (let m = 0; m < modes; m++) for (let i = 0; i < perMode; i++) for (let j = 0; j < dim; j++) out[(m * perMode + i) * dim + j] = centres[m][j] + rng.normal();
-  return out;
-}
+const blobs = (modes: number, perMode: number, dim: number, seed: number): Float32Array => syntheticClasses(modes, perMode, dim, seed).data;
 
 describe("k: 'auto' (per-class k chosen by a k selector)", () => {
   it("k: 'auto' in a head: per-class proxy counts, kept by save/load; validated like every key", async () => {

@@ -19,19 +19,49 @@ export interface ChartOptions {
   readonly scatter?: boolean;
 }
 
-/** A line (or scatter) chart of several series, 640 × 400. */
-export function lineChart(series: readonly Series[], { title, xLabel, yLabel, logX = false, scatter = false }: ChartOptions): string {
+/** The frame of a line chart (640 × 400): margins, data ranges, the data → pixel maps and the axis ticks. */
+export interface ChartLayout {
+  readonly width: number;
+  readonly height: number;
+  readonly margin: { readonly left: number; readonly right: number; readonly top: number; readonly bottom: number };
+  /** Pixel position of a data point (x on the log scale when asked). */
+  readonly px: (x: number) => number;
+  readonly py: (y: number) => number;
+  /** Whether a point can be drawn (finite, positive x on a log scale). */
+  readonly drawable: (point: readonly [number, number]) => boolean;
+  /** Five ticks per axis: value label and pixel position. */
+  readonly yTicks: { label: string; at: number }[];
+  readonly xTicks: { label: string; at: number }[];
+}
+
+/** Layout shared by the SVG and PNG line charts. */
+export function chartLayout(series: readonly Series[], logX = false): ChartLayout {
   const width = 640;
   const height = 400;
   const margin = { left: 60, right: 170, top: 40, bottom: 50 };
   const tx = (x: number) => (logX ? Math.log10(x) : x);
-  const all = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(tx(x)) && Number.isFinite(y));
+  const drawable = ([x, y]: readonly [number, number]) => Number.isFinite(tx(x)) && Number.isFinite(y);
+  const all = series.flatMap((s) => s.points).filter(drawable);
   const xs = all.map(([x]) => tx(x));
   const ys = all.map(([, y]) => y);
   const [x0, x1] = xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
   const [y0, y1] = ys.length ? [Math.min(...ys), Math.max(...ys)] : [0, 1];
-  const px = (x: number) => margin.left + ((tx(x) - x0) / (x1 - x0 || 1)) * (width - margin.left - margin.right);
+  const plotX = (t: number) => margin.left + ((t - x0) / (x1 - x0 || 1)) * (width - margin.left - margin.right);
   const py = (y: number) => height - margin.bottom - ((y - y0) / (y1 - y0 || 1)) * (height - margin.top - margin.bottom);
+  const yTicks = [0, 1, 2, 3, 4].map((i) => {
+    const yv = y0 + ((y1 - y0) * i) / 4;
+    return { label: yv.toFixed(1), at: py(yv) };
+  });
+  const xTicks = [0, 1, 2, 3, 4].map((i) => {
+    const xv = x0 + ((x1 - x0) * i) / 4;
+    return { label: logX ? (10 ** xv).toPrecision(2) : xv.toFixed(xv % 1 === 0 ? 0 : 2), at: plotX(xv) };
+  });
+  return { width, height, margin, px: (x) => plotX(tx(x)), py, drawable, yTicks, xTicks };
+}
+
+/** A line (or scatter) chart of several series, 640 × 400. */
+export function lineChart(series: readonly Series[], { title, xLabel, yLabel, logX = false, scatter = false }: ChartOptions): string {
+  const { width, height, margin, px, py, drawable, yTicks, xTicks } = chartLayout(series, logX);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
@@ -41,16 +71,13 @@ export function lineChart(series: readonly Series[], { title, xLabel, yLabel, lo
     `<text x="${(margin.left + width - margin.right) / 2}" y="${height - 12}" text-anchor="middle">${escape(xLabel)}</text>`,
     `<text transform="translate(16 ${height / 2}) rotate(-90)" text-anchor="middle">${escape(yLabel)}</text>`,
   ];
-  for (let i = 0; i <= 4; i++) {
-    const yv = y0 + ((y1 - y0) * i) / 4;
-    parts.push(`<text x="${margin.left - 6}" y="${py(yv) + 4}" text-anchor="end">${yv.toFixed(1)}</text>`);
-    const xv = x0 + ((x1 - x0) * i) / 4;
-    const label = logX ? (10 ** xv).toPrecision(2) : xv.toFixed(xv % 1 === 0 ? 0 : 2);
-    parts.push(`<text x="${margin.left + ((xv - x0) / (x1 - x0 || 1)) * (width - margin.left - margin.right)}" y="${height - margin.bottom + 16}" text-anchor="middle">${label}</text>`);
-  }
+  yTicks.forEach((y, i) => {
+    parts.push(`<text x="${margin.left - 6}" y="${y.at + 4}" text-anchor="end">${y.label}</text>`);
+    parts.push(`<text x="${xTicks[i].at}" y="${height - margin.bottom + 16}" text-anchor="middle">${xTicks[i].label}</text>`);
+  });
   series.forEach((s, i) => {
     const color = PALETTE[i % PALETTE.length];
-    const points = s.points.filter(([x, y]) => Number.isFinite(tx(x)) && Number.isFinite(y)).map(([x, y]) => [px(x), py(y)] as const);
+    const points = s.points.filter(drawable).map(([x, y]) => [px(x), py(y)] as const);
     if (!scatter && points.length > 1) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${points.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ')}"/>`);
     for (const [x, y] of points) parts.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3" fill="${color}"/>`);
     parts.push(`<rect x="${width - margin.right + 10}" y="${margin.top + i * 18}" width="10" height="10" fill="${color}"/>`);

@@ -1,6 +1,6 @@
 import { PNG } from 'pngjs';
 import { BITMAP_FONT } from './bitmap-font.js';
-import { PALETTE, type ChartOptions, type Series } from './charts.js';
+import { PALETTE, chartLayout, type ChartOptions, type Series } from './charts.js';
 
 const RGB = PALETTE.map((hex) => [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16)) as [number, number, number]);
 
@@ -74,37 +74,25 @@ class Raster {
  * not shown. Text in a bitmap font; the y-axis label sits above the axis.
  */
 export function lineChartPng(series: readonly Series[], { title, xLabel, yLabel, logX = false, scatter = false }: ChartOptions): Uint8Array {
-  const width = 640;
-  const height = 400;
-  const margin = { left: 60, right: 170, top: 40, bottom: 50 };
+  const { width, height, margin, px, py, drawable, yTicks, xTicks } = chartLayout(series, logX);
   const raster = new Raster(width, height);
-  const tx = (x: number) => (logX ? Math.log10(x) : x);
-  const all = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(tx(x)) && Number.isFinite(y));
-  const xs = all.map(([x]) => tx(x));
-  const ys = all.map(([, y]) => y);
-  const [x0, x1] = xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
-  const [y0, y1] = ys.length ? [Math.min(...ys), Math.max(...ys)] : [0, 1];
-  const px = (x: number) => margin.left + ((tx(x) - x0) / (x1 - x0 || 1)) * (width - margin.left - margin.right);
-  const py = (y: number) => height - margin.bottom - ((y - y0) / (y1 - y0 || 1)) * (height - margin.top - margin.bottom);
   const black = [0, 0, 0] as const;
   raster.text(width / 2, 20, title, 'middle');
   raster.line(margin.left, height - margin.bottom, width - margin.right, height - margin.bottom, black);
   raster.line(margin.left, margin.top, margin.left, height - margin.bottom, black);
   raster.text((margin.left + width - margin.right) / 2, height - 12, xLabel, 'middle');
   raster.text(margin.left - 50, margin.top - 8, yLabel, 'start');
-  for (let i = 0; i <= 4; i++) {
-    const yv = y0 + ((y1 - y0) * i) / 4;
-    raster.text(margin.left - 6, py(yv) + 4, yv.toFixed(1), 'end');
-    raster.line(margin.left - 3, py(yv), margin.left, py(yv), black);
-    const xv = x0 + ((x1 - x0) * i) / 4;
-    const label = logX ? (10 ** xv).toPrecision(2) : xv.toFixed(xv % 1 === 0 ? 0 : 2);
-    const xPixel = margin.left + ((xv - x0) / (x1 - x0 || 1)) * (width - margin.left - margin.right);
-    raster.text(xPixel, height - margin.bottom + 16, label, 'middle');
-    raster.line(xPixel, height - margin.bottom, xPixel, height - margin.bottom + 3, black);
+  for (const tick of yTicks) {
+    raster.text(margin.left - 6, tick.at + 4, tick.label, 'end');
+    raster.line(margin.left - 3, tick.at, margin.left, tick.at, black);
+  }
+  for (const tick of xTicks) {
+    raster.text(tick.at, height - margin.bottom + 16, tick.label, 'middle');
+    raster.line(tick.at, height - margin.bottom, tick.at, height - margin.bottom + 3, black);
   }
   series.forEach((s, i) => {
     const color = RGB[i % RGB.length];
-    const points = s.points.filter(([x, y]) => Number.isFinite(tx(x)) && Number.isFinite(y)).map(([x, y]) => [px(x), py(y)] as const);
+    const points = s.points.filter(drawable).map(([x, y]) => [px(x), py(y)] as const);
     if (!scatter) for (let p = 1; p < points.length; p++) raster.line(points[p - 1][0], points[p - 1][1], points[p][0], points[p][1], color, 2);
     for (const [x, y] of points) raster.box(x - 2, y - 2, 5, 5, color);
     raster.box(width - margin.right + 10, margin.top + i * 18, 10, 10, color);

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@imprint/core';
+import { syntheticClasses } from '@imprint/core/testing';
 import { gapStatisticTrace } from '../index.js';
 
 /** `modes` well-separated Gaussian blobs in `dim` dimensions (`perMode` rows each). */
-function blobs(modes: number, perMode: number, dim: number, seed: number, spread = 8): Float32Array {
-  const rng = createRng(seed);
-  const centres = Array.from({ length: modes }, () => Array.from({ length: dim }, () => rng.normal() * spread));
-  const out = new Float32Array(modes * perMode * dim);
-  for (let m = 0; m < modes; m++) for (let i = 0; i < perMode; i++) for (let j = 0; j < dim; j++) out[(m * perMode + i) * dim + j] = centres[m][j] + rng.normal();
-  return out;
-}
+const blobs = (modes: number, perMode: number, dim: number, seed: number): Float32Array => syntheticClasses(modes, perMode, dim, seed).data;
 
 /** One anisotropic Gaussian (variances falling from 25 to 1): a single mode that is not round. */
 function elongated(rows: number, dim: number, seed: number): Float32Array {

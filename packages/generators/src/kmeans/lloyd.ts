@@ -1,5 +1,5 @@
 import { kmeans as mlKmeans } from 'ml-kmeans';
-import { NO_KERNELS, type Kernels } from '@imprint/core';
+import { NO_KERNELS, dotProduct, type Kernels } from '@imprint/core';
 import type { RowDistances } from './squared-distances.js';
 
 export interface LloydOptions {
@@ -183,23 +183,7 @@ function setRow(i: number, all: Float64Array, from: number, k: number, drifted: 
 function halfCenterDistances(centers: Float32Array, k: number, dim: number): { half: Float64Array; nearest: Float64Array } {
   const dots = new Float64Array(k * k);
   for (let a = 0; a < k; a++) {
-    for (let b = a; b < k; b++) {
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      const ra = a * dim;
-      const rb = b * dim;
-      let j = 0;
-      for (; j + 3 < dim; j += 4) {
-        s0 += centers[ra + j] * centers[rb + j];
-        s1 += centers[ra + j + 1] * centers[rb + j + 1];
-        s2 += centers[ra + j + 2] * centers[rb + j + 2];
-        s3 += centers[ra + j + 3] * centers[rb + j + 3];
-      }
-      for (; j < dim; j++) s0 += centers[ra + j] * centers[rb + j];
-      dots[a * k + b] = s0 + s1 + s2 + s3;
-    }
+    for (let b = a; b < k; b++) dots[a * k + b] = dotProduct(centers, a * dim, centers, b * dim, dim);
   }
   const half = new Float64Array(k * k);
   const nearest = new Float64Array(k).fill(Number.POSITIVE_INFINITY);
