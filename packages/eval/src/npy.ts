@@ -11,7 +11,7 @@ export interface NpyArray {
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-type TypedCtor = { new (length: number): NpyArray['data']; BYTES_PER_ELEMENT: number };
+type TypedCtor = { new (length: number): NpyArray['data']; new (buffer: ArrayBuffer, byteOffset: number, length: number): NpyArray['data']; BYTES_PER_ELEMENT: number };
 const DTYPES: Record<string, { ctor: TypedCtor; read: (view: DataView, offset: number, little: boolean) => number | bigint }> = {
   f4: { ctor: Float32Array, read: (v, o, l) => v.getFloat32(o, l) },
   f8: { ctor: Float64Array, read: (v, o, l) => v.getFloat64(o, l) },
@@ -29,8 +29,17 @@ function bad(source: string, problem: string): ImprintError {
   return new ImprintError('BAD_FILE', `${source}: ${problem}`, { path: source });
 }
 
+export interface ParseNpyOptions {
+  /**
+   * Return the data as a view of `bytes` where it can be (host byte order, C order, aligned for
+   * its type) instead of a copy — for large arrays read from a file that is not changed afterwards.
+   * @default false
+   */
+  share?: boolean;
+}
+
 /** Parse the bytes of a `.npy` file (format versions 1–3, C or Fortran order). */
-export function parseNpy(bytes: Uint8Array, source = '.npy data'): NpyArray {
+export function parseNpy(bytes: Uint8Array, source = '.npy data', { share = false }: ParseNpyOptions = {}): NpyArray {
   if (bytes.length < 10 || !MAGIC.every((b, i) => bytes[i] === b)) throw bad(source, 'is not a .npy file (missing \\x93NUMPY magic)');
   const major = bytes[6];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -66,7 +75,9 @@ export function parseNpy(bytes: Uint8Array, source = '.npy data'): NpyArray {
   const size = dtype.ctor.BYTES_PER_ELEMENT;
   if (bytes.length - dataStart < count * size) throw bad(source, `data truncated: needs ${count * size} bytes for shape (${shape.join(', ')}), found ${bytes.length - dataStart}`);
   let data: NpyArray['data'];
-  if (little === HOST_LITTLE_ENDIAN || size === 1) {
+  if (share && fortran === 'False' && (little === HOST_LITTLE_ENDIAN || size === 1) && (bytes.byteOffset + dataStart) % size === 0) {
+    data = new dtype.ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset + dataStart, count);
+  } else if (little === HOST_LITTLE_ENDIAN || size === 1) {
     // Host byte order: one block copy (aligned for the typed array), no per-element decoding.
     data = new dtype.ctor(count);
     new Uint8Array(data.buffer, data.byteOffset, count * size).set(bytes.subarray(dataStart, dataStart + count * size));

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,6 +120,49 @@ describe('.npz / .npy embedding files', () => {
     expect(read.shape).toEqual([3, 4]);
     expect(Array.from(read.embeddings)).toEqual(Array.from({ length: 12 }, (_, i) => (i - 5.5) / 2));
     expect(Array.from(read.labels)).toEqual([3, 1, 3]);
+  });
+
+  it('reads zip64 archives (numpy writes zip64 records; here the end record defers to them)', async () => {
+    const read = await readEmbeddings(fixture('numpy-zip64.npz'));
+    expect(read.shape).toEqual([4, 3]);
+    expect(Array.from(read.embeddings)).toEqual(Array.from({ length: 12 }, (_, i) => i / 4));
+    expect(Array.from(read.labels)).toEqual([0, 1, 0, 2]);
+  });
+
+  it('reads stored float32 embeddings in place, without a copy of the file’s bytes', async () => {
+    const path = join(dir, 'in-place.npz');
+    await writeEmbeddings(path, sample);
+    const read = await readEmbeddings(path);
+    expect(read.embeddings.buffer.byteLength).toBeGreaterThan(read.embeddings.byteLength); // a view of the whole file
+    expect(Array.from(read.embeddings)).toEqual(Array.from(sample.embeddings));
+    const bytes = encodeNpy(sample.embeddings, [3, 2]);
+    const shared = parseNpy(bytes, 'x', { share: true });
+    expect(shared.data.buffer).toBe(bytes.buffer);
+    expect(parseNpy(bytes).data.buffer).not.toBe(bytes.buffer); // a copy unless asked
+    const unaligned = new Uint8Array(bytes.length + 1);
+    unaligned.set(bytes, 1);
+    expect(Array.from(parseNpy(unaligned.subarray(1), 'x', { share: true }).data)).toEqual(Array.from(sample.embeddings)); // copied when misaligned
+  });
+
+  it('rejects damaged archives with the reason', async () => {
+    const path = join(dir, 'whole.npz');
+    await writeEmbeddings(path, sample);
+    const whole = new Uint8Array(await readFile(path));
+    const truncated = join(dir, 'truncated.npz');
+    await writeFile(truncated, whole.subarray(0, whole.length - 30));
+    await expectBadFile(readEmbeddings(truncated), /is not a \.npz \(zip\) archive: it has no end-of-central-directory record/);
+    const damaged = whole.slice();
+    const central = Buffer.from(damaged).lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); // a central-directory entry's signature
+    damaged[central] = 0;
+    const damagedPath = join(dir, 'damaged.npz');
+    await writeFile(damagedPath, damaged);
+    await expectBadFile(readEmbeddings(damagedPath), /is not a \.npz \(zip\) archive: it has a damaged central directory/);
+    const oversized = whole.slice();
+    const firstCentral = Buffer.from(oversized).indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); // embeddings.npy's entry
+    new DataView(oversized.buffer).setUint32(firstCentral + 20, whole.length * 2, true); // its compressed size, past the end
+    const oversizedPath = join(dir, 'oversized.npz');
+    await writeFile(oversizedPath, oversized);
+    await expectBadFile(readEmbeddings(oversizedPath), /is not a \.npz \(zip\) archive: it is truncated: entry embeddings\.npy needs \d+ bytes, the file has \d+/);
   });
 
   it('rejects archives without labels or with the wrong rank', async () => {
