@@ -56,6 +56,10 @@ export async function selectBackend(choice: BackendChoice = 'auto', log: (line: 
   if (choice === 'wasm' || choice === 'auto') {
     await import('@tensorflow/tfjs-backend-wasm');
     if (await activate('wasm')) {
+      // Registered, not activated: tensors made from host arrays are kept there, uncopied, until a
+      // WASM kernel reads them (see `tensorFromHost` in @imprint/core) — with a native engine
+      // most never are.
+      await import('@tensorflow/tfjs-backend-cpu');
       log('tfjs backend: wasm');
       return 'wasm';
     }

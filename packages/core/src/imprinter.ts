@@ -40,6 +40,17 @@ export function argmaxRows(values: ArrayLike<number>, rows: number, columns: num
   return result;
 }
 
+/** Options of {@link Imprinter.imprint} and {@link Imprinter.generateRaw}. */
+export interface ImprintOptions {
+  /**
+   * Use the rows of each class in place, without a copy, where they are consecutive in
+   * `embeddings` (train data grouped by label): the head and the tensors it returns may keep
+   * views of `embeddings`, so the caller must not change them while those live. Classes whose
+   * rows are scattered are copied as usual. @default false
+   */
+  borrow?: boolean;
+}
+
 /**
  * An imprinted classification head on top of a frozen embedding model.
  *
@@ -105,9 +116,9 @@ export class Imprinter {
    * ascending label order after the classes already stored. Labels may be any integers or
    * strings. Fails if a label is already stored (remove it first).
    */
-  async imprint(embeddings: EmbeddingInput, labels: ArrayLike<Label>): Promise<this> {
+  async imprint(embeddings: EmbeddingInput, labels: ArrayLike<Label>, options: ImprintOptions = {}): Promise<this> {
     this.#assertUsable();
-    const perClass = this.#splitByLabel(embeddings, labels);
+    const perClass = this.#splitByLabel(embeddings, labels, options);
     for (const { label } of perClass) {
       if (this.hasClass(label)) {
         perClass.forEach((c) => c.embeddings.dispose());
@@ -124,9 +135,9 @@ export class Imprinter {
    * lets experiment grids compute proxies once and reuse them across NORMpost/NORMinf/AGG
    * settings. Tensors are owned by the caller.
    */
-  async generateRaw(embeddings: EmbeddingInput, labels: ArrayLike<Label>): Promise<{ label: Label; proxies: tf.Tensor2D }[]> {
+  async generateRaw(embeddings: EmbeddingInput, labels: ArrayLike<Label>, options: ImprintOptions = {}): Promise<{ label: Label; proxies: tf.Tensor2D }[]> {
     this.#assertUsable();
-    const perClass = this.#splitByLabel(embeddings, labels);
+    const perClass = this.#splitByLabel(embeddings, labels, options);
     const { generator, config } = this.pipeline;
     if (generator.scope === 'joint') {
       const prepared: tf.Tensor2D[] = [];
@@ -160,8 +171,12 @@ export class Imprinter {
     this.#store(label, cloneTensor(proxies));
   }
 
-  /** Validate train embeddings and labels and split them into per-class tensors, labels ascending. */
-  #splitByLabel(embeddings: EmbeddingInput, labels: ArrayLike<Label>): { label: Label; embeddings: tf.Tensor2D }[] {
+  /**
+   * Validate train embeddings and labels and split them into per-class tensors, labels ascending.
+   * Each class's rows are copied, except with `borrow` where they are consecutive: then the
+   * tensor is made from a view of them.
+   */
+  #splitByLabel(embeddings: EmbeddingInput, labels: ArrayLike<Label>, { borrow = false }: ImprintOptions): { label: Label; embeddings: tf.Tensor2D }[] {
     const { values, rows, dim } = toHostMatrix(embeddings, 'train embeddings');
     if (labels.length !== rows) {
       throw new ImprintError('INVALID_INPUT', `got ${labels.length} labels for ${rows} train embeddings; they must match`, { labels: labels.length, rows });
@@ -180,6 +195,11 @@ export class Imprinter {
     // Each class is uploaded from host memory: tf.gather is slow on the WASM backend.
     return ordered.map((label) => {
       const members = rowsByClass.get(labelKey(label))!.rows;
+      const first = members[0];
+      const last = members[members.length - 1];
+      if (borrow && last - first + 1 === members.length) {
+        return { label, embeddings: tensorFromHost(values.subarray(first * dim, (last + 1) * dim), members.length, dim) };
+      }
       const rowsOfClass = new Float32Array(members.length * dim);
       members.forEach((row, r) => rowsOfClass.set(values.subarray(row * dim, (row + 1) * dim), r * dim));
       return { label, embeddings: tensorFromHost(rowsOfClass, members.length, dim) };

@@ -1,7 +1,7 @@
 export { ImprintError, isImprintError, type ImprintErrorCode } from './errors.js';
 export { createRng, deriveSeed, hashString, type Rng } from './rng.js';
 export { compareLabels, labelKey, sortedUniqueLabels, type Label } from './labels.js';
-export { assertDimension, cloneTensor, firstNonFinite, hostMatrixOf, isMainMemoryBackend, rememberHostValues, tensorFromHost, toHostMatrix, toTensor2D, type EmbeddingInput, type HostMatrix } from './matrix.js';
+export { adjacentSpan, assertDimension, cloneTensor, firstNonFinite, hostMatrixOf, isHostResident, isMainMemoryBackend, rememberHostValues, tensorFromHost, toHostMatrix, toTensor2D, type EmbeddingInput, type HostMatrix } from './matrix.js';
 export type { PluginBase, PluginKind } from './plugin.js';
 export type { ClassGenerator, Generator, GeneratorContext, JointGenerator } from './generator.js';
 export type { Normalizer, NormalizerContext, NormStage } from './normalizer.js';
@@ -43,7 +43,7 @@ export { closestName, didYouMean } from './suggest.js';
 export { warnOnce } from './warn-once.js';
 export { errorFromTransfer, errorToTransfer, type TransferredError } from './transfer-error.js';
 export { checkInteger, parseIntegerOption, parseNumberOption, type IntegerBounds } from './validate.js';
-export { Imprinter, argmaxRows } from './imprinter.js';
+export { Imprinter, argmaxRows, type ImprintOptions } from './imprinter.js';
 export { CONFIDENCE_MEASURES, UNKNOWN, calibrateRejection, checkRejection, confidenceOf, thresholdForFalseRejectRate, type ConfidenceMeasure, type Rejection, type Unknown } from './open-set.js';
 export { HEAD_FORMAT_VERSION, HEAD_FORMAT_VERSIONS_READ, deserializeImprinter, readHeadManifest, serializeImprinter, type HeadManifest } from './serialization.js';
 export { crc32 } from './crc32.js';

@@ -25,11 +25,11 @@ function factorDiagonalBlock(a: Float64Array, n: number, offset: number, size: n
 
 /**
  * Cholesky factorisation `A = L·Lᵀ` of a symmetric positive definite `n × n` matrix (row-major,
- * float64; only its lower triangle is read). Blocked, right-looking: each panel is factored and
- * solved in JavaScript, and the trailing update `A₂₂ −= L₂₁·L₂₁ᵀ` — almost all of the n³/3
- * operations — is one float64 product through the engine's `matMulTransposed64` kernel. Without
- * that kernel the matrix is factored in one piece in JavaScript (the same arithmetic, without the
- * copies). Returns L, lower triangular (the upper triangle is zero).
+ * float64; only its lower triangle is read). Blocked, right-looking: each diagonal block is
+ * factored in JavaScript; the panel below it, `L₂₁ = A₂₁·L₁₁⁻ᵀ`, and the trailing update
+ * `A₂₂ −= L₂₁·L₂₁ᵀ` — almost all of the n³/3 operations — are float64 products through the
+ * engine's `matMulTransposed64` kernel. Without that kernel the matrix is factored in one piece
+ * in JavaScript. Returns L, lower triangular (the upper triangle is zero).
  */
 export function choleskyFactor(a: Float64Array, n: number, kernels: Kernels = {}, what = 'the matrix'): Float64Array {
   if (a.length !== n * n) throw new ImprintError('INVALID_INPUT', `${what} has ${a.length} values, not ${n} × ${n}`);
@@ -41,16 +41,14 @@ export function choleskyFactor(a: Float64Array, n: number, kernels: Kernels = {}
     factorDiagonalBlock(l, n, k0, kb, what);
     const below = n - k0 - kb;
     if (below === 0) break;
-    // L₂₁ = A₂₁ · L₁₁⁻ᵀ: forward substitution for every row below the block.
-    const panel = new Float64Array(below * kb);
-    for (let r = 0; r < below; r++) {
-      const row = (k0 + kb + r) * n;
-      for (let j = 0; j < kb; j++) {
-        const rj = (k0 + j) * n;
-        panel[r * kb + j] = (l[row + k0 + j] - dotProduct(panel, r * kb, l, rj + k0, j)) / l[rj + k0 + j];
-      }
-      for (let j = 0; j < kb; j++) l[row + k0 + j] = panel[r * kb + j];
-    }
+    // L₂₁ = A₂₁ · L₁₁⁻ᵀ, one float64 product through the engine with the inverse of the small
+    // triangular L₁₁ (only this branch runs with the engine's kernel; see `block` above).
+    const diagonal = new Float64Array(kb * kb);
+    for (let i = 0; i < kb; i++) diagonal.set(l.subarray((k0 + i) * n + k0, (k0 + i) * n + k0 + i + 1), i * kb);
+    const below21 = new Float64Array(below * kb);
+    for (let r = 0; r < below; r++) below21.set(l.subarray((k0 + kb + r) * n + k0, (k0 + kb + r) * n + k0 + kb), r * kb);
+    const panel = hostMatMulTransposed64(kernels, { values: below21, rows: below, dim: kb }, { values: invertLower(diagonal, kb), rows: kb, dim: kb });
+    for (let r = 0; r < below; r++) l.set(panel.subarray(r * kb, (r + 1) * kb), (k0 + kb + r) * n + k0);
     // A₂₂ −= L₂₁ · L₂₁ᵀ (lower triangle).
     const update = hostMatMulTransposed64(kernels, { values: panel, rows: below, dim: kb }, { values: panel, rows: below, dim: kb });
     for (let i = 0; i < below; i++) {

@@ -38,7 +38,8 @@ export async function evaluateConfig(train: EmbeddingSet, test: EmbeddingSet, co
   const head = Imprinter.fromConfig(config, registry);
   try {
     const generateStart = performance.now();
-    await head.imprint({ data: train.embeddings, shape: train.shape }, Array.from(train.labels));
+    // The head lives only for this call, so it may use the train rows in place (see groupByLabel).
+    await head.imprint({ data: train.embeddings, shape: train.shape }, Array.from(train.labels), { borrow: true });
     const generateMs = performance.now() - generateStart;
     const predictStart = performance.now();
     const scores = scoreHead(head, test);

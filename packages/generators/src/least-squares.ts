@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ImprintError, NO_KERNELS, hostGram, hostMatrixOf, hostMatMulTransposed, solveSymmetricPositiveDefinite, type JointGenerator, type Kernels } from '@imprint/core';
+import { ImprintError, NO_KERNELS, adjacentSpan, hostGram, hostMatrixOf, hostMatMulTransposed, solveSymmetricPositiveDefinite, type JointGenerator, type Kernels } from '@imprint/core';
 import { DEFAULT_LAMBDA } from './lambda-defaults.js';
 
 export interface LeastSquaresOptions {
@@ -48,8 +48,11 @@ function classMeans(groups: readonly tf.Tensor2D[], kernels: Kernels): Float32Ar
 function primalSolve(groups: readonly tf.Tensor2D[], lambda: number, total: number, dim: number, kernels: Kernels): Float64Array {
   const classes = groups.length;
   const system = new Float64Array(dim * dim);
-  for (const group of groups) {
-    const gram = hostGram(kernels, hostMatrixOf(group));
+  const matrices = groups.map((group) => hostMatrixOf(group));
+  // Classes that lie back to back in one buffer (grouped train data) make one Gram matrix.
+  const span = adjacentSpan(matrices);
+  for (const matrix of span === undefined ? matrices : [span]) {
+    const gram = hostGram(kernels, matrix);
     for (let i = 0; i < gram.length; i++) system[i] += gram[i];
   }
   for (let i = 0; i < system.length; i++) system[i] /= total;

@@ -1,4 +1,4 @@
-import { readEmbeddings, createStandardRegistry, evaluateConfig, type RunResult } from '@imprint/eval';
+import { readEmbeddings, createStandardRegistry, evaluateConfig, groupByLabel, type RunResult } from '@imprint/eval';
 import { ImprintError, errorToTransfer, resolvePipeline, type ImprintConfigInput, type Registry, type TransferredError } from '@imprint/core';
 import { configFromFlags, readConfigsFile, type ConfigFlags } from '../config-options.js';
 import { formatResult } from '../format.js';
@@ -34,7 +34,9 @@ export async function runCommand(options: RunOptions, registry: Registry = creat
       throw error;
     }
   });
-  const [train, test] = await Promise.all([readEmbeddings(options.train), readEmbeddings(options.test)]);
+  const [loaded, test] = await Promise.all([readEmbeddings(options.train), readEmbeddings(options.test)]);
+  // Each class's rows consecutive: every config then uses them in place instead of copying them.
+  const train = groupByLabel(loaded);
   if (train.shape[1] !== test.shape[1]) {
     throw new ImprintError('DIMENSION_MISMATCH', `train embeddings (${options.train}) have dimension ${train.shape[1]}, test embeddings (${options.test}) have ${test.shape[1]}`);
   }

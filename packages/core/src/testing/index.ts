@@ -312,7 +312,7 @@ export function describeEngineContract(label: string, make: () => Engine): void 
       const engine = make();
       const kernel = engine.kernels.gram;
       if (kernel !== undefined) {
-        for (const [n, d, seed] of [[1, 1, 7], [50, 7, 8], [400, 333, 9], [30, 700, 10]] as const) {
+        for (const [n, d, seed] of [[1, 1, 7], [50, 7, 8], [400, 333, 9], [30, 700, 10], [20000, 24, 14]] as const) {
           const x = randomHost(n, d, seed);
           const out = kernel(x);
           if (out === undefined) continue;

@@ -2,6 +2,7 @@ import { ImprintError } from '@imprint/core';
 import type { BackboneLoader } from '@imprint/backbones';
 import { embedDataset } from '../embedding-cache.js';
 import type { EmbeddingSet } from '../embedding-set.js';
+import { groupByLabel } from '../group-by-label.js';
 import { combiMnist } from '../tasks.js';
 import type { DataKeys } from './run-config.js';
 
@@ -34,7 +35,8 @@ export async function loadRunData(keys: DataKeys, part: 'train' | 'test', option
       ...(options.loader === undefined ? {} : { loader: options.loader }),
     });
   const combi = /^combi_mnist:(\d+)$/.exec(keys.dataset);
-  if (combi !== null) return combiMnist(await embed('mnist'), await embed('fashion_mnist'), Number(combi[1]));
-  if (keys.dataset.startsWith('combi_mnist')) throw new ImprintError('INVALID_CONFIG', `CombiMNIST is named combi_mnist:D with D dividing 20, got ${JSON.stringify(keys.dataset)}`);
-  return embed(keys.dataset);
+  if (combi === null && keys.dataset.startsWith('combi_mnist')) throw new ImprintError('INVALID_CONFIG', `CombiMNIST is named combi_mnist:D with D dividing 20, got ${JSON.stringify(keys.dataset)}`);
+  const set = combi !== null ? combiMnist(await embed('mnist'), await embed('fashion_mnist'), Number(combi[1])) : await embed(keys.dataset);
+  // Train classes consecutive, so that GEN uses their rows in place (see groupByLabel).
+  return part === 'train' ? groupByLabel(set) : set;
 }

@@ -118,7 +118,8 @@ async function runInProcess(runs: readonly GridRun[], options: RunGridOptions, p
       let raw = memoize ? memo.get(key) : undefined;
       const memoised = raw !== undefined;
       if (raw === undefined) {
-        const generated = await head.generateRaw({ data: train.embeddings, shape: train.shape }, Array.from(train.labels));
+        // Train data is neither changed nor freed during the grid: its class rows are used in place.
+        const generated = await head.generateRaw({ data: train.embeddings, shape: train.shape }, Array.from(train.labels), { borrow: true });
         raw = generated.map(({ label, proxies }) => {
           const values = proxies.dataSync() as Float32Array;
           const rows = proxies.shape[0];

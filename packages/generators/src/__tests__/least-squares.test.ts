@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createRng } from '@imprint/core';
+import { adjacentSpan, createRng, hostMatrixOf, tensorFromHost } from '@imprint/core';
 import { expectArraysClose, syntheticClasses } from '@imprint/core/testing';
 import { defaultLambda, kmeansLeastSquares, leastSquares, leastSquaresWeights } from '../index.js';
 
@@ -34,6 +34,19 @@ describe('ls', () => {
     }
     expect(Math.sqrt(residual / scale)).toBeLessThan(1e-4);
     groups.forEach((g) => g.dispose());
+  });
+
+  it('gives the same weights from classes that lie back to back in one buffer (one Gram matrix) as from separate ones', () => {
+    const classes = 4;
+    const perClass = 40;
+    const dim = 12;
+    const { data } = syntheticClasses(classes, perClass, dim, 9);
+    const views = Array.from({ length: classes }, (_, c) => tensorFromHost(data.subarray(c * perClass * dim, (c + 1) * perClass * dim), perClass, dim));
+    const copies = Array.from({ length: classes }, (_, c) => tf.tensor2d(data.slice(c * perClass * dim, (c + 1) * perClass * dim), [perClass, dim]));
+    expect(adjacentSpan(views.map((v) => hostMatrixOf(v)))?.rows).toBe(classes * perClass); // the one-Gram path is taken
+    expect(adjacentSpan(copies.map((v) => hostMatrixOf(v)))).toBeUndefined();
+    expectArraysClose(Array.from(leastSquaresWeights(views, 0.05)), Array.from(leastSquaresWeights(copies, 0.05)), 1e-5);
+    tf.dispose([...views, ...copies]);
   });
 
   it('gives one weight row per class and rejects λ ≤ 0', async () => {
