@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfconv from '@tensorflow/tfjs-converter';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { tfjsConverter, tfjsLayers } from './tfjs-modules.js';
 import { ImprintError, didYouMean, type Backbone } from '@imprint/core';
 import type { NsfwjsModelName } from './nsfwjs-model-name.js';
 import { toModelInput } from './preprocess.js';
@@ -58,18 +58,19 @@ async function graphBody(artifacts: tf.io.ModelArtifacts): Promise<(x: tf.Tensor
   const topology = artifacts.modelTopology as { node: { op: string; attr: { shape?: { shape: { dim: { size: string }[] } } } }[] };
   const placeholder = topology.node.find((n) => n.op === 'Placeholder');
   if (placeholder?.attr.shape !== undefined) placeholder.attr.shape.shape.dim = [{ size: '-1' }, { size: '-1' }, { size: '-1' }, { size: '3' }];
-  const model = await tfconv.loadGraphModel(tf.io.fromMemory(artifacts));
+  const model = await (await tfjsConverter()).loadGraphModel(tf.io.fromMemory(artifacts));
   return (x) => tf.tidy(() => tf.mean(model.execute(x, MOBILENET_V2_140_FEATURE_MAP) as tf.Tensor4D, [1, 2]) as tf.Tensor2D);
 }
 
 async function layersBody(artifacts: tf.io.ModelArtifacts, featureLayer: string, size: number): Promise<{ run: (x: tf.Tensor4D) => tf.Tensor2D; dispose: () => void }> {
-  const full = await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
-  const body = tfl.model({ inputs: full.inputs, outputs: full.getLayer(featureLayer).output as tfl.SymbolicTensor });
+  const layers = await tfjsLayers();
+  const full = await layers.loadLayersModel(tf.io.fromMemory(artifacts));
+  const body = layers.model({ inputs: full.inputs, outputs: full.getLayer(featureLayer).output as tfl.SymbolicTensor });
   // Re-apply the body's layers to an input of the wanted size and pool globally (the shipped
   // average pool has a fixed window that only fits the native size).
-  const input = tfl.input({ shape: [size, size, 3] });
-  const pooled = tfl.layers.globalAveragePooling2d({}).apply(body.apply(input) as tfl.SymbolicTensor) as tfl.SymbolicTensor;
-  const model = tfl.model({ inputs: input, outputs: pooled });
+  const input = layers.input({ shape: [size, size, 3] });
+  const pooled = layers.layers.globalAveragePooling2d({}).apply(body.apply(input) as tfl.SymbolicTensor) as tfl.SymbolicTensor;
+  const model = layers.model({ inputs: input, outputs: pooled });
   return { run: (x) => model.predict(x) as tf.Tensor2D, dispose: () => full.dispose() };
 }
 

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfconv from '@tensorflow/tfjs-converter';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { tfjsConverter, tfjsLayers } from './tfjs-modules.js';
 import { ImprintError, type Backbone } from '@imprint/core';
 import { toModelInput } from './preprocess.js';
 
@@ -60,12 +60,13 @@ export async function tfjsModel({ source, outputLayer, outputNode, inputSize, pr
   let release: () => void;
   const probe = tf.zeros([1, inputSize, inputSize, 3]) as tf.Tensor4D;
   if (format === 'graph-model' || (remote && outputNode !== undefined)) {
-    const model = await tfconv.loadGraphModel(remote ? source : tf.io.fromMemory(artifacts!));
+    const model = await (await tfjsConverter()).loadGraphModel(remote ? source : tf.io.fromMemory(artifacts!));
     run = (x) => (outputNode === undefined ? (model.predict(x) as tf.Tensor) : (model.execute(x, outputNode) as tf.Tensor));
     release = () => model.dispose();
   } else {
-    const full = await tfl.loadLayersModel(remote ? source : tf.io.fromMemory(artifacts!));
-    const model = outputLayer === undefined ? full : tfl.model({ inputs: full.inputs, outputs: full.getLayer(outputLayer).output as tfl.SymbolicTensor });
+    const layers = await tfjsLayers();
+    const full = await layers.loadLayersModel(remote ? source : tf.io.fromMemory(artifacts!));
+    const model = outputLayer === undefined ? full : layers.model({ inputs: full.inputs, outputs: full.getLayer(outputLayer).output as tfl.SymbolicTensor });
     run = (x) => model.predict(x) as tf.Tensor;
     release = () => full.dispose();
   }
