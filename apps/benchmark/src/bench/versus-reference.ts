@@ -1,8 +1,10 @@
 /**
  * `pnpm bench:reference`: this project beside the reference implementation (PyTorch +
  * scikit-learn, tools/reference/speed_reference.py), step by step, in one run on the same cores.
- * Each step runs as a user runs it — `imprint-bench --engine E run …` as its own process, start-up
- * included — and the reference script as its own process on the same files. Prints a table of
+ * Each step runs as a user runs it — the built `imprint-bench` (apps/benchmark/dist/bin.js, what
+ * the package's bin runs; built first through nx, cached when nothing changed) as
+ * `imprint-bench --engine E run …` in its own process, start-up included — and the reference
+ * script as its own process on the same files. Prints a table of
  * seconds (GEN, predict, whole process), accuracies and ratios; measures, asserts nothing.
  *
  * Options:
@@ -17,6 +19,8 @@
  *                              Debian's OpenBLAS 0.3.21 does not recognise it (the reference at its
  *                              best here); default: as installed (default: tuned)
  *   --repeat N                 runs per measurement, the fastest kept (default 1)
+ *   --from dist|source         dist: the built CLI (default); source: the TypeScript sources
+ *                              through tsx, as `pnpm imprint-bench` runs them (slower start-up)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -37,6 +41,7 @@ const { values: args } = parseArgs({
     python: { type: 'string', default: '/usr/bin/python3' },
     blas: { type: 'string', default: 'tuned' },
     repeat: { type: 'string', default: '1' },
+    from: { type: 'string', default: 'dist' },
     slow: { type: 'boolean', default: false },
   },
 });
@@ -99,10 +104,19 @@ function fastest(runs: Measured[]): Measured {
   return runs.reduce((best, r) => (r.wall < best.wall ? r : best));
 }
 
-function runOurs(engine: string, step: string, train: string, test: string): Measured {
+/** How `imprint-bench` is started: the built CLI, or the sources through tsx. */
+function cliArgv(): string[] {
+  if (args.from === 'source') return ['--conditions=@imprint/source', '--import', 'tsx', join(root, 'apps/benchmark/src/bin.ts')];
+  if (args.from !== 'dist') throw new Error(`--from must be dist or source, got ${args.from}`);
+  const built = spawnSync('pnpm', ['exec', 'nx', 'run', '@imprint/benchmark:build', '--outputStyle=static'], { cwd: root, encoding: 'utf8', env: { ...process.env, NX_DAEMON: 'false' } });
+  if (built.status !== 0) throw new Error(`building imprint-bench failed:\n${built.stdout}${built.stderr}`);
+  return [join(root, 'apps/benchmark/dist/bin.js')];
+}
+
+function runOurs(engine: string, step: string, train: string, test: string, cli: string[]): Measured {
   const runs: Measured[] = [];
   for (let i = 0; i < repeat; i++) {
-    const out = measured(process.execPath, ['--conditions=@imprint/source', '--import', 'tsx', join(root, 'apps/benchmark/src/bin.ts'), '--engine', engine, 'run', '--train', train, '--test', test, ...STEPS[step].flags, '--json'], { cwd: root, maxBuffer: 1 << 26 });
+    const out = measured(process.execPath, [...cli, '--engine', engine, 'run', '--train', train, '--test', test, ...STEPS[step].flags, '--json'], { cwd: root, maxBuffer: 1 << 26 });
     if (out.status !== 0) throw new Error(`imprint-bench (${engine}, ${step}) failed: ${out.stderr}`);
     const result = JSON.parse(out.stdout) as { accuracy: number; timings: { generateMs: number; predictMs: number } };
     runs.push({ gen: result.timings.generateMs / 1000, predict: result.timings.predictMs / 1000, wall: out.wall, accuracy: result.accuracy, ...(out.peakMiB === undefined ? {} : { peakMiB: out.peakMiB }) });
@@ -129,9 +143,10 @@ function runReference(step: string, train: string, test: string): (Measured & { 
 }
 
 const files = await dataFiles();
+const cli = cliArgv();
 const engines = args.engines!.split(',');
 const steps = args.steps!.split(',');
-process.stdout.write(`bench:reference — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}); data: ${files.about}; fastest of ${repeat}\n`);
+process.stdout.write(`bench:reference — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}); data: ${files.about}; imprint-bench from ${args.from}; fastest of ${repeat}\n`);
 process.stdout.write(`${'step'.padEnd(14)} ${'who'.padEnd(22)} ${'GEN s'.padStart(8)} ${'predict s'.padStart(10)} ${'process s'.padStart(10)} ${'peak MiB'.padStart(9)} ${'accuracy'.padStart(9)}  ratio (reference ÷ ours)\n`);
 for (const step of steps) {
   if (STEPS[step] === undefined) throw new Error(`unknown step ${step}; steps: ${Object.keys(STEPS).join(', ')}`);
@@ -145,7 +160,7 @@ for (const step of steps) {
       process.stdout.write(`${step.padEnd(14)} ${'ours, tfjs'.padEnd(22)} skipped (minutes on WASM; --slow runs it)\n`);
       continue;
     }
-    const ours = runOurs(engine, step, files.train, files.test);
+    const ours = runOurs(engine, step, files.train, files.test, cli);
     const measure = STEPS[step].measure;
     const ratio = typeof reference === 'string' ? '' : `${measure} ${(reference[measure] / ours[measure]).toFixed(2)}×, process ${(reference.wall / ours.wall).toFixed(2)}×`;
     line(`ours, ${engine}`, ours, ratio);
