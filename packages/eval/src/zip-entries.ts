@@ -55,8 +55,14 @@ function zip64Sizes(view: DataView, extraStart: number, extraEnd: number, entry:
     const length = view.getUint16(at + 2, true);
     if (id === 0x0001) {
       let field = at + 4;
-      if (size === U32_MAX) (size = u64(view, field)), (field += 8);
-      if (compressedSize === U32_MAX) (compressedSize = u64(view, field)), (field += 8);
+      if (size === U32_MAX) {
+        size = u64(view, field);
+        field += 8;
+      }
+      if (compressedSize === U32_MAX) {
+        compressedSize = u64(view, field);
+        field += 8;
+      }
       if (localOffset === U32_MAX) localOffset = u64(view, field);
     }
     at += 4 + length;

@@ -141,7 +141,7 @@ describe('.npz / .npy embedding files', () => {
     expect(parseNpy(bytes).data.buffer).not.toBe(bytes.buffer); // a copy unless asked
     const unaligned = new Uint8Array(bytes.length + 1);
     unaligned.set(bytes, 1);
-    expect(Array.from(parseNpy(unaligned.subarray(1), 'x', { share: true }).data)).toEqual(Array.from(sample.embeddings)); // copied when misaligned
+    expect(Array.from(parseNpy(unaligned.subarray(1), 'x', { share: true }).data as Float32Array)).toEqual(Array.from(sample.embeddings)); // copied when misaligned
   });
 
   it('rejects damaged archives with the reason', async () => {

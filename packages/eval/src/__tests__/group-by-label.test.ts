@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '@imprint/core';
+import { createRng, type ImprintConfigInput } from '@imprint/core';
 import { createStandardRegistry, evaluateConfig, groupByLabel, type EmbeddingSet } from '../index.js';
 
 function scattered(rows: number, dim: number, classes: number, seed: number): EmbeddingSet {
@@ -29,9 +29,9 @@ describe('groupByLabel', () => {
     expect(Array.from(again.embeddings)).toEqual(Array.from(set.embeddings));
   });
 
-  it.each([
-    ['k-means', { preset: 'imprintKmeans', k: 3, seed: 4 }],
-    ['least squares', { preset: 'leastSquaresOracle' }],
+  it.each<[string, ImprintConfigInput]>([
+    ['k-means', { preset: 'imprintKmeans', k: 3, seed: 4 } as ImprintConfigInput],
+    ['least squares', { preset: 'leastSquaresOracle' } as ImprintConfigInput],
     ['all + 3-NN', { normPre: 'l2', gen: 'all', k: -1, normPost: 'l2', normInf: 'l2', agg: 'mnn', m: 3, metric: 'euclidean' }],
   ])('changes no result: %s on grouped train data (used in place) predicts as on the original order', async (_, config) => {
     const registry = createStandardRegistry();
