@@ -192,7 +192,7 @@ export class Imprinter {
       group.rows.push(i);
     }
     const ordered = sortedUniqueLabels([...rowsByClass.values()].map((g) => g.label));
-    // Each class is uploaded from host memory: tf.gather is slow on the WASM backend.
+    // Each class becomes a tensor from host memory (tf.gather is slow on the WASM backend).
     return ordered.map((label) => {
       const members = rowsByClass.get(labelKey(label))!.rows;
       const first = members[0];

@@ -186,10 +186,15 @@ function hostStorage(): tf.KernelBackend | undefined {
   return backend;
 }
 
+/** The host storage that holds `tensor`'s data, when it is kept there (not yet moved into WASM). */
+function residentStorage(tensor: tf.Tensor): tf.KernelBackend | undefined {
+  const storage = hostStorage();
+  return storage !== undefined && tf.engine().state.tensorInfo.get(tensor.dataId)?.backend === storage ? storage : undefined;
+}
+
 /** Whether `tensor`'s data is kept on the host (see {@link hostStorage}) and not yet moved into WASM. */
 export function isHostResident(tensor: tf.Tensor): boolean {
-  const storage = hostStorage();
-  return storage !== undefined && tf.engine().state.tensorInfo.get(tensor.dataId)?.backend === storage;
+  return residentStorage(tensor) !== undefined;
 }
 
 /**
@@ -200,9 +205,8 @@ export function isHostResident(tensor: tf.Tensor): boolean {
  */
 export function cloneTensor<T extends tf.Tensor>(tensor: T): T {
   const values = hostMirrors.get(tensor.dataId);
-  if (values !== undefined && tensor.dtype === 'float32' && isHostResident(tensor)) {
-    return rememberHostValues(tf.engine().makeTensor(values, tensor.shape, 'float32', hostStorage()) as T, values);
-  }
+  const storage = values !== undefined && tensor.dtype === 'float32' ? residentStorage(tensor) : undefined;
+  if (storage !== undefined) return rememberHostValues(tf.engine().makeTensor(values!, tensor.shape, 'float32', storage) as T, values!);
   const copy = tf.reshape(tensor, tensor.shape) as T;
   if (values !== undefined && copy.dataId !== tensor.dataId) hostMirrors.set(copy.dataId, values);
   return copy;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ImprintError, NO_KERNELS, adjacentSpan, hostGram, hostMatrixOf, hostMatMulTransposed, solveSymmetricPositiveDefinite, type JointGenerator, type Kernels } from '@imprint/core';
+import { ImprintError, NO_KERNELS, adjacentSpan, hostGram, hostMatrixOf, hostMatMulTransposed, solveSymmetricPositiveDefinite, type HostMatrix, type JointGenerator, type Kernels } from '@imprint/core';
 import { DEFAULT_LAMBDA } from './lambda-defaults.js';
 
 export interface LeastSquaresOptions {
@@ -27,12 +27,11 @@ function solve(system: Float64Array, n: number, rhs: Float64Array, columns: numb
 }
 
 /** Class means `[C, d]`: column sums as one product with a column of ones through the engine, else float64 sums in JavaScript. */
-function classMeans(groups: readonly tf.Tensor2D[], kernels: Kernels): Float32Array {
-  const dim = groups[0].shape[1];
-  const means = new Float32Array(groups.length * dim);
+function classMeans(matrices: readonly HostMatrix[], kernels: Kernels): Float32Array {
+  const dim = matrices[0].dim;
+  const means = new Float32Array(matrices.length * dim);
   const sums = new Float64Array(dim);
-  groups.forEach((group, c) => {
-    const { values, rows } = hostMatrixOf(group);
+  matrices.forEach(({ values, rows }, c) => {
     const viaEngine = kernels.transposedMatMul?.({ values: new Float32Array(rows).fill(1), rows, dim: 1 }, { values, rows, dim });
     if (viaEngine !== undefined) sums.set(viaEngine);
     else {
@@ -57,7 +56,7 @@ function primalSolve(groups: readonly tf.Tensor2D[], lambda: number, total: numb
   }
   for (let i = 0; i < system.length; i++) system[i] /= total;
   for (let i = 0; i < dim; i++) system[i * dim + i] += lambda;
-  const meanValues = classMeans(groups, kernels);
+  const meanValues = classMeans(matrices, kernels);
   const rhs = new Float64Array(dim * classes);
   for (let c = 0; c < classes; c++) for (let j = 0; j < dim; j++) rhs[j * classes + c] = meanValues[c * dim + j] / classes;
   const solution = solve(system, dim, rhs, classes, lambda, kernels); // A⁻¹ M / C, d×C; W = its transpose (A is symmetric)
@@ -72,7 +71,7 @@ function primalSolve(groups: readonly tf.Tensor2D[], lambda: number, total: numb
  */
 function dualSolve(groups: readonly tf.Tensor2D[], lambda: number, total: number, dim: number, kernels: Kernels): Float64Array {
   const classes = groups.length;
-  const meanValues = classMeans(groups, kernels);
+  const meanValues = classMeans(groups.map((group) => hostMatrixOf(group)), kernels);
   const xValues = new Float32Array(total * dim);
   let row = 0;
   for (const group of groups) {
