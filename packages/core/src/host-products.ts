@@ -41,16 +41,18 @@ export function hostMatMulTransposed64(kernels: Kernels, a: HostMatrix64, b: Hos
   return matMulTransposed64Js(a, b);
 }
 
-/** Plain-JavaScript float64 `a · bᵀ`: the reference the engine kernel is checked against. */
+/** Plain-JavaScript float64 `a · bᵀ` (strides honoured): the reference the engine kernel is checked against. */
 export function matMulTransposed64Js(a: HostMatrix64, b: HostMatrix64): Float64Array {
   const { rows: n, dim } = a;
   const m = b.rows;
+  const aStride = a.stride ?? dim;
+  const bStride = b.stride ?? b.dim;
   const out = new Float64Array(n * m);
   const av = a.values;
   const bv = b.values;
   for (let i = 0; i < n; i++) {
-    const ai = i * dim;
-    for (let j = 0; j < m; j++) out[i * m + j] = dotProduct(av, ai, bv, j * dim, dim);
+    const ai = i * aStride;
+    for (let j = 0; j < m; j++) out[i * m + j] = dotProduct(av, ai, bv, j * bStride, dim);
   }
   return out;
 }

@@ -1,10 +1,15 @@
 import type { HostMatrix } from './matrix.js';
 
-/** A row-major float64 matrix in host memory. */
+/**
+ * A row-major float64 matrix in host memory. With `stride`, row `r` is
+ * `values[r·stride, r·stride + dim)`: the first `dim` columns of a wider matrix, without a copy.
+ */
 export interface HostMatrix64 {
   readonly values: Float64Array;
   readonly rows: number;
   readonly dim: number;
+  /** Values from one row's start to the next's, ≥ `dim`. @default dim */
+  readonly stride?: number;
 }
 
 /** Metrics the `nearest` kernel handles (others are computed by the plugin itself). */
@@ -44,9 +49,12 @@ export interface Kernels {
    * squared norms of the input rows.
    */
   unitRows?(x: HostMatrix, epsilon: number): { values: Float32Array; squaredNorms: Float32Array } | undefined;
-  /** The squared L2 norm of every row. */
+  /**
+   * The squared L2 norm of every row. A row holding a NaN or ±Infinity must get a non-finite
+   * value (as Σx² in IEEE arithmetic does): core checks large inputs for such values with it.
+   */
   rowSquaredNorms?(x: HostMatrix): Float32Array | undefined;
-  /** `a · bᵀ` in float64 (used by the blocked Cholesky solver). */
+  /** `a · bᵀ` in float64, either operand possibly strided (used by the blocked Cholesky solver). */
   matMulTransposed64?(a: HostMatrix64, b: HostMatrix64): Float64Array | undefined;
   /** The Gram matrix `xᵀx`, `[d, d]` row-major (float32 products, symmetric). */
   gram?(x: HostMatrix): Float32Array | undefined;

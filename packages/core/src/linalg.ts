@@ -25,11 +25,13 @@ function factorDiagonalBlock(a: Float64Array, n: number, offset: number, size: n
 
 /**
  * Cholesky factorisation `A = L·Lᵀ` of a symmetric positive definite `n × n` matrix (row-major,
- * float64; only its lower triangle is read). Blocked, right-looking: each diagonal block is
- * factored in JavaScript; the panel below it, `L₂₁ = A₂₁·L₁₁⁻ᵀ`, and the trailing update
- * `A₂₂ −= L₂₁·L₂₁ᵀ` — almost all of the n³/3 operations — are float64 products through the
- * engine's `matMulTransposed64` kernel. Without that kernel the matrix is factored in one piece
- * in JavaScript. Returns L, lower triangular (the upper triangle is zero).
+ * float64; only its lower triangle is read). Blocked, left-looking: for each block column, the
+ * update by the columns already factored, `A[k:, K] −= L[k:, :k]·L[K, :k]ᵀ`, and the panel below
+ * the diagonal block, `L₂₁ = A₂₁·L₁₁⁻ᵀ` — almost all of the n³/3 operations, and only the lower
+ * triangle's — are float64 products through the engine's `matMulTransposed64` kernel (the update
+ * reads the factored columns in place, as strided rows); each diagonal block is factored in
+ * JavaScript. Without that kernel the matrix is factored in one piece in JavaScript. Returns L,
+ * lower triangular (the upper triangle is zero).
  */
 export function choleskyFactor(a: Float64Array, n: number, kernels: Kernels = {}, what = 'the matrix'): Float64Array {
   if (a.length !== n * n) throw new ImprintError('INVALID_INPUT', `${what} has ${a.length} values, not ${n} × ${n}`);
@@ -38,8 +40,19 @@ export function choleskyFactor(a: Float64Array, n: number, kernels: Kernels = {}
   const block = kernels.matMulTransposed64 === undefined ? n : BLOCK;
   for (let k0 = 0; k0 < n; k0 += block) {
     const kb = Math.min(block, n - k0);
+    const rows = n - k0;
+    if (k0 > 0) {
+      // Block column k0…k0+kb, rows k0…n: subtract the product of the factored columns 0…k0.
+      const factored = l.subarray(k0 * n);
+      const update = hostMatMulTransposed64(kernels, { values: factored, rows, dim: k0, stride: n }, { values: factored, rows: kb, dim: k0, stride: n });
+      for (let r = 0; r < rows; r++) {
+        const row = (k0 + r) * n + k0;
+        const from = r * kb;
+        for (let c = 0; c < Math.min(kb, r + 1); c++) l[row + c] -= update[from + c];
+      }
+    }
     factorDiagonalBlock(l, n, k0, kb, what);
-    const below = n - k0 - kb;
+    const below = rows - kb;
     if (below === 0) break;
     // L₂₁ = A₂₁ · L₁₁⁻ᵀ, one float64 product through the engine with the inverse of the small
     // triangular L₁₁ (only this branch runs with the engine's kernel; see `block` above).
@@ -49,12 +62,6 @@ export function choleskyFactor(a: Float64Array, n: number, kernels: Kernels = {}
     for (let r = 0; r < below; r++) below21.set(l.subarray((k0 + kb + r) * n + k0, (k0 + kb + r) * n + k0 + kb), r * kb);
     const panel = hostMatMulTransposed64(kernels, { values: below21, rows: below, dim: kb }, { values: invertLower(diagonal, kb), rows: kb, dim: kb });
     for (let r = 0; r < below; r++) l.set(panel.subarray(r * kb, (r + 1) * kb), (k0 + kb + r) * n + k0);
-    // A₂₂ −= L₂₁ · L₂₁ᵀ (lower triangle).
-    const update = hostMatMulTransposed64(kernels, { values: panel, rows: below, dim: kb }, { values: panel, rows: below, dim: kb });
-    for (let i = 0; i < below; i++) {
-      const row = (k0 + kb + i) * n + k0 + kb;
-      for (let j = 0; j <= i; j++) l[row + j] -= update[i * below + j];
-    }
   }
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) l[i * n + j] = 0;
   return l;

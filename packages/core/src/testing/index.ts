@@ -308,6 +308,50 @@ export function describeEngineContract(label: string, make: () => Engine): void 
       engine.dispose?.();
     });
 
+    it('matMulTransposed64: strided operands (the first dim columns of wider rows)', () => {
+      const engine = make();
+      const kernel = engine.kernels.matMulTransposed64;
+      if (kernel !== undefined) {
+        const wide = randomHost(50, 31, 15);
+        const values = Float64Array.from(wide.values, (v) => v / 5);
+        // rows 3… of a 50 × 31 matrix, first 17 columns, times rows 3…10 of it — as the Cholesky update reads them
+        const a = { values: values.subarray(3 * 31), rows: 47, dim: 17, stride: 31 };
+        const b = { values: values.subarray(3 * 31, 11 * 31), rows: 8, dim: 17, stride: 31 };
+        const dense = (m: { values: Float64Array; rows: number; dim: number; stride: number }) => ({ values: Float64Array.from({ length: m.rows * m.dim }, (_, i) => m.values[Math.floor(i / m.dim) * m.stride + (i % m.dim)]), rows: m.rows, dim: m.dim });
+        const expected = matMulTransposed64Js(dense(a), dense(b));
+        const out = kernel(a, b);
+        if (out !== undefined) expectRelativeClose(out, expected, 1e-12, 'strided float64 product');
+        // a view that ends inside its last row (the buffer does not hold whole rows)
+        const short = { values: values.subarray(0, 9 * 31 + 17), rows: 10, dim: 17, stride: 31 };
+        const fromShort = kernel(short, b);
+        if (fromShort !== undefined) expectRelativeClose(fromShort, matMulTransposed64Js(dense(short), dense(b)), 1e-12, 'product of a short strided view');
+      }
+      engine.dispose?.();
+    });
+
+    it('rowSquaredNorms: Σx² per row; a NaN or ±Infinity makes the row non-finite', () => {
+      const engine = make();
+      const kernel = engine.kernels.rowSquaredNorms;
+      if (kernel !== undefined) {
+        const x = randomHost(300, 37, 16);
+        const out = kernel(x);
+        if (out !== undefined) {
+          const expected = Array.from({ length: 300 }, (_, r) => x.values.subarray(r * 37, (r + 1) * 37).reduce((s, v) => s + v * v, 0));
+          expectRelativeClose(out, expected, 1e-5, 'squared norms');
+        }
+        const poisoned = randomHost(6, 37, 17);
+        poisoned.values[0 * 37 + 5] = Number.NaN;
+        poisoned.values[1 * 37 + 36] = Number.POSITIVE_INFINITY;
+        poisoned.values[2 * 37 + 0] = Number.NEGATIVE_INFINITY;
+        poisoned.values[3 * 37 + 1] = Number.POSITIVE_INFINITY;
+        poisoned.values[3 * 37 + 2] = Number.NEGATIVE_INFINITY;
+        poisoned.values[4 * 37 + 3] = 3e38; // finite, but its square overflows
+        const norms = kernel(poisoned);
+        if (norms !== undefined) expect(Array.from(norms, (v) => Number.isFinite(v))).toEqual([false, false, false, false, false, true]);
+      }
+      engine.dispose?.();
+    });
+
     it('gram: xᵀx, exactly symmetric', () => {
       const engine = make();
       const kernel = engine.kernels.gram;
