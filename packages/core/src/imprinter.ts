@@ -177,7 +177,7 @@ export class Imprinter {
    * tensor is made from a view of them.
    */
   #splitByLabel(embeddings: EmbeddingInput, labels: ArrayLike<Label>, { borrow = false }: ImprintOptions): { label: Label; embeddings: tf.Tensor2D }[] {
-    const { values, rows, dim } = toHostMatrix(embeddings, 'train embeddings');
+    const { values, rows, dim } = toHostMatrix(embeddings, 'train embeddings', this.pipeline.kernels);
     if (labels.length !== rows) {
       throw new ImprintError('INVALID_INPUT', `got ${labels.length} labels for ${rows} train embeddings; they must match`, { labels: labels.length, rows });
     }
@@ -210,7 +210,7 @@ export class Imprinter {
   async addClass(label: Label, embeddings: EmbeddingInput): Promise<this> {
     this.#assertUsable();
     validateLabel(label, 'class label');
-    const data = toTensor2D(embeddings, `train embeddings of class ${JSON.stringify(label)}`);
+    const data = toTensor2D(embeddings, `train embeddings of class ${JSON.stringify(label)}`, this.pipeline.kernels);
     if (data.shape[0] === 0) {
       data.dispose();
       throw new ImprintError('EMPTY_CLASS', `class ${JSON.stringify(label)} has no train embeddings; a class needs at least one`, { label });
@@ -267,7 +267,7 @@ export class Imprinter {
   scores(queries: EmbeddingInput): tf.Tensor2D {
     this.#assertUsable();
     if (this.#classes.length === 0) throw new ImprintError('NO_CLASSES', 'no class is imprinted yet: imprint at least one class before predicting');
-    const data = toTensor2D(queries, 'query embeddings');
+    const data = toTensor2D(queries, 'query embeddings', this.pipeline.kernels);
     try {
       assertDimension(data.shape[1], this.#dim!, 'query embeddings', 'the stored weights');
       if (data.shape[0] === 0) return tf.zeros([0, this.#classes.length]) as tf.Tensor2D; // no query: nothing to score

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ImprintError } from './errors.js';
+import type { Kernels } from './kernels.js';
 
 /**
  * Embeddings as callers hold them: a rank-2 tensor, an array of rows, or a flat buffer with
@@ -29,9 +30,31 @@ function allFiniteFloat32(values: Float32Array): boolean {
   return ((a | b) & 0x80000000) === 0;
 }
 
-/** Index of the first NaN or ±Infinity in `values`, or -1 (float32 data is cleared in one fast pass first). */
-export function firstNonFinite(values: ArrayLike<number>): number {
-  if (values instanceof Float32Array && allFiniteFloat32(values)) return -1;
+/** Values from which the engine's `rowSquaredNorms` kernel clears a buffer faster than the JavaScript pass (below, the call costs more than it saves). */
+const KERNEL_SCAN_MIN_VALUES = 1 << 20;
+
+/**
+ * Index of the first NaN or ±Infinity in `values`, or -1 (float32 data is cleared in one fast pass
+ * first). With `columns` and an engine's `rowSquaredNorms` kernel, a large float32 buffer is
+ * cleared natively on all cores: a row with a NaN or ±Infinity has a non-finite squared norm (IEEE
+ * arithmetic: x² of NaN is NaN, of ±Infinity +Infinity, and a sum of non-negative terms with an
+ * Infinity stays Infinity), so only rows whose norm is not finite are searched — a finite row
+ * whose squared norm overflows is searched and passes.
+ */
+export function firstNonFinite(values: ArrayLike<number>, columns?: number, kernels?: Kernels): number {
+  if (values instanceof Float32Array) {
+    if (kernels?.rowSquaredNorms !== undefined && columns !== undefined && columns > 0 && values.length >= KERNEL_SCAN_MIN_VALUES && values.length % columns === 0) {
+      const norms = kernels.rowSquaredNorms({ values, rows: values.length / columns, dim: columns });
+      if (norms !== undefined) {
+        for (let r = 0; r < norms.length; r++) {
+          if (Number.isFinite(norms[r])) continue;
+          for (let i = r * columns; i < (r + 1) * columns; i++) if (!Number.isFinite(values[i])) return i;
+        }
+        return -1;
+      }
+    }
+    if (allFiniteFloat32(values)) return -1;
+  }
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
   return -1;
 }
@@ -48,8 +71,8 @@ function nonFiniteError(what: string, original: unknown, row: number, column: nu
 }
 
 /** Reject NaN, ±Infinity and (for `original` values converted to float32) float32 overflow. */
-function assertFiniteValues(values: Float32Array, columns: number, what: string, original: ArrayLike<number> = values): void {
-  const at = firstNonFinite(values);
+function assertFiniteValues(values: Float32Array, columns: number, what: string, original: ArrayLike<number> = values, kernels?: Kernels): void {
+  const at = firstNonFinite(values, columns, kernels);
   if (at >= 0) {
     const row = Math.floor(at / Math.max(columns, 1));
     throw nonFiniteError(what, original[at], row, at - row * columns);
@@ -66,9 +89,10 @@ export interface HostMatrix {
 /**
  * Validate embeddings and bring them to host memory as one row-major float32 buffer (a tensor is
  * read once; arrays are copied). Rejects ragged rows, rank ≠ 2, zero columns, NaN and infinite
- * values with an {@link ImprintError} that names `what` and the position.
+ * values with an {@link ImprintError} that names `what` and the position. `kernels`: an engine's
+ * kernels, to check large buffers natively (see {@link firstNonFinite}).
  */
-export function toHostMatrix(input: EmbeddingInput, what = 'embeddings'): HostMatrix {
+export function toHostMatrix(input: EmbeddingInput, what = 'embeddings', kernels?: Kernels): HostMatrix {
   if (input instanceof tf.Tensor) {
     if (input.rank !== 2) {
       throw new ImprintError('INVALID_INPUT', `${what} must be a rank-2 tensor [n, d], got shape [${input.shape.join(', ')}]`);
@@ -77,7 +101,7 @@ export function toHostMatrix(input: EmbeddingInput, what = 'embeddings'): HostMa
     if (dim === 0) throw new ImprintError('INVALID_INPUT', `${what} must have at least one column, got shape [${input.shape.join(', ')}]`);
     const raw = input.dataSync();
     const values = raw instanceof Float32Array ? raw : Float32Array.from(raw);
-    assertFiniteValues(values, dim, what);
+    assertFiniteValues(values, dim, what, values, kernels);
     return { values, rows, dim };
   }
   if (!Array.isArray(input) && typeof input === 'object' && input !== null && 'shape' in input) {
@@ -90,7 +114,7 @@ export function toHostMatrix(input: EmbeddingInput, what = 'embeddings'): HostMa
       throw new ImprintError('INVALID_INPUT', `${what} has ${data.length} values, but shape [${rows}, ${dim}] needs ${rows * dim}`);
     }
     const values = data instanceof Float32Array ? data : Float32Array.from(data);
-    assertFiniteValues(values, dim, what, data);
+    assertFiniteValues(values, dim, what, data, kernels);
     return { values, rows, dim };
   }
   if (!Array.isArray(input)) {
@@ -119,8 +143,8 @@ export function toHostMatrix(input: EmbeddingInput, what = 'embeddings'): HostMa
  * {@link toHostMatrix} for what is rejected). A float32 tensor input is validated on the host and
  * returned as a clone, so it is not uploaded again.
  */
-export function toTensor2D(input: EmbeddingInput, what = 'embeddings'): tf.Tensor2D {
-  const host = toHostMatrix(input, what);
+export function toTensor2D(input: EmbeddingInput, what = 'embeddings', kernels?: Kernels): tf.Tensor2D {
+  const host = toHostMatrix(input, what, kernels);
   if (input instanceof tf.Tensor && input.dtype === 'float32') return rememberHostValues(cloneTensor(input) as tf.Tensor2D, host.values);
   return tensorFromHost(host.values, host.rows, host.dim);
 }

@@ -43,26 +43,32 @@ function classMeans(matrices: readonly HostMatrix[], kernels: Kernels): Float32A
   return means;
 }
 
-/** d × d system (XᵀX/n + λI) Y = M/C, for n ≥ d. */
+/**
+ * d × d system (XᵀX/n + λI) Y = M/C, for n ≥ d, solved as the equivalent (XᵀX + nλI) Y = n·M/C:
+ * the Gram matrix becomes the system matrix in one native float32 → float64 conversion, with no
+ * pass over its d² values in JavaScript.
+ */
 function primalSolve(groups: readonly tf.Tensor2D[], lambda: number, total: number, dim: number, kernels: Kernels): Float64Array {
   const classes = groups.length;
-  const system = new Float64Array(dim * dim);
   const matrices = groups.map((group) => hostMatrixOf(group));
   // Classes that lie back to back in one buffer (grouped train data) make one Gram matrix.
   const span = adjacentSpan(matrices);
-  for (const matrix of span === undefined ? matrices : [span]) {
-    const gram = hostGram(kernels, matrix);
-    for (let i = 0; i < gram.length; i++) system[i] += gram[i];
-  }
-  for (let i = 0; i < system.length; i++) system[i] /= total;
-  for (let i = 0; i < dim; i++) system[i * dim + i] += lambda;
+  const [first, ...others] = span === undefined ? matrices : [span];
+  const system = Float64Array.from(hostGram(kernels, first));
+  for (const matrix of others) addInto(system, hostGram(kernels, matrix));
+  for (let i = 0; i < dim; i++) system[i * dim + i] += total * lambda;
   const meanValues = classMeans(matrices, kernels);
   const rhs = new Float64Array(dim * classes);
-  for (let c = 0; c < classes; c++) for (let j = 0; j < dim; j++) rhs[j * classes + c] = meanValues[c * dim + j] / classes;
+  const scale = total / classes;
+  for (let c = 0; c < classes; c++) for (let j = 0; j < dim; j++) rhs[j * classes + c] = meanValues[c * dim + j] * scale;
   const solution = solve(system, dim, rhs, classes, lambda, kernels); // A⁻¹ M / C, d×C; W = its transpose (A is symmetric)
   const weights = new Float64Array(classes * dim);
   for (let c = 0; c < classes; c++) for (let j = 0; j < dim; j++) weights[c * dim + j] = solution[j * classes + c];
   return weights;
+}
+
+function addInto(sum: Float64Array, values: Float32Array): void {
+  for (let i = 0; i < values.length; i++) sum[i] += values[i];
 }
 
 /**
