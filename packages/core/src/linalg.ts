@@ -45,11 +45,7 @@ export function choleskyFactor(a: Float64Array, n: number, kernels: Kernels = {}
       // Block column k0…k0+kb, rows k0…n: subtract the product of the factored columns 0…k0.
       const factored = l.subarray(k0 * n);
       const update = hostMatMulTransposed64(kernels, { values: factored, rows, dim: k0, stride: n }, { values: factored, rows: kb, dim: k0, stride: n });
-      for (let r = 0; r < rows; r++) {
-        const row = (k0 + r) * n + k0;
-        const from = r * kb;
-        for (let c = 0; c < Math.min(kb, r + 1); c++) l[row + c] -= update[from + c];
-      }
+      subtractBlockColumn(l, n, k0, kb, update);
     }
     factorDiagonalBlock(l, n, k0, kb, what);
     const below = rows - kb;
@@ -57,14 +53,37 @@ export function choleskyFactor(a: Float64Array, n: number, kernels: Kernels = {}
     // L₂₁ = A₂₁ · L₁₁⁻ᵀ, one float64 product through the engine with the inverse of the small
     // triangular L₁₁ (only this branch runs with the engine's kernel; see `block` above).
     const diagonal = new Float64Array(kb * kb);
-    for (let i = 0; i < kb; i++) diagonal.set(l.subarray((k0 + i) * n + k0, (k0 + i) * n + k0 + i + 1), i * kb);
+    copyBlock(l, k0 * n + k0, n, diagonal, 0, kb, kb, kb); // its upper part is not read
     const below21 = new Float64Array(below * kb);
-    for (let r = 0; r < below; r++) below21.set(l.subarray((k0 + kb + r) * n + k0, (k0 + kb + r) * n + k0 + kb), r * kb);
+    copyBlock(l, (k0 + kb) * n + k0, n, below21, 0, kb, below, kb);
     const panel = hostMatMulTransposed64(kernels, { values: below21, rows: below, dim: kb }, { values: invertLower(diagonal, kb), rows: kb, dim: kb });
-    for (let r = 0; r < below; r++) l.set(panel.subarray(r * kb, (r + 1) * kb), (k0 + kb + r) * n + k0);
+    copyBlock(panel, 0, kb, l, (k0 + kb) * n + k0, n, below, kb);
   }
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) l[i * n + j] = 0;
+  for (let i = 0; i < n; i++) l.fill(0, i * n + i + 1, (i + 1) * n);
   return l;
+}
+
+/** Copy a `rows × cols` block between row-major matrices (plain loops: no view object per row). */
+function copyBlock(from: Float64Array, fromOffset: number, fromStride: number, to: Float64Array, toOffset: number, toStride: number, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    const source = fromOffset + r * fromStride;
+    const target = toOffset + r * toStride;
+    for (let c = 0; c < cols; c++) to[target + c] = from[source + c];
+  }
+}
+
+/**
+ * `L[k0:, k0:k0+kb] −= update` (`[n − k0, kb]`), lower triangle of the diagonal block only. Its own
+ * function: called once per block column, it is optimised after the first few, where a loop inside
+ * the once-called factorisation would run interpreted until on-stack replacement.
+ */
+function subtractBlockColumn(l: Float64Array, n: number, k0: number, kb: number, update: Float64Array): void {
+  for (let r = 0; r < n - k0; r++) {
+    const row = (k0 + r) * n + k0;
+    const from = r * kb;
+    const width = Math.min(kb, r + 1);
+    for (let c = 0; c < width; c++) l[row + c] -= update[from + c];
+  }
 }
 
 /** Solve `L·Y = B` for lower-triangular `L` (`n × n`) and `B` (`n × columns`, row-major). */
