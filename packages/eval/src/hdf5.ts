@@ -7,7 +7,7 @@ import type * as H5wasmNode from 'h5wasm/node';
 import type { EmbeddingSet } from './embedding-set.js';
 import { badFile } from './file-errors.js';
 import { exactInt32Labels } from './file-labels.js';
-import { validateEmbeddingSet } from './validate-set.js';
+import { validateEmbeddingSet, type ReadEmbeddingsOptions } from './validate-set.js';
 
 type H5Module = typeof H5wasmNode;
 let h5: Promise<H5Module> | undefined;
@@ -58,13 +58,13 @@ function toFloat32(value: unknown): Float32Array | undefined {
  * dataset `labels` (integer, rank 1, one per row). Fails with `BAD_FILE` naming the problem:
  * not HDF5, a missing dataset, a wrong rank, a row-count mismatch, non-finite values.
  */
-export async function readHdf5Embeddings(path: string): Promise<EmbeddingSet> {
+export async function readHdf5Embeddings(path: string, { kernels }: ReadEmbeddingsOptions = {}): Promise<EmbeddingSet> {
   await assertHdf5(path);
   const h5wasm = await loadH5wasm();
   // libhdf5 prints its error stack (≈45 lines of HDF5-DIAG) to stderr; keep it out of the user's
   // terminal and put its innermost message into the typed error instead.
   const { value, error, diagnostics } = withStderrCaptured(() => readOpened(h5wasm, path));
-  if (error === undefined) return value!;
+  if (error === undefined) return validateEmbeddingSet(value!, path, kernels);
   const cause = innermostHdf5Message(diagnostics);
   if (error instanceof ImprintError && cause === undefined) throw error;
   throw badFile(path, `cannot be read as HDF5: ${cause ?? (error as Error).message}`);
@@ -94,7 +94,7 @@ function readOpened(h5wasm: H5Module, path: string): EmbeddingSet {
     const values = toFloat32(embeddings.value);
     if (values === undefined) throw badFile(path, `dataset "embeddings" must hold numbers, got dtype ${String(embeddings.dtype)}`);
     const set: EmbeddingSet = { embeddings: values, shape: [shape[0], shape[1]], labels: exactInt32Labels(labels.value, path) };
-    return validateEmbeddingSet(set, path);
+    return set;
   } catch (error) {
     if (error instanceof ImprintError) throw error;
     throw badFile(path, `cannot be read: ${(error as Error).message}`);

@@ -1,5 +1,6 @@
 export type { EmbeddingSet } from './embedding-set.js';
 export { readEmbeddings, writeEmbeddings } from './embedding-files.js';
+export type { ReadEmbeddingsOptions } from './validate-set.js';
 export { readHdf5Embeddings, writeHdf5Embeddings } from './hdf5.js';
 export { readNpzEmbeddings, writeNpzEmbeddings } from './npz.js';
 export { encodeNpy, parseNpy, type NpyArray, type ParseNpyOptions } from './npy.js';

@@ -5,7 +5,7 @@ import type { EmbeddingSet } from './embedding-set.js';
 import { badFile } from './file-errors.js';
 import { exactInt32Labels } from './file-labels.js';
 import { encodeNpy, parseNpy, type NpyArray } from './npy.js';
-import { validateEmbeddingSet } from './validate-set.js';
+import { validateEmbeddingSet, type ReadEmbeddingsOptions } from './validate-set.js';
 import { readZipEntries, ZipFormatError } from './zip-entries.js';
 
 function toFloat32(array: NpyArray): Float32Array {
@@ -19,7 +19,7 @@ function toFloat32(array: NpyArray): Float32Array {
  * (what `np.savez(path, embeddings=X, labels=y)` writes; compressed archives too). The file is
  * read once; stored float32 embeddings are used where they lie in it, without a copy.
  */
-export async function readNpzEmbeddings(path: string): Promise<EmbeddingSet> {
+export async function readNpzEmbeddings(path: string, { kernels }: ReadEmbeddingsOptions = {}): Promise<EmbeddingSet> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
@@ -42,7 +42,7 @@ export async function readNpzEmbeddings(path: string): Promise<EmbeddingSet> {
   const labels = parseNpy(entries.get('labels.npy')!, `${path}:labels`);
   if (embeddings.shape.length !== 2) throw badFile(path, `"embeddings" must have rank 2 [n, d], got shape (${embeddings.shape.join(', ')})`);
   if (labels.shape.length !== 1) throw badFile(path, `"labels" must have rank 1 [n], got shape (${labels.shape.join(', ')})`);
-  return validateEmbeddingSet({ embeddings: toFloat32(embeddings), shape: [embeddings.shape[0], embeddings.shape[1]], labels: exactInt32Labels(labels.data, path) }, path);
+  return validateEmbeddingSet({ embeddings: toFloat32(embeddings), shape: [embeddings.shape[0], embeddings.shape[1]], labels: exactInt32Labels(labels.data, path) }, path, kernels);
 }
 
 /** Write embeddings as a `.npz` archive (float32 `embeddings`, int32 `labels`), atomically. */

@@ -34,7 +34,9 @@ export async function runCommand(options: RunOptions, registry: Registry = creat
       throw error;
     }
   });
-  const [loaded, test] = await Promise.all([readEmbeddings(options.train), readEmbeddings(options.test)]);
+  // With an engine, the files are checked for NaN and ±Infinity on all cores.
+  const read = { kernels: registry.engine?.kernels };
+  const [loaded, test] = await Promise.all([readEmbeddings(options.train, read), readEmbeddings(options.test, read)]);
   // Each class's rows consecutive: every config then uses them in place instead of copying them.
   const train = groupByLabel(loaded);
   if (train.shape[1] !== test.shape[1]) {

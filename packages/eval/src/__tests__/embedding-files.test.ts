@@ -99,6 +99,40 @@ describe('HDF5 embedding files (reference layout)', () => {
     await expectBadFile(writeEmbeddings(join(dir, 'out.h5'), { ...sample, embeddings: Float32Array.from([1, 2, 3, 4, 5, Infinity]) }), /Infinity/);
   });
 
+  it('checks large files through an engine kernel when given one, with the same errors', async () => {
+    const rows = 1100;
+    const dim = 1000; // 1.1 M values: large enough for the kernel
+    const embeddings = new Float32Array(rows * dim);
+    for (let i = 0; i < embeddings.length; i++) embeddings[i] = Math.cos(i);
+    const labels = Int32Array.from({ length: rows }, (_, i) => i % 4);
+    let calls = 0;
+    const kernels = {
+      rowSquaredNorms: ({ values, rows: n, dim: d }: { values: Float32Array; rows: number; dim: number }) => {
+        calls++;
+        const norms = new Float32Array(n);
+        for (let i = 0; i < n * d; i++) norms[Math.floor(i / d)] += values[i] * values[i];
+        return norms;
+      },
+    };
+    for (const extension of ['npz', 'h5']) {
+      const path = join(dir, `large.${extension}`);
+      await writeEmbeddings(path, { embeddings, shape: [rows, dim], labels });
+      const read = await readEmbeddings(path, { kernels });
+      expect(read.shape).toEqual([rows, dim]);
+      expect(Buffer.compare(Buffer.from(read.embeddings.buffer, read.embeddings.byteOffset, read.embeddings.byteLength), Buffer.from(embeddings.buffer)), 'embeddings read back bit for bit').toBe(0);
+    }
+    expect(calls).toBe(2);
+    const poisoned = Float32Array.from(embeddings);
+    poisoned[777 * dim + 3] = Number.NEGATIVE_INFINITY;
+    const path = join(dir, 'poisoned.h5');
+    await writeRawHdf5(path, [
+      { name: 'embeddings', data: poisoned, shape: [rows, dim] },
+      { name: 'labels', data: labels, shape: [rows] },
+    ]);
+    await expectBadFile(readEmbeddings(path, { kernels }), /contain -Infinity at row 777, column 3/);
+    expect(calls).toBe(3);
+  });
+
   it('rejects unknown extensions and missing files', async () => {
     await expectBadFile(readEmbeddings(join(dir, 'x.csv')), /unknown embedding file type ".csv"/);
     await expectBadFile(readEmbeddings(join(dir, 'missing.h5')), /cannot be opened/);
