@@ -371,6 +371,33 @@ export function describeEngineContract(label: string, make: () => Engine): void 
       engine.dispose?.();
     });
 
+    it('gram: columns that are zero in every row give exact zeros, a column zero in all rows but one does not', () => {
+      const engine = make();
+      const kernel = engine.kernels.gram;
+      if (kernel !== undefined) {
+        const [n, d] = [5000, 40];
+        const x = randomHost(n, d, 18);
+        for (let r = 0; r < n; r++) {
+          x.values.fill(0, r * d, r * d + 10); // columns 0–9: zero everywhere (a quarter of the columns)
+          x.values[r * d + 12] = r === 1 ? 2.5 : 0; // column 12: one value, in row 1
+        }
+        const out = kernel(x);
+        if (out !== undefined) {
+          const transposed = { values: new Float32Array(d * n), rows: d, dim: n };
+          for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) transposed.values[j * n + i] = x.values[i * d + j];
+          expectRelativeClose(out, referenceProduct(transposed, transposed), 1e-5, 'gram with zero columns');
+          for (let i = 0; i < d; i++) {
+            for (let j = 0; j < d; j++) {
+              if (i < 10 || j < 10) expect(Object.is(out[i * d + j], 0), `entry ${i}, ${j} is +0`).toBe(true);
+              else expect(out[i * d + j], `entry ${i}, ${j} mirrors ${j}, ${i}`).toBe(out[j * d + i]);
+            }
+          }
+          expect(out[12 * d + 12]).toBeCloseTo(6.25, 5);
+        }
+      }
+      engine.dispose?.();
+    });
+
     it.each(['cosine', 'euclidean'] as const)('nearest (%s): the m nearest targets, ascending, ties to the lower index', (metric) => {
       const engine = make();
       const kernel = engine.kernels.nearest;
