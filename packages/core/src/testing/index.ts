@@ -437,6 +437,26 @@ export function describeEngineContract(label: string, make: () => Engine): void 
           expectArraysClose(Array.from(fromUnit.distances), expected.distances.flat(), 2e-5, 'distances to unit targets');
           expectSameNeighbours(fromUnit.indices, fromUnit.m, expected, 'unit targets');
         }
+        // targets with columns that are zero in every row (dead ReLU channels), queries without
+        // such zeros; raw and unit-length targets; more targets than some engines sample
+        for (const unitLength of [false, true]) {
+          const sparse = randomHost(3000, 9, 19);
+          for (let r = 0; r < 3000; r++) {
+            sparse.values[r * 9 + 2] = 0;
+            sparse.values[r * 9 + 6] = 0;
+            sparse.values[r * 9 + 7] = r === 2999 ? 0.75 : 0; // zero but in one row
+            if (unitLength) {
+              const row = sparse.values.subarray(r * 9, (r + 1) * 9);
+              const norm = Math.hypot(...row);
+              for (let j = 0; j < 9; j++) row[j] /= norm;
+            }
+          }
+          const fromSparse = kernel(queries, sparse, 4, metric);
+          if (fromSparse === undefined) continue;
+          const expected = referenceNearest(queries, sparse, 4, metric);
+          expectArraysClose(Array.from(fromSparse.distances), expected.distances.flat(), 2e-5, `distances to targets with zero columns${unitLength ? ' (unit rows)' : ''}`);
+          expectSameNeighbours(fromSparse.indices, fromSparse.m, expected, 'targets with zero columns');
+        }
       }
       engine.dispose?.();
     });

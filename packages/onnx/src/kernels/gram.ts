@@ -2,16 +2,18 @@ import type { HostMatrix } from '@imprint/core';
 import { GraphBuilder } from '../graph.js';
 import type { OrtSession } from '../runtime.js';
 import type { SessionCache } from '../sessions.js';
+import { nonZeroColumns } from './zero-columns.js';
 
 /** Columns per tile: the Gram matrix is computed tile by tile, upper tiles only. */
 const TILE = 256;
 /** Rows per run: more rows are taken in chunks of at most this many (the column tiles of a chunk stay small enough for onnxruntime to reuse their memory from chunk to chunk). */
 const CHUNK_ROWS = 8192;
-/**
- * All-zero columns are left out of the products when at least this share of the columns is zero
- * (below it, the second pass over the rows that proves them zero costs more than it saves).
- */
-const MIN_ZERO_SHARE = 1 / 16;
+
+/** Row ranges of the chunks `x` is taken in. */
+function chunkRanges(rows: number): { start: number; end: number }[] {
+  const chunks = Math.ceil(rows / CHUNK_ROWS);
+  return Array.from({ length: chunks }, (_, c) => ({ start: Math.floor((c * rows) / chunks), end: Math.floor(((c + 1) * rows) / chunks) }));
+}
 
 /** The columns of each tile: about `TILE` of `columns` each, in order. */
 function tiles(columns: Int32Array): Int32Array[] {
@@ -61,61 +63,6 @@ function gatheredGraph(tileCount: number): Uint8Array {
   const parts = sizes.map((size, t) => graph.op('Gather', [transposed, graph.input(`columns_${t}`, 'int64', [size])], { axis: 0 }));
   tileProducts(graph, parts, sizes, true);
   return graph.encode();
-}
-
-/** Column L1 norms of `x`, or with `sampled` of its rows `rows` only. */
-function columnL1Graph(sampled: boolean): Uint8Array {
-  const graph = new GraphBuilder(`column_l1${sampled ? '_sampled' : ''}`);
-  let x = graph.input('x', 'float32', ['n', 'd']);
-  if (sampled) x = graph.op('Gather', [x, graph.input('rows', 'int64', ['s'])], { axis: 0 });
-  graph.node('ReduceSum', [graph.op('Abs', [x]), graph.constant([0], [1], 'int64')], { keepdims: 0 }, ['l1']);
-  graph.output('l1', 'float32', ['d']);
-  return graph.encode();
-}
-
-/** Row ranges of the chunks `x` is taken in. */
-function chunkRanges(rows: number): { start: number; end: number }[] {
-  const chunks = Math.ceil(rows / CHUNK_ROWS);
-  return Array.from({ length: chunks }, (_, c) => ({ start: Math.floor((c * rows) / chunks), end: Math.floor(((c + 1) * rows) / chunks) }));
-}
-
-/** Rows looked at to decide whether looking for zero columns is worth a pass over all rows. */
-const SAMPLE_ROWS = 2048;
-
-function countZeros(values: Float32Array): number {
-  let zeros = 0;
-  for (const value of values) if (value === 0) zeros++;
-  return zeros;
-}
-
-/**
- * The columns of `x` that hold a value other than zero, or undefined when fewer than
- * {@link MIN_ZERO_SHARE} of the columns are zero. A column's L1 norm is zero exactly when all its
- * values are zero (a sum of absolute values cannot underflow to zero; NaN and overflow are not
- * zero, so such columns are kept). Rows spread over the whole matrix are looked at first: when few
- * of their columns are zero, no pass over all rows is made (dense data pays for ≈ 2000 rows).
- */
-function nonZeroColumns(sessions: SessionCache, x: HostMatrix): Int32Array | undefined {
-  const { rows, dim } = x;
-  const minimum = dim * MIN_ZERO_SHARE;
-  const whole = { type: 'float32' as const, data: x.values, dims: [rows, dim] };
-  if (rows > SAMPLE_ROWS) {
-    const sample = BigInt64Array.from({ length: SAMPLE_ROWS }, (_, i) => BigInt(Math.floor((i * rows) / SAMPLE_ROWS)));
-    const l1 = sessions.get('column_l1_sampled', () => columnL1Graph(true)).run({ x: whole, rows: { type: 'int64', data: sample, dims: [SAMPLE_ROWS] } }, ['l1']).l1.data as Float32Array;
-    if (countZeros(l1) < minimum) return undefined;
-  }
-  const session = sessions.get('column_l1', () => columnL1Graph(false));
-  const zero = new Uint8Array(dim).fill(1);
-  for (const { start, end } of chunkRanges(rows)) {
-    const l1 = session.run({ x: { type: 'float32', data: x.values.subarray(start * dim, end * dim), dims: [end - start, dim] } }, ['l1']).l1.data as Float32Array;
-    for (let j = 0; j < dim; j++) if (l1[j] !== 0) zero[j] = 0;
-  }
-  let zeros = 0;
-  for (const flag of zero) zeros += flag;
-  if (zeros < minimum) return undefined;
-  const kept = new Int32Array(dim - zeros);
-  for (let j = 0, k = 0; j < dim; j++) if (zero[j] === 0) kept[k++] = j;
-  return kept;
 }
 
 type IndexFeeds = Record<string, { type: 'int64'; data: BigInt64Array; dims: number[] }>;

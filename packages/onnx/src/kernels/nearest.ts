@@ -1,6 +1,7 @@
 import type { HostMatrix, NearestMetric, NearestResult } from '@imprint/core';
 import { GraphBuilder } from '../graph.js';
 import type { SessionCache } from '../sessions.js';
+import { nonZeroColumns } from './zero-columns.js';
 
 /**
  * Most elements of one `[block, targets]` score block. Larger query blocks amortise the packing of
@@ -59,26 +60,30 @@ export function rowSquaredNormsKernel(sessions: SessionCache, x: HostMatrix): Fl
  *   largest first, and the distance √relu(‖q‖² + 1 − 2q·t): no augmented copy of the targets.
  * No elementwise pass runs over the whole `[block, targets]` score matrix besides the Gemm and TopK.
  */
-function nearestGraph(metric: NearestMetric | 'euclidean_unit'): Uint8Array {
-  const graph = new GraphBuilder(`nearest_${metric}`);
+function nearestGraph(metric: NearestMetric | 'euclidean_unit', gathered: boolean): Uint8Array {
+  const graph = new GraphBuilder(`nearest_${metric}${gathered ? '_gathered' : ''}`);
   const q = graph.input('q', 'float32', ['b', 'e']);
-  const t = graph.input('t', 'float32', ['p', 'e']);
+  const t = graph.input('t', 'float32', ['p', gathered ? 'c' : 'e']);
   const k = graph.input('k', 'int64', [1]);
+  // With `gathered`, the targets hold only the columns `columns` (the others are zero in every
+  // target): the query's matching columns are taken for the product, the whole query for its norm.
+  const columns = gathered ? graph.input('columns', 'int64', ['c']) : undefined;
+  const matching = (x: string) => (columns === undefined ? x : graph.op('Gather', [x, columns], { axis: 1 }));
   if (metric === 'cosine') {
-    const similarities = graph.op('Gemm', [unitRows(graph, q), t], { transB: 1 });
+    const similarities = graph.op('Gemm', [matching(unitRows(graph, q)), t], { transB: 1 });
     const [best, indices] = graph.node('TopK', [similarities, k], { largest: 1, sorted: 1, axis: 1 }, 2);
     graph.node('Sub', [graph.constant([1], []), best], {}, ['distances']);
     graph.node('Identity', [indices], {}, ['indices']);
   } else if (metric === 'euclidean_unit') {
     // unit-length targets: ‖q − t‖² = ‖q‖² + 1 − 2q·t, so the largest q·t is the nearest
-    const [best, indices] = graph.node('TopK', [graph.op('Gemm', [q, t], { transB: 1 }), k], { largest: 1, sorted: 1, axis: 1 }, 2);
+    const [best, indices] = graph.node('TopK', [graph.op('Gemm', [matching(q), t], { transB: 1 }), k], { largest: 1, sorted: 1, axis: 1 }, 2);
     const queryNorms = graph.op('ReduceSumSquare', [q], { axes: [1], keepdims: 1 });
     const squared = graph.op('Sub', [graph.op('Add', [queryNorms, graph.constant([1], [])]), graph.op('Mul', [graph.constant([2], []), best])]);
     graph.node('Sqrt', [graph.op('Relu', [squared])], {}, ['distances']);
     graph.node('Identity', [indices], {}, ['indices']);
   } else {
     // q arrives as [q, 1] (d + 1 columns, the last one 1) and t as [−2t, ‖t‖²]
-    const scores = graph.op('Gemm', [q, t], { transB: 1 });
+    const scores = graph.op('Gemm', [matching(q), t], { transB: 1 });
     const [best, indices] = graph.node('TopK', [scores, k], { largest: 0, sorted: 1, axis: 1 }, 2);
     // ‖q‖² of the augmented rows is ‖q‖² + 1
     const queryNorms = graph.op('Sub', [graph.op('ReduceSumSquare', [q], { axes: [1], keepdims: 1 }), graph.constant([1], [])]);
@@ -90,7 +95,7 @@ function nearestGraph(metric: NearestMetric | 'euclidean_unit'): Uint8Array {
   return graph.encode();
 }
 
-type Feed = { type: 'float32'; data: Float32Array; dims: readonly number[] };
+type Feed = { type: 'float32'; data: Float32Array; dims: readonly number[] } | { type: 'int64'; data: BigInt64Array; dims: readonly number[] };
 
 /**
  * What a target matrix needs before its blocks are scored (unit rows, or squared norms), kept
@@ -100,6 +105,8 @@ type Feed = { type: 'float32'; data: Float32Array; dims: readonly number[] };
 interface Prepared {
   /** The graph to score with. */
   readonly graph: NearestMetric | 'euclidean_unit';
+  /** Whether the targets hold only their columns that are not zero (feed `columns` names them). */
+  readonly gathered: boolean;
   readonly feeds: Record<string, Feed>;
 }
 const preparedTargets = new WeakMap<Float32Array, { fingerprint: number } & Partial<Record<NearestMetric, Prepared>>>();
@@ -118,22 +125,31 @@ function fingerprint(values: Float32Array): number {
   return hash + values[values.length - 1];
 }
 
+/**
+ * The target rows as the graph scores them — unit rows for cosine (given ones as they are), given
+ * unit rows for euclidean, else the augmented rows [−2t, ‖t‖²] — and, when enough columns are zero
+ * in every target (dead ReLU channels; see `zero-columns.ts`), those columns left out: every score
+ * is then a product over fewer columns, with the same terms but for exact zeros.
+ */
 function prepareTargets(sessions: SessionCache, targets: HostMatrix, metric: NearestMetric): Prepared {
   const print = fingerprint(targets.values);
   const entry = preparedTargets.get(targets.values);
   const cached = entry?.fingerprint === print ? entry[metric] : undefined;
   if (cached !== undefined && cached.feeds.t.dims[0] === targets.rows) return cached;
   const { rows: count, dim } = targets;
-  const given = { type: 'float32' as const, data: targets.values, dims: [count, dim] };
   // Weights stored after l2 NORMpost are unit rows already: used as they are (normalising them
   // again changes no value by more than rounding), which saves a copy of every weight.
   const unit = allUnit(rowSquaredNormsKernel(sessions, targets));
-  let prepared: Prepared;
+  let graph: Prepared['graph'];
+  let scored: HostMatrix;
   if (metric === 'cosine') {
-    prepared = { graph: 'cosine', feeds: { t: unit ? given : { type: 'float32', data: unitRowsKernel(sessions, targets, 1e-12).values, dims: [count, dim] } } };
+    graph = 'cosine';
+    scored = unit ? targets : { values: unitRowsKernel(sessions, targets, 1e-12).values, rows: count, dim };
   } else if (unit) {
-    prepared = { graph: 'euclidean_unit', feeds: { t: given } };
+    graph = 'euclidean_unit';
+    scored = targets;
   } else {
+    graph = 'euclidean';
     const norms = rowSquaredNormsKernel(sessions, targets);
     const augmented = new Float32Array(count * (dim + 1));
     for (let r = 0; r < count; r++) {
@@ -142,10 +158,33 @@ function prepareTargets(sessions: SessionCache, targets: HostMatrix, metric: Nea
       for (let j = 0; j < dim; j++) augmented[to + j] = -2 * targets.values[from + j];
       augmented[to + dim] = norms[r];
     }
-    prepared = { graph: 'euclidean', feeds: { t: { type: 'float32', data: augmented, dims: [count, dim + 1] } } };
+    scored = { values: augmented, rows: count, dim: dim + 1 };
   }
+  const kept = nonZeroColumns(sessions, scored);
+  const prepared: Prepared =
+    kept === undefined
+      ? { graph, gathered: false, feeds: { t: { type: 'float32', data: scored.values, dims: [count, scored.dim] } } }
+      : {
+          graph,
+          gathered: true,
+          feeds: {
+            t: { type: 'float32', data: keepColumns(scored, kept), dims: [count, kept.length] },
+            columns: { type: 'int64', data: BigInt64Array.from(kept, BigInt), dims: [kept.length] },
+          },
+        };
   preparedTargets.set(targets.values, { ...(entry?.fingerprint === print ? entry : {}), fingerprint: print, [metric]: prepared });
   return prepared;
+}
+
+/** The columns `kept` of every row of `x`, row-major `[x.rows, kept.length]`. */
+function keepColumns(x: HostMatrix, kept: Int32Array): Float32Array {
+  const out = new Float32Array(x.rows * kept.length);
+  for (let r = 0; r < x.rows; r++) {
+    const from = r * x.dim;
+    const to = r * kept.length;
+    for (let k = 0; k < kept.length; k++) out[to + k] = x.values[from + kept[k]];
+  }
+  return out;
 }
 
 /** The `m` nearest targets of every query (see the `nearest` kernel contract in @imprint/core). */
@@ -157,7 +196,7 @@ export function nearest(sessions: SessionCache, queries: HostMatrix, targets: Ho
   const distances = new Float32Array(rows * neighbours);
   if (rows === 0 || neighbours === 0) return { m: neighbours, indices, distances };
   const prepared = prepareTargets(sessions, targets, metric);
-  const session = sessions.get(`nearest_${prepared.graph}`, () => nearestGraph(prepared.graph), true);
+  const session = sessions.get(`nearest_${prepared.graph}${prepared.gathered ? '_gathered' : ''}`, () => nearestGraph(prepared.graph, prepared.gathered), true);
   const k = { type: 'int64' as const, data: BigInt64Array.of(BigInt(neighbours)), dims: [1] };
   const step = Math.max(1, Math.min(rows, Math.floor(BLOCK_ELEMENTS / count)));
   const augmented = prepared.graph === 'euclidean' ? new Float32Array(Math.min(step, rows) * (dim + 1)) : undefined;
