@@ -54,7 +54,11 @@ export interface Kernels {
    * value (as Σx² in IEEE arithmetic does): core checks large inputs for such values with it.
    */
   rowSquaredNorms?(x: HostMatrix): Float32Array | undefined;
-  /** `a · bᵀ` in float64, either operand possibly strided (used by the blocked Cholesky solver). */
+  /**
+   * `a · bᵀ` in float64 (used by the blocked Cholesky solver). Either operand may be strided
+   * (`HostMatrix64.stride`, since core 0.2): an engine must honour the stride or decline with
+   * `undefined` — the conformance suite checks it.
+   */
   matMulTransposed64?(a: HostMatrix64, b: HostMatrix64): Float64Array | undefined;
   /** The Gram matrix `xᵀx`, `[d, d]` row-major (float32 products, symmetric). */
   gram?(x: HostMatrix): Float32Array | undefined;
