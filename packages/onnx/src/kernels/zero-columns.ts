@@ -10,8 +10,10 @@ import type { SessionCache } from '../sessions.js';
 
 /** Columns are left out when at least this share of them is zero (below it, finding them costs more than it saves). */
 const MIN_ZERO_SHARE = 1 / 16;
-/** Rows looked at to decide whether looking for zero columns is worth a pass over all rows. */
+/** Rows looked at to decide whether looking for zero columns is worth a pass over all rows: at most this many, … */
 const SAMPLE_ROWS = 2048;
+/** … and at most this share of the rows (a sample of a third of 6000 rows cost 5 ms a call). */
+const SAMPLE_SHARE = 1 / 16;
 /** Rows per pass of the column-norm graph. */
 const CHUNK_ROWS = 8192;
 
@@ -36,15 +38,17 @@ function countZeros(values: Float32Array): number {
  * {@link MIN_ZERO_SHARE} of the columns are zero. A column's L1 norm is zero exactly when all its
  * values are zero (a sum of absolute values cannot underflow to zero; NaN and overflow are not
  * zero, so such columns are kept). Rows spread over the whole matrix are looked at first: when few
- * of their columns are zero, no pass over all rows is made (dense data pays for ≈ 2000 rows).
+ * of their columns are zero, no pass over all rows is made (dense data pays for 1/16 of the rows,
+ * at most 2048).
  */
 export function nonZeroColumns(sessions: SessionCache, x: HostMatrix): Int32Array | undefined {
   const { rows, dim } = x;
   const minimum = dim * MIN_ZERO_SHARE;
   const whole = { type: 'float32' as const, data: x.values, dims: [rows, dim] };
-  if (rows > SAMPLE_ROWS) {
-    const sample = BigInt64Array.from({ length: SAMPLE_ROWS }, (_, i) => BigInt(Math.floor((i * rows) / SAMPLE_ROWS)));
-    const l1 = sessions.get('column_l1_sampled', () => columnL1Graph(true)).run({ x: whole, rows: { type: 'int64', data: sample, dims: [SAMPLE_ROWS] } }, ['l1']).l1.data as Float32Array;
+  const sampled = Math.min(SAMPLE_ROWS, Math.ceil(rows * SAMPLE_SHARE));
+  if (sampled < rows) {
+    const sample = BigInt64Array.from({ length: sampled }, (_, i) => BigInt(Math.floor((i * rows) / sampled)));
+    const l1 = sessions.get('column_l1_sampled', () => columnL1Graph(true)).run({ x: whole, rows: { type: 'int64', data: sample, dims: [sampled] } }, ['l1']).l1.data as Float32Array;
     if (countZeros(l1) < minimum) return undefined;
   }
   const session = sessions.get('column_l1', () => columnL1Graph(false));
