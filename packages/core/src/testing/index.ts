@@ -394,6 +394,8 @@ export function describeEngineContract(label: string, make: () => Engine): void 
           }
           expect(out[12 * d + 12]).toBeCloseTo(6.25, 5);
         }
+        const allZero = kernel({ values: new Float32Array(3000 * 16), rows: 3000, dim: 16 });
+        if (allZero !== undefined) expect(allZero.every((v) => Object.is(v, 0))).toBe(true);
       }
       engine.dispose?.();
     });
