@@ -47,15 +47,20 @@ export function firstNonFinite(values: ArrayLike<number>, columns?: number, kern
       const norms = kernels.rowSquaredNorms({ values, rows: values.length / columns, dim: columns });
       if (norms !== undefined) {
         for (let r = 0; r < norms.length; r++) {
-          if (Number.isFinite(norms[r])) continue;
-          for (let i = r * columns; i < (r + 1) * columns; i++) if (!Number.isFinite(values[i])) return i;
+          const at = Number.isFinite(norms[r]) ? -1 : searchNonFinite(values, r * columns, (r + 1) * columns);
+          if (at >= 0) return at;
         }
         return -1;
       }
     }
     if (allFiniteFloat32(values)) return -1;
   }
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
+  return searchNonFinite(values, 0, values.length);
+}
+
+/** Index of the first NaN or ±Infinity in `values[from, to)`, or -1. */
+function searchNonFinite(values: ArrayLike<number>, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (!Number.isFinite(values[i])) return i;
   return -1;
 }
 

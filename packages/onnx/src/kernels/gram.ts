@@ -67,36 +67,39 @@ function gatheredGraph(tileCount: number): Uint8Array {
 
 type IndexFeeds = Record<string, { type: 'int64'; data: BigInt64Array; dims: number[] }>;
 
-/** Run `session` over the chunks of `x`, each tile product added to its running sum; returns the sums by tile pair name `i_j`. */
-function accumulateTiles(session: OrtSession, x: HostMatrix, spans: readonly Int32Array[], indices: IndexFeeds): Map<string, Float32Array> {
-  const sums = new Map<string, Float32Array>();
+/** The running sum of one tile product, tile `i` of the rows by tile `j` of the columns (i ≤ j). */
+interface TileSum {
+  readonly i: number;
+  readonly j: number;
+  sum: Float32Array;
+}
+
+/** Run `session` over the chunks of `x`, each tile product added to its running sum. */
+function accumulateTiles(session: OrtSession, x: HostMatrix, spans: readonly Int32Array[], indices: IndexFeeds): TileSum[] {
+  const tiles: TileSum[] = [];
   spans.forEach((a, i) =>
     spans.forEach((b, j) => {
-      if (j >= i) sums.set(`${i}_${j}`, new Float32Array(a.length * b.length));
+      if (j >= i) tiles.push({ i, j, sum: new Float32Array(a.length * b.length) });
     }),
   );
-  const names = [...sums.keys()];
-  const outputs = names.map((name) => `t_${name}`);
+  const outputs = tiles.map(({ i, j }) => `t_${i}_${j}`);
   for (const { start, end } of chunkRanges(x.rows)) {
     const feeds: Parameters<OrtSession['run']>[0] = { ...indices, x: { type: 'float32', data: x.values.subarray(start * x.dim, end * x.dim), dims: [end - start, x.dim] } };
-    for (const name of names) {
-      const [i, j] = name.split('_').map(Number);
-      feeds[`acc_${name}`] = { type: 'float32', data: sums.get(name)!, dims: [spans[i].length, spans[j].length] };
-    }
+    for (const { i, j, sum } of tiles) feeds[`acc_${i}_${j}`] = { type: 'float32', data: sum, dims: [spans[i].length, spans[j].length] };
     const result = session.run(feeds, outputs);
-    for (const name of names) sums.set(name, result[`t_${name}`].data as Float32Array);
+    for (const tile of tiles) tile.sum = result[`t_${tile.i}_${tile.j}`].data as Float32Array;
   }
-  return sums;
+  return tiles;
 }
 
 /** The tile sums over all columns (contiguous tiles). */
-function denseTiles(sessions: SessionCache, x: HostMatrix): { spans: Int32Array[]; sums: Map<string, Float32Array> } {
+function denseTiles(sessions: SessionCache, x: HostMatrix): { spans: Int32Array[]; sums: TileSum[] } {
   const spans = tiles(Int32Array.from({ length: x.dim }, (_, j) => j));
   return { spans, sums: accumulateTiles(sessions.get(`gram_tiles_${x.dim}`, () => denseGraph(x.dim), true), x, spans, {}) };
 }
 
 /** The tile sums over the columns that are not zero, or undefined when too few columns are zero. */
-function sparseTiles(sessions: SessionCache, x: HostMatrix): { spans: Int32Array[]; sums: Map<string, Float32Array> } | undefined {
+function sparseTiles(sessions: SessionCache, x: HostMatrix): { spans: Int32Array[]; sums: TileSum[] } | undefined {
   const kept = nonZeroColumns(sessions, x);
   if (kept === undefined) return undefined;
   const spans = tiles(kept);
@@ -125,8 +128,7 @@ export function gram(sessions: SessionCache, x: HostMatrix): Float32Array {
   const out = new Float32Array(dim * dim);
   if (rows === 0) return out;
   const { spans, sums } = sparseTiles(sessions, x) ?? denseTiles(sessions, x);
-  for (const [name, tile] of sums) {
-    const [i, j] = name.split('_').map(Number);
+  for (const { i, j, sum: tile } of sums) {
     const rowsOfTile = spans[i];
     const columnsOfTile = spans[j];
     const width = columnsOfTile.length;

@@ -1,20 +1,20 @@
 import type { HostMatrix, HostMatrix64 } from '@imprint/core';
-import { GraphBuilder, type GraphElement } from '../graph.js';
+import { GraphBuilder } from '../graph.js';
 import type { SessionCache } from '../sessions.js';
 
-function productGraph(type: GraphElement): Uint8Array {
-  const graph = new GraphBuilder(`mat_mul_transposed_${type}`);
-  const a = graph.input('a', type, ['n', 'd']);
-  const b = graph.input('b', type, ['m', 'd']);
+function productGraph(): Uint8Array {
+  const graph = new GraphBuilder('mat_mul_transposed_float32');
+  const a = graph.input('a', 'float32', ['n', 'd']);
+  const b = graph.input('b', 'float32', ['m', 'd']);
   graph.node('Gemm', [a, b], { transB: 1 }, ['c']);
-  graph.output('c', type, ['n', 'm']);
+  graph.output('c', 'float32', ['n', 'm']);
   return graph.encode();
 }
 
 /** `a · bᵀ` (`[n, d] · [m, d]ᵀ → [n, m]`) as one Gemm, float32. */
 export function matMulTransposed(sessions: SessionCache, a: HostMatrix, b: HostMatrix): Float32Array {
   if (a.rows === 0 || b.rows === 0) return new Float32Array(a.rows * b.rows);
-  const session = sessions.get('mat_mul_transposed_float32', () => productGraph('float32'));
+  const session = sessions.get('mat_mul_transposed_float32', productGraph);
   const { c } = session.run({ a: { type: 'float32', data: a.values, dims: [a.rows, a.dim] }, b: { type: 'float32', data: b.values, dims: [b.rows, b.dim] } }, ['c']);
   return c.data as Float32Array;
 }

@@ -139,7 +139,8 @@ function prepareTargets(sessions: SessionCache, targets: HostMatrix, metric: Nea
   const { rows: count, dim } = targets;
   // Weights stored after l2 NORMpost are unit rows already: used as they are (normalising them
   // again changes no value by more than rounding), which saves a copy of every weight.
-  const unit = allUnit(rowSquaredNormsKernel(sessions, targets));
+  const squaredNorms = rowSquaredNormsKernel(sessions, targets);
+  const unit = allUnit(squaredNorms);
   let graph: Prepared['graph'];
   let scored: HostMatrix;
   if (metric === 'cosine') {
@@ -150,13 +151,12 @@ function prepareTargets(sessions: SessionCache, targets: HostMatrix, metric: Nea
     scored = targets;
   } else {
     graph = 'euclidean';
-    const norms = rowSquaredNormsKernel(sessions, targets);
     const augmented = new Float32Array(count * (dim + 1));
     for (let r = 0; r < count; r++) {
       const from = r * dim;
       const to = r * (dim + 1);
       for (let j = 0; j < dim; j++) augmented[to + j] = -2 * targets.values[from + j];
-      augmented[to + dim] = norms[r];
+      augmented[to + dim] = squaredNorms[r];
     }
     scored = { values: augmented, rows: count, dim: dim + 1 };
   }
