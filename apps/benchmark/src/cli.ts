@@ -11,7 +11,7 @@ import { opensetCommand, type OpenSetCommandOptions } from './commands/openset.j
 import { incrementalCommand, type IncrementalCommandOptions } from './commands/incremental.js';
 import { runCommand, type RunOptions } from './commands/run.js';
 import { debugRequested, reportError } from './errors.js';
-import { ENGINE_CHOICES, selectEngine, type EngineChoice, type SelectedEngine } from './engine-choice.js';
+import { DEVICE_CHOICES, ENGINE_CHOICES, selectEngine, type DeviceChoice, type EngineChoice, type SelectedEngine } from './engine-choice.js';
 import { integerListOption, integerOption, limitOption } from './option-parsers.js';
 
 /** The `--plugin` modules given before the command. */
@@ -26,9 +26,15 @@ function pluginsOf(command: Command): string[] {
 async function registryFor(command: Command): Promise<{ registry: Registry; engine: SelectedEngine }> {
   const registry = createStandardRegistry();
   for (const [module, names] of await usePluginModules(registry, pluginsOf(command))) process.stderr.write(`plugin ${module}: ${names.join(', ')}\n`);
-  const engine = await selectEngine((command.parent?.opts() as { engine: EngineChoice }).engine);
+  const engine = await engineFor(command);
   registry.setEngine(engine.engine);
   return { registry, engine };
+}
+
+/** The `--engine` and `--device` chosen before the command. */
+function engineFor(command: Command): Promise<SelectedEngine> {
+  const { engine, device } = command.parent?.opts() as { engine: EngineChoice; device: DeviceChoice };
+  return selectEngine(engine, device);
 }
 
 function buildProgram(): Command {
@@ -36,6 +42,7 @@ function buildProgram(): Command {
     .description('IMPRINT weight-imprinting benchmark')
     .addOption(new Option('--backend <name>', 'tfjs compute backend').choices(BACKEND_CHOICES as string[]).default('auto'))
     .addOption(new Option('--engine <name>', 'compute engine for the heavy kernels: auto picks the fastest installed (onnx if it loads)').choices(ENGINE_CHOICES as unknown as string[]).default('auto'))
+    .addOption(new Option('--device <name>', 'where the onnx engine and its FMs run: auto takes a hardware GPU that starts here (CUDA, then WebGPU; never a software Vulkan driver), else the CPU').choices(DEVICE_CHOICES as unknown as string[]).default('cpu'))
     .option('--debug', 'print stacks with errors (also IMPRINT_DEBUG=1)')
     .option('--plugin <module>', 'load third-party plugins (a package name or file; repeatable): their names work in configs and grids', (value: string, previous: string[] = []) => [...previous, value])
     .exitOverride()
@@ -82,7 +89,7 @@ function buildProgram(): Command {
     .action(async (options: EmbedOptions, command: Command) => {
       const backend = (command.parent?.opts() as { backend: BackendChoice }).backend;
       await selectBackend(backend);
-      const engine = await selectEngine((command.parent?.opts() as { engine: EngineChoice }).engine);
+      const engine = await engineFor(command);
       await embedCommand(options, engine.backbones);
     });
   program
@@ -98,7 +105,7 @@ function buildProgram(): Command {
       const { registry, engine } = await registryFor(command);
       await gridCommand(file, options, registry, {
         pluginModules: pluginsOf(command),
-        ...(engine.module === undefined ? {} : { engineModule: engine.module, backboneLoaderModule: engine.module }),
+        ...(engine.module === undefined ? {} : { engineModule: engine.module, backboneLoaderModule: engine.module, ...(engine.options === undefined ? {} : { engineOptions: engine.options }) }),
         ...(engine.backbones === undefined ? {} : { backboneLoader: engine.backbones }),
       });
     });

@@ -7,38 +7,51 @@ import { resolvePluginModule } from '@imprint/eval';
 
 export const ENGINE_CHOICES = ['auto', 'onnx', 'tfjs'] as const;
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];
+/** Where the onnx engine runs (`auto`: a hardware GPU that starts here, else the CPU). */
+export const DEVICE_CHOICES = ['auto', 'cpu', 'webgpu', 'cuda'] as const;
+export type DeviceChoice = (typeof DEVICE_CHOICES)[number];
 
 /** The engine in use and how worker threads make their own (module URL + threads each). */
 export interface SelectedEngine {
   readonly engine?: Engine;
   /** Module that exports `createEngine(options)` and `createBackboneLoader()`, for worker threads. */
   readonly module?: string;
+  /** What worker threads pass to `createEngine` besides their threads (the resolved device). */
+  readonly options?: Readonly<Record<string, string>>;
   /** The engine's backbones (the embedded FMs run natively); undefined: tf.js backbones. */
   readonly backbones?: BackboneLoader;
 }
 
 /**
- * Pick the compute engine: `onnx` (native, @imprint/onnx on onnxruntime-node), `tfjs` (none: every
- * kernel on the tf.js backend) or `auto` — the fastest that loads here, i.e. onnx when
- * onnxruntime-node is installed and works, else tfjs. The choice (and why, for a fallback) is
- * written to stderr; an explicit `onnx` that cannot load fails with one typed line.
+ * Pick the compute engine and its device: `onnx` (native, @imprint/onnx on onnxruntime-node),
+ * `tfjs` (none: every kernel on the tf.js backend) or `auto` — the fastest that loads here, i.e.
+ * onnx when onnxruntime-node is installed and works, else tfjs. `device` places the onnx engine and
+ * its FMs (`auto`: CUDA, then a hardware WebGPU adapter, then the CPU; see `resolveDevice`). The
+ * choices (and why, for a fallback) are written to stderr; an explicit `onnx` or GPU device that
+ * cannot start fails with one typed line.
  */
-export async function selectEngine(choice: EngineChoice, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<SelectedEngine> {
+export async function selectEngine(choice: EngineChoice, device: DeviceChoice = 'cpu', log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<SelectedEngine> {
+  const gpu = device === 'webgpu' || device === 'cuda';
   if (choice === 'tfjs') {
+    if (gpu) throw new ImprintError('INVALID_CONFIG', `--device ${device} places the onnx engine; with --engine tfjs the device is tf.js's backend (--backend), so leave --device out or use --engine onnx`);
     log('engine: tfjs (chosen)');
     return {};
   }
+  let module: typeof import('@imprint/onnx');
   try {
-    const module = await import('@imprint/onnx');
-    const engine = module.onnxEngine({ threads: availableParallelism() });
-    log(`engine: ${engine.describe?.() ?? engine.name}${choice === 'auto' ? ' (auto: the fastest installed)' : ''}`);
-    return { engine, module: onnxModuleUrl(), backbones: module.onnxBackbones({ threads: availableParallelism() }) };
+    module = await import('@imprint/onnx');
+    module.loadOnnxRuntime();
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    if (choice === 'onnx') throw error instanceof ImprintError ? error : new ImprintError('UNSUPPORTED', `--engine onnx: the onnx engine cannot be loaded: ${reason}`);
+    if (choice === 'onnx' || gpu) throw error instanceof ImprintError ? error : new ImprintError('UNSUPPORTED', `--engine onnx: the onnx engine cannot be loaded: ${reason}`);
     log(`engine: tfjs (auto: the onnx engine is not available: ${reason})`);
     return {};
   }
+  const threads = availableParallelism();
+  const engine = module.onnxEngine({ threads, device });
+  log(`engine: ${engine.describe?.() ?? engine.name}${choice === 'auto' ? ' (auto: the fastest installed)' : ''}`);
+  if (device === 'auto') log(`device: ${engine.device} (${engine.deviceReason})`);
+  return { engine, module: onnxModuleUrl(), options: { device: engine.device }, backbones: module.onnxBackbones({ threads, device: engine.device }) };
 }
 
 /** URL of @imprint/onnx for worker threads (`import.meta.resolve` where the loader has it, e.g. not under vitest). */

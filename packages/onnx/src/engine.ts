@@ -3,17 +3,31 @@ import { checkInteger, type Engine } from '@imprint/core';
 import { gram } from './kernels/gram.js';
 import { matMulTransposed, matMulTransposed64, matMulTransposedRows, transposedMatMul } from './kernels/mat-mul-transposed.js';
 import { nearest, rowSquaredNormsKernel, unitRowsKernel } from './kernels/nearest.js';
+import { resolveDevice } from './device-choice.js';
+import type { OnnxDevice, OnnxDeviceChoice } from './device.js';
 import { loadOnnxRuntime } from './runtime.js';
 import { SessionCache } from './sessions.js';
 
 export interface OnnxEngineOptions {
   /** onnxruntime intra-op threads. @default the number of cores (`os.availableParallelism()`) */
   threads?: number;
+  /**
+   * Where the float32 kernels run: `cpu`, `webgpu` (onnxruntime's WebGPU provider: Dawn over
+   * Vulkan on Linux), `cuda` (onnxruntime's CUDA provider, when its libraries are installed) or
+   * `auto` (a hardware GPU that starts here, else the CPU). An explicit device that cannot start
+   * throws one `UNSUPPORTED` error saying what is missing. The float64 product (the Cholesky
+   * factorisation of least squares) always runs on the CPU. @default 'cpu'
+   */
+  device?: OnnxDeviceChoice;
 }
 
 /** An {@link Engine} that also reports how many graphs it has loaded. */
 export interface OnnxEngine extends Engine {
   readonly threads: number;
+  /** The device the float32 kernels run on (`auto` resolved). */
+  readonly device: OnnxDevice;
+  /** Why that device: `chosen`, or for `auto` what the devices before it lacked. */
+  readonly deviceReason: string;
   /** Number of loaded graphs (sessions). */
   readonly sessions: number;
 }
@@ -28,15 +42,18 @@ export interface OnnxEngine extends Engine {
  * @example
  * const registry = createStandardRegistry().setEngine(onnxEngine());
  */
-export function onnxEngine({ threads = availableParallelism() }: OnnxEngineOptions = {}): OnnxEngine {
+export function onnxEngine({ threads = availableParallelism(), device: choice = 'cpu' }: OnnxEngineOptions = {}): OnnxEngine {
   checkInteger(threads, 'threads', { min: 1 });
   const runtime = loadOnnxRuntime();
-  const sessions = new SessionCache(runtime, threads);
+  const { device, reason } = resolveDevice(runtime, choice);
+  const sessions = new SessionCache(runtime, threads, device);
   return {
     kind: 'engine',
     name: 'onnx',
     version: runtime.version,
     threads,
+    device,
+    deviceReason: reason,
     get sessions() {
       return sessions.size;
     },
@@ -50,7 +67,7 @@ export function onnxEngine({ threads = availableParallelism() }: OnnxEngineOptio
       gram: (x) => gram(sessions, x),
       nearest: (queries, targets, m, metric) => nearest(sessions, queries, targets, m, metric),
     },
-    describe: () => `onnx (onnxruntime-node ${runtime.version}, ${threads} intra-op thread${threads === 1 ? '' : 's'})`,
+    describe: () => `onnx (onnxruntime-node ${runtime.version}, ${device === 'cpu' ? '' : `${device} device, `}${threads} intra-op thread${threads === 1 ? '' : 's'})`,
     dispose: () => sessions.dispose(),
   };
 }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ImprintError } from '@imprint/core';
 import type { Tensor as OrtTensor, TypedTensor } from 'onnxruntime-common';
+import { executionProviders, type OnnxDevice } from './device.js';
 
 /** The element types the kernels exchange with onnxruntime. */
 export type OrtElement = 'float32' | 'float64' | 'int32' | 'int64';
@@ -14,17 +15,26 @@ export interface OrtSession {
   dispose(): void;
 }
 
+/** How a session runs. */
+export interface OrtSessionOptions {
+  /** onnxruntime intra-op threads (the CPU's share of the work). */
+  readonly threads: number;
+  /**
+   * Let the intra-op threads spin-wait between parallel sections — right for long, compute-bound
+   * graphs run back to back; wrong for short graphs called between stretches of JavaScript, where
+   * a spinning thread takes the core the JavaScript (and its garbage collector) needs (measured:
+   * k-means GEN on MNIST embeddings 4.8 s with spinning, 3.5 s without). @default false
+   */
+  readonly spin?: boolean;
+  /** Where the graph's nodes run; nodes a GPU provider lacks fall back to the CPU. @default 'cpu' */
+  readonly device?: OnnxDevice;
+}
+
 export interface OrtRuntime {
   /** onnxruntime-node's version, e.g. "1.30.0". */
   readonly version: string;
-  /**
-   * Load a model. `spin`: let the intra-op threads spin-wait between parallel sections — right
-   * for long, compute-bound graphs run back to back; wrong for short graphs called between
-   * stretches of JavaScript, where a spinning thread takes the core the JavaScript (and its
-   * garbage collector) needs (measured: k-means GEN on MNIST embeddings 4.8 s with spinning,
-   * 3.5 s without). @default false
-   */
-  createSession(model: Uint8Array, threads: number, spin?: boolean): OrtSession;
+  /** Load a model. */
+  createSession(model: Uint8Array, options: OrtSessionOptions): OrtSession;
 }
 
 interface NativeSession {
@@ -80,9 +90,11 @@ export function loadOnnxRuntime(): OrtRuntime {
   const { Tensor } = common;
   loaded = {
     version,
-    createSession(model, threads, spin = false) {
+    createSession(model, { threads, spin = false, device = 'cpu' }) {
       const native = new Session();
+      const providers = executionProviders(device);
       native.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, {
+        ...(providers === undefined ? {} : { executionProviders: providers }),
         intraOpNumThreads: threads,
         interOpNumThreads: 1,
         executionMode: 'sequential',

@@ -21,7 +21,7 @@ export function parseShard(text: string | undefined): { index: number; count: nu
 }
 
 /** `imprint-bench grid GRID.yaml --out RESULTS.jsonl`: expand, validate, run (resumable). */
-export async function gridCommand(file: string, options: GridOptions, registry: Registry = createStandardRegistry(), workerSetup: Pick<RunGridOptions, 'pluginModules' | 'engineModule' | 'backboneLoader' | 'backboneLoaderModule'> = {}): Promise<void> {
+export async function gridCommand(file: string, options: GridOptions, registry: Registry = createStandardRegistry(), workerSetup: Pick<RunGridOptions, 'pluginModules' | 'engineModule' | 'engineOptions' | 'backboneLoader' | 'backboneLoaderModule'> = {}): Promise<void> {
   const runs = expandGrid(await readGridFile(file), registry);
   const shard = parseShard(options.shard);
   process.stderr.write(`${file}: ${runs.length} runs after filters${shard ? `, shard ${shard.index}/${shard.count}` : ''}\n`);

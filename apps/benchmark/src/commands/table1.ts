@@ -105,7 +105,7 @@ export async function table1Command(options: Table1Options, registry: Registry =
     resultsPath,
     registry,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
-    ...(engine.module === undefined ? {} : { engineModule: engine.module, backboneLoaderModule: engine.module }),
+    ...(engine.module === undefined ? {} : { engineModule: engine.module, backboneLoaderModule: engine.module, ...(engine.options === undefined ? {} : { engineOptions: engine.options }) }),
     ...(engine.backbones === undefined ? {} : { backboneLoader: engine.backbones }),
     onProgress: (done, total) => {
       progress ??= new Progress('runs', total, '', runStart);

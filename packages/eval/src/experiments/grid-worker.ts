@@ -7,7 +7,7 @@ import { createStandardRegistry } from '../standard-registry.js';
 import { loadRunData } from './run-data.js';
 import { runGridInProcess, type GridRun } from './run-grid.js';
 
-const settings = workerData as { runs: GridRun[]; resultsPath: string; memoize: boolean; cacheDir?: string; pluginModules: string[]; engine?: { module: string; threads: number }; backboneLoaderModule?: string };
+const settings = workerData as { runs: GridRun[]; resultsPath: string; memoize: boolean; cacheDir?: string; pluginModules: string[]; engine?: { module: string; options: { threads: number } & Record<string, unknown> }; backboneLoaderModule?: string };
 const port = parentPort!;
 try {
   await selectBackend('wasm', () => undefined);
@@ -15,7 +15,7 @@ try {
   await usePluginModules(registry, settings.pluginModules);
   if (settings.engine !== undefined) {
     const { createEngine } = (await import(settings.engine.module)) as { createEngine: (options: { threads: number }) => Engine };
-    registry.setEngine(createEngine({ threads: settings.engine.threads }));
+    registry.setEngine(createEngine(settings.engine.options));
   }
   const loader = settings.backboneLoaderModule === undefined ? undefined : ((await import(settings.backboneLoaderModule)) as { createBackboneLoader: () => BackboneLoader }).createBackboneLoader();
   const done = await runGridInProcess(

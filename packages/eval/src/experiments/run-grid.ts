@@ -40,6 +40,11 @@ export interface RunGridOptions {
    * engine: worker threads make their own from it, with the cores shared among them.
    */
   engineModule?: string;
+  /**
+   * Options that worker threads pass to `createEngine` besides their share of the cores (e.g.
+   * `{ device: 'webgpu' }`): the engine a worker makes is then the one the caller made. Plain data.
+   */
+  engineOptions?: Readonly<Record<string, string | number | boolean>>;
   /** Where backbones come from when embeddings are not cached yet (see `embedDataset`). @default tf.js */
   backboneLoader?: BackboneLoader;
   /**
@@ -206,7 +211,7 @@ async function runGridLocked(options: RunGridOptions, start: number): Promise<Ru
             memoize: options.memoize ?? true,
             cacheDir: options.cacheDir,
             pluginModules: (options.pluginModules ?? []).map((m) => resolvePluginModule(m)),
-            ...(options.engineModule === undefined ? {} : { engine: { module: resolvePluginModule(options.engineModule), threads: Math.max(1, Math.floor(availableParallelism() / workers)) } }),
+            ...(options.engineModule === undefined ? {} : { engine: { module: resolvePluginModule(options.engineModule), options: { ...options.engineOptions, threads: Math.max(1, Math.floor(availableParallelism() / workers)) } } }),
             ...(options.backboneLoaderModule === undefined ? {} : { backboneLoaderModule: resolvePluginModule(options.backboneLoaderModule) }),
           });
           worker.on('message', (message: { progress?: number; done?: { completed: number; memoHits: number }; error?: TransferredError }) => {

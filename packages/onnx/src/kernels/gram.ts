@@ -95,7 +95,7 @@ function accumulateTiles(session: OrtSession, x: HostMatrix, spans: readonly Int
 /** The tile sums over all columns (contiguous tiles). */
 function denseTiles(sessions: SessionCache, x: HostMatrix): { spans: Int32Array[]; sums: TileSum[] } {
   const spans = tiles(Int32Array.from({ length: x.dim }, (_, j) => j));
-  return { spans, sums: accumulateTiles(sessions.get(`gram_tiles_${x.dim}`, () => denseGraph(x.dim), true), x, spans, {}) };
+  return { spans, sums: accumulateTiles(sessions.get(`gram_tiles_${x.dim}`, () => denseGraph(x.dim), { spin: true }), x, spans, {}) };
 }
 
 /** The tile sums over the columns that are not zero, or undefined when too few columns are zero. */
@@ -105,7 +105,7 @@ function sparseTiles(sessions: SessionCache, x: HostMatrix): { spans: Int32Array
   const spans = tiles(kept);
   const indices: IndexFeeds = {};
   spans.forEach((tile, t) => (indices[`columns_${t}`] = { type: 'int64', data: BigInt64Array.from(tile, BigInt), dims: [tile.length] }));
-  return { spans, sums: accumulateTiles(sessions.get(`gram_gathered_${spans.length}`, () => gatheredGraph(spans.length), true), x, spans, indices) };
+  return { spans, sums: accumulateTiles(sessions.get(`gram_gathered_${spans.length}`, () => gatheredGraph(spans.length), { spin: true }), x, spans, indices) };
 }
 
 /**

@@ -95,7 +95,7 @@ export function matMulTransposed64(sessions: SessionCache, a: HostMatrix64, b: H
   const left = wholeRows(a);
   const right = wholeRows(b);
   const feeds = { a: { type: 'float64' as const, data: left.data, dims: [a.rows, left.width] }, b: { type: 'float64' as const, data: right.data, dims: [b.rows, right.width] } };
-  if (left.width === a.dim && right.width === b.dim) return sessions.get('mat_mul_transposed_float64', () => float64ProductGraph(false)).run(feeds, ['c']).c.data as Float64Array;
-  const session = sessions.get('mat_mul_transposed_float64_strided', () => float64ProductGraph(true));
+  if (left.width === a.dim && right.width === b.dim) return sessions.get('mat_mul_transposed_float64', () => float64ProductGraph(false), { cpu: true }).run(feeds, ['c']).c.data as Float64Array;
+  const session = sessions.get('mat_mul_transposed_float64_strided', () => float64ProductGraph(true), { cpu: true });
   return session.run({ ...feeds, k: { type: 'int64', data: BigInt64Array.of(BigInt(a.dim)), dims: [1] } }, ['c']).c.data as Float64Array;
 }

@@ -196,7 +196,7 @@ export function nearest(sessions: SessionCache, queries: HostMatrix, targets: Ho
   const distances = new Float32Array(rows * neighbours);
   if (rows === 0 || neighbours === 0) return { m: neighbours, indices, distances };
   const prepared = prepareTargets(sessions, targets, metric);
-  const session = sessions.get(`nearest_${prepared.graph}${prepared.gathered ? '_gathered' : ''}`, () => nearestGraph(prepared.graph, prepared.gathered), true);
+  const session = sessions.get(`nearest_${prepared.graph}${prepared.gathered ? '_gathered' : ''}`, () => nearestGraph(prepared.graph, prepared.gathered), { spin: true });
   const k = { type: 'int64' as const, data: BigInt64Array.of(BigInt(neighbours)), dims: [1] };
   const step = Math.max(1, Math.min(rows, Math.floor(BLOCK_ELEMENTS / count)));
   const augmented = prepared.graph === 'euclidean' ? new Float32Array(Math.min(step, rows) * (dim + 1)) : undefined;

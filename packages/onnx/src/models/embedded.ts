@@ -7,6 +7,8 @@ import { ImprintError, checkInteger, rememberHostValues, type Backbone } from '@
 import { defaultCacheDir, writeFileAtomic } from '@imprint/core/node';
 import type * as Backbones from '@imprint/backbones';
 import { GraphBuilder } from '../graph.js';
+import { resolveDevice } from '../device-choice.js';
+import type { OnnxDevice, OnnxDeviceChoice } from '../device.js';
 import { loadOnnxRuntime, type OrtRuntime, type OrtSession } from '../runtime.js';
 import { kerasToOnnx, type KerasTopology } from './keras-graph.js';
 import { globalAveragePool } from './layers.js';
@@ -25,6 +27,8 @@ export interface OnnxEmbeddedOptions {
   threads?: number;
   /** Folder of built models (`onnx/` inside it). @default $IMPRINT_CACHE_DIR or ./.imprint-cache */
   cacheDir?: string;
+  /** Where the model runs: `cpu`, `webgpu`, `cuda` or `auto` (see `onnxEngine`). @default 'cpu' */
+  device?: OnnxDeviceChoice;
 }
 
 type BackbonesModule = typeof Backbones;
@@ -64,14 +68,14 @@ function buildModel(source: ModelSource, height: number, width: number, channels
  * or built now and cached (atomically). A cached file that onnxruntime cannot load (damaged) is
  * built again and replaced.
  */
-async function modelSession(runtime: OrtRuntime, threads: number, source: ModelSource, height: number, width: number, channels: 1 | 3, cacheDir: string): Promise<OrtSession> {
+async function modelSession(runtime: OrtRuntime, placement: { threads: number; device: OnnxDevice }, source: ModelSource, height: number, width: number, channels: 1 | 3, cacheDir: string): Promise<OrtSession> {
   const identity = JSON.stringify({ converter: CONVERTER_VERSION, nsfwjs: source.nsfwjsVersion, model: source.spec.model, feature: source.spec.featureLayer, size: source.size, height, width, channels });
   const key = createHash('sha256').update(identity).digest('hex').slice(0, 16);
   const path = join(cacheDir, 'onnx', `${source.name}-${source.size}-${height}x${width}x${channels}-${key}.onnx`);
   const cached = await readFile(path).catch(() => undefined);
   if (cached !== undefined) {
     try {
-      return runtime.createSession(cached, threads);
+      return runtime.createSession(cached, placement);
     } catch {
       // damaged cache entry: built again below
     }
@@ -79,7 +83,7 @@ async function modelSession(runtime: OrtRuntime, threads: number, source: ModelS
   const bytes = buildModel(source, height, width, channels);
   await mkdir(join(cacheDir, 'onnx'), { recursive: true });
   await writeFileAtomic(path, bytes);
-  return runtime.createSession(bytes, threads);
+  return runtime.createSession(bytes, placement);
 }
 
 /**
@@ -94,13 +98,14 @@ async function modelSession(runtime: OrtRuntime, threads: number, source: ModelS
  * @example
  * const backbone = await onnxEmbeddedBackbone('mobilenet_v2_140');
  */
-export async function onnxEmbeddedBackbone(name: string, { inputSize, threads = availableParallelism(), cacheDir = defaultCacheDir() }: OnnxEmbeddedOptions = {}): Promise<Backbone> {
+export async function onnxEmbeddedBackbone(name: string, { inputSize, threads = availableParallelism(), cacheDir = defaultCacheDir(), device: choice = 'cpu' }: OnnxEmbeddedOptions = {}): Promise<Backbone> {
   checkInteger(threads, 'threads', { min: 1 });
   const backbones = await backbonesModule();
   const spec = backbones.embeddedBackboneSpec(name);
   const size = backbones.embeddedInputSize(name as Parameters<BackbonesModule['embeddedInputSize']>[0], inputSize);
   const source: ModelSource = { name, spec, size, nsfwjsVersion: backbones.nsfwjsVersion(), artifacts: () => backbones.nsfwjsModelArtifacts(spec.model) };
   const runtime = loadOnnxRuntime();
+  const placement = { threads, device: resolveDevice(runtime, choice).device };
   const sessions = new Map<string, Promise<OrtSession>>();
   const sessionFor = (height: number, width: number, channels: number) => {
     if (channels !== 1 && channels !== 3) throw new ImprintError('INVALID_INPUT', `images must have 1 (grayscale) or 3 (RGB) channels, got ${channels}`);
@@ -108,7 +113,7 @@ export async function onnxEmbeddedBackbone(name: string, { inputSize, threads = 
     let session = sessions.get(key);
     // a failed build is not kept: the next call tries again
     if (session === undefined) {
-      session = modelSession(runtime, threads, source, height, width, channels as 1 | 3, cacheDir);
+      session = modelSession(runtime, placement, source, height, width, channels as 1 | 3, cacheDir);
       sessions.set(key, session);
       session.catch(() => sessions.delete(key));
     }
@@ -148,13 +153,16 @@ export async function onnxEmbeddedBackbone(name: string, { inputSize, threads = 
  * {@link onnxModel}), raw `pixels` (no model) from @imprint/backbones.
  */
 export function onnxBackbones(options: Omit<OnnxEmbeddedOptions, 'inputSize'> = {}): { name: string; batchSize: number; identity(name: string): string | undefined; load(name: string, inputSize?: number): Promise<Backbone> } {
+  // A GPU is fed larger batches (fewer transfers and launches); device memory for activations
+  // grows with the batch (inception_v3 at 299: ≈ 0.9 GB per 128 images).
+  const onDevice = options.device !== undefined && options.device !== 'cpu';
   return {
     name: 'onnx',
-    batchSize: 16,
+    batchSize: onDevice ? 128 : 16,
     identity: (name) => (name.startsWith('onnx:') ? onnxModelIdentity(name.slice('onnx:'.length)) : undefined),
     async load(name, inputSize) {
       if (name === 'pixels') return (await backbonesModule()).loadBackbone(name, inputSize);
-      if (name.startsWith('onnx:')) return onnxModel(name.slice('onnx:'.length), { ...(inputSize === undefined ? {} : { size: inputSize }), ...(options.threads === undefined ? {} : { threads: options.threads }) });
+      if (name.startsWith('onnx:')) return onnxModel(name.slice('onnx:'.length), { ...(inputSize === undefined ? {} : { size: inputSize }), ...(options.threads === undefined ? {} : { threads: options.threads }), ...(options.device === undefined ? {} : { device: options.device }) });
       return onnxEmbeddedBackbone(name, { ...options, ...(inputSize === undefined ? {} : { inputSize }) });
     },
   };

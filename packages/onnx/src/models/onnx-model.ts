@@ -5,6 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import onnxProto from 'onnx-proto';
 import { ImprintError, checkInteger, rememberHostValues, type Backbone } from '@imprint/core';
 import { GraphBuilder } from '../graph.js';
+import { resolveDevice } from '../device-choice.js';
+import type { OnnxDeviceChoice } from '../device.js';
 import { loadOnnxRuntime, type OrtSession } from '../runtime.js';
 
 const { onnx } = onnxProto;
@@ -27,6 +29,8 @@ export interface OnnxModelOptions {
   std?: readonly number[];
   /** onnxruntime intra-op threads. @default the number of cores */
   threads?: number;
+  /** Where the model runs: `cpu`, `webgpu`, `cuda` or `auto` (see `onnxEngine`). @default 'cpu' */
+  device?: OnnxDeviceChoice;
   /** Name of the backbone in results. @default `onnx:<file name>` */
   name?: string;
 }
@@ -163,9 +167,10 @@ export async function onnxModel(path: string, options: OnnxModelOptions = {}): P
   if (mean.length !== 3 || std.length !== 3 || std.some((s) => !(s > 0))) throw new ImprintError('INVALID_CONFIG', `mean and std must be three numbers each (std > 0), got ${JSON.stringify({ mean, std })}`);
   const threads = checkInteger(merged.threads ?? availableParallelism(), 'threads', { min: 1 });
   const runtime = loadOnnxRuntime();
+  const placement = { threads, device: resolveDevice(runtime, merged.device ?? 'cpu').device };
   let model: OrtSession;
   try {
-    model = runtime.createSession(bytes, threads);
+    model = runtime.createSession(bytes, placement);
   } catch (error) {
     throw new ImprintError('BAD_FILE', `onnxruntime cannot load ${path}: ${(error as Error).message}`, { path });
   }
@@ -176,7 +181,7 @@ export async function onnxModel(path: string, options: OnnxModelOptions = {}): P
     if (channels !== 1 && channels !== 3) throw new ImprintError('INVALID_INPUT', `images must have 1 (grayscale) or 3 (RGB) channels, got ${channels}`);
     const key = `${height}x${width}x${channels}`;
     let prep = preprocess.get(key);
-    if (prep === undefined) preprocess.set(key, (prep = runtime.createSession(preprocessGraph(height, width, channels, size, layout, mean, std), threads)));
+    if (prep === undefined) preprocess.set(key, (prep = runtime.createSession(preprocessGraph(height, width, channels, size, layout, mean, std), placement)));
     const fed = prep.run({ images: { type: 'float32', data: images, dims: [count, height, width, channels] } }, ['input']).input;
     const out = model.run({ [input.name]: { type: 'float32', data: fed.data as Float32Array, dims: fed.dims } }, [outputName!])[outputName!];
     const values = out.data as Float32Array;
