@@ -51,10 +51,19 @@ export async function selectEngine(choice: EngineChoice, device: DeviceChoice = 
   const engine = module.onnxEngine({ threads, device });
   log(`engine: ${engine.describe?.() ?? engine.name}${choice === 'auto' ? ' (auto: the fastest installed)' : ''}`);
   if (device === 'auto') log(`device: ${engine.device} (${engine.deviceReason})`);
-  return { engine, module: onnxModuleUrl(), options: { device: engine.device }, backbones: module.onnxBackbones({ threads, device: engine.device }) };
+  const url = onnxModuleUrl();
+  return { engine, ...(url === undefined ? {} : { module: url }), options: { device: engine.device }, backbones: module.onnxBackbones({ threads, device: engine.device }) };
 }
 
-/** URL of @imprint/onnx for worker threads (`import.meta.resolve` where the loader has it, e.g. not under vitest). */
-function onnxModuleUrl(): string {
-  return typeof import.meta.resolve === 'function' ? import.meta.resolve('@imprint/onnx') : resolvePluginModule('@imprint/onnx', dirname(fileURLToPath(import.meta.url)));
+/**
+ * URL of @imprint/onnx for worker threads (`import.meta.resolve` where the loader has it, e.g. not
+ * under vitest); undefined where the CLI runs bundled into one file (tools/gpu), which has no
+ * module to give workers: its grids then run in one thread.
+ */
+function onnxModuleUrl(): string | undefined {
+  try {
+    return typeof import.meta.resolve === 'function' ? import.meta.resolve('@imprint/onnx') : resolvePluginModule('@imprint/onnx', dirname(fileURLToPath(import.meta.url)));
+  } catch {
+    return undefined;
+  }
 }

@@ -181,7 +181,13 @@ async function runGridLocked(options: RunGridOptions, start: number): Promise<Ru
     finished += n;
     options.onProgress?.(finished, runs.length);
   };
-  const workers = Math.max(1, Math.min(options.workers ?? 1, runs.length));
+  let workers = Math.max(1, Math.min(options.workers ?? 1, runs.length));
+  const engine = options.registry?.engine;
+  if (workers > 1 && engine !== undefined && options.engineModule === undefined) {
+    // Workers could not make the registry's engine: they would run on tf.js, a different engine.
+    options.log?.(`grid: one thread, not ${workers}: the engine ${engine.name} has no module for worker threads (engineModule)`);
+    workers = 1;
+  }
   if (workers === 1 || options.data !== undefined) {
     const { completed, memoHits } = await runInProcess(runs, options, provide, progress);
     return { total: options.runs.length, skipped, completed, memoHits, seconds: (performance.now() - start) / 1000 };
