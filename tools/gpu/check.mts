@@ -2,13 +2,15 @@
 // on the CPU (2 intra-op threads, the size of this project's machines) and prints the figures.
 // Built into one file by tools/gpu/pack.sh; run by tools/gpu/run.sh on the device machine, or
 // here from source: node --conditions=@imprint/source --import tsx tools/gpu/check.ts [--quick]
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { availableParallelism, cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRng, type Engine, type HostMatrix } from '@imprint/core';
 import { createStandardRegistry, evaluateConfig, type EmbeddingSet } from '@imprint/eval';
-import { onnxEmbeddedBackbone, onnxEngine, resolveDevice, loadOnnxRuntime, vulkanDrivers, type OnnxDevice } from '@imprint/onnx';
+import { GraphBuilder, onnxEmbeddedBackbone, onnxEngine, resolveDevice, loadOnnxRuntime, vulkanDrivers, type OnnxDevice } from '@imprint/onnx';
 import { selectBackend } from '@imprint/backbones';
 import { syntheticSplit } from '../../apps/benchmark/src/bench/synthetic.js';
 import { main as cli } from '../../apps/benchmark/src/cli.js';
@@ -75,7 +77,7 @@ async function deviceSection(): Promise<void> {
 }
 
 function kernelSection(gpu: Engine, cpu: Engine): void {
-  const rows = quick ? 2000 : 20_000;
+  const rows = quick ? 5000 : 20_000;
   const x = randomMatrix(rows, 1280, 1);
   const y = randomMatrix(quick ? 200 : 2000, 1280, 2);
   const k = gpu.kernels!;
@@ -206,6 +208,79 @@ async function imprintSection(gpu: Engine, cpu: Engine): Promise<void> {
   report.imprint = rows;
 }
 
+/** Where the time of an embedding batch goes: the pixels' trip alone, the model at several batch sizes. */
+async function breakdownSection(): Promise<void> {
+  const runtime = loadOnnxRuntime();
+  const size = 224;
+  const rows: Record<string, unknown>[] = [];
+  for (const batch of quick ? [8] : [32, 128, 256]) {
+    const graph = new GraphBuilder('trip');
+    graph.node('ReduceSum', [graph.op('Cast', [graph.input('pixels', 'uint8', ['b', size, size, 3])], { to: 1 })], { keepdims: 0 }, ['y']);
+    graph.output('y', 'float32', []);
+    const trip = runtime.createSession(graph.encode(), { threads: 1, device, label: 'trip' });
+    const pixels = new Uint8Array(batch * size * size * 3).fill(3);
+    const feed = { pixels: { type: 'uint8' as const, data: pixels, dims: [batch, size, size, 3] } };
+    trip.run(feed, ['y']);
+    const tripTime = time(() => {
+      for (let i = 0; i < 5; i++) trip.run(feed, ['y']);
+    });
+    trip.dispose();
+    const backbone = await onnxEmbeddedBackbone('mobilenet_v2_140', { inputSize: size, device });
+    await backbone.embedPixels!(pixels, batch, size, size, 3);
+    const modelTime = await timeAsync(async () => {
+      for (let i = 0; i < 5; i++) await backbone.embedPixels!(pixels, batch, size, size, 3);
+    });
+    backbone.dispose();
+    const row = { batch, tripMs: tripTime.ms / 5, batchMs: modelTime.ms / 5, imagesPerSecond: (batch * 5 * 1000) / modelTime.ms };
+    log(`mobilenet_v2_140 @224 batch ${batch}: ${row.batchMs.toFixed(1)} ms a batch (${row.imagesPerSecond.toFixed(0)} images/s), of which the pixels' trip to the ${device} and a reduction back ${row.tripMs.toFixed(1)} ms`);
+    rows.push(row);
+  }
+  report.breakdown = rows;
+}
+
+/** onnxruntime's own profile (IMPRINT_ONNX_TRACE) of one embedding batch and one nearest search: which provider ran each operator, and its time. */
+async function traceSection(): Promise<void> {
+  const folder = mkdtempSync(join(tmpdir(), 'imprint-trace-'));
+  process.env.IMPRINT_ONNX_TRACE = folder;
+  try {
+    const backbone = await onnxEmbeddedBackbone('mobilenet_v2_140', { inputSize: 224, device });
+    const batch = quick ? 8 : 128;
+    const pixels = new Uint8Array(batch * 224 * 224 * 3).fill(5);
+    for (let i = 0; i < 3; i++) await backbone.embedPixels!(pixels, batch, 224, 224, 3);
+    backbone.dispose();
+    await new Promise((resolve) => setTimeout(resolve, 10)); // its sessions are disposed (and their profiles written) when the promises settle
+    const engine = onnxEngine({ device, placement: 'device' });
+    const targets = randomMatrix(quick ? 6000 : 60_000, 1280, 4);
+    const queries = randomMatrix(quick ? 1000 : 10_000, 1280, 5);
+    engine.kernels!.nearest!(queries, targets, 5, 'euclidean');
+    engine.dispose?.();
+  } finally {
+    delete process.env.IMPRINT_ONNX_TRACE;
+  }
+  const summary: Record<string, unknown> = {};
+  for (const file of readdirSync(folder).filter((f) => f.endsWith('.json'))) {
+    let events: { cat: string; name: string; dur: number; args?: { op_name?: string; provider?: string } }[];
+    try {
+      events = JSON.parse(readFileSync(join(folder, file), 'utf8')) as typeof events;
+    } catch {
+      log(`trace ${file}: not written completely`);
+      continue;
+    }
+    const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run');
+    const ops = new Map<string, number>();
+    for (const e of events) {
+      if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time')) continue;
+      const key = `${e.args?.op_name ?? '?'} on ${(e.args?.provider ?? '?').replace('ExecutionProvider', '')}`;
+      ops.set(key, (ops.get(key) ?? 0) + e.dur);
+    }
+    const top = [...ops.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
+    const runMs = runs.reduce((sum, e) => sum + e.dur, 0) / 1000;
+    log(`trace ${file}: ${runs.length} runs, ${runMs.toFixed(1)} ms; node time (host side for a GPU provider) ${top.map(([op, us]) => `${op} ${(us / 1000).toFixed(1)} ms`).join(', ')}`);
+    summary[file] = { runs: runs.length, runMs, ops: Object.fromEntries(top) };
+  }
+  report.trace = summary;
+}
+
 async function main(): Promise<void> {
   await selectBackend('auto', () => undefined).catch(async () => tf.setBackend('cpu'));
   log(`gpu check: device ${device}${quick ? ' (quick sizes)' : ''}, node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), tf.js ${tf.getBackend()}`);
@@ -215,7 +290,17 @@ async function main(): Promise<void> {
   log(`engine on ${device}: started in ${start.ms.toFixed(0)} ms`);
   const gpu = start.value;
   const cpu = onnxEngine({ device: 'cpu', threads: CPU_THREADS });
-  sections.push(['kernels', () => kernelSection(gpu, cpu)], ['parity', () => paritySection(gpu)], ['cli', cliSection], ['embedding', embeddingSection], ['imprint', () => imprintSection(gpu, cpu)]);
+  // the kernels are compared on the device whatever their size; the rest places calls by cost
+  const everyCall = onnxEngine({ device, placement: 'device', threads: availableParallelism() });
+  sections.push(
+    ['kernels', () => kernelSection(everyCall, cpu)],
+    ['parity', () => paritySection(everyCall)],
+    ['cli', cliSection],
+    ['embedding', embeddingSection],
+    ['imprint', () => imprintSection(gpu, cpu)],
+    ['breakdown', breakdownSection],
+    ['trace', traceSection],
+  );
   const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
   for (const [name, run] of sections) {
     if (only !== undefined && !only.includes(name)) continue;
@@ -230,6 +315,7 @@ async function main(): Promise<void> {
     if (outFile !== undefined) writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
   }
   gpu.dispose?.();
+  everyCall.dispose?.();
   cpu.dispose?.();
 }
 

@@ -6,7 +6,7 @@ import { nearest, rowSquaredNormsKernel, unitRowsKernel } from './kernels/neares
 import { resolveDevice } from './device-choice.js';
 import type { OnnxDevice, OnnxDeviceChoice } from './device.js';
 import { loadOnnxRuntime } from './runtime.js';
-import { SessionCache } from './sessions.js';
+import { SessionCache, type Placement } from './sessions.js';
 
 export interface OnnxEngineOptions {
   /** onnxruntime intra-op threads. @default the number of cores (`os.availableParallelism()`) */
@@ -19,6 +19,12 @@ export interface OnnxEngineOptions {
    * factorisation of least squares) always runs on the CPU. @default 'cpu'
    */
   device?: OnnxDeviceChoice;
+  /**
+   * On a GPU: `cost` runs a call on the device when its work outweighs moving its data there and
+   * back (elementwise passes and thin products stay on the CPU); `device` runs every float32 call
+   * there (for testing the device's kernels). @default 'cost'
+   */
+  placement?: Placement;
 }
 
 /** An {@link Engine} that also reports how many graphs it has loaded. */
@@ -42,11 +48,11 @@ export interface OnnxEngine extends Engine {
  * @example
  * const registry = createStandardRegistry().setEngine(onnxEngine());
  */
-export function onnxEngine({ threads = availableParallelism(), device: choice = 'cpu' }: OnnxEngineOptions = {}): OnnxEngine {
+export function onnxEngine({ threads = availableParallelism(), device: choice = 'cpu', placement = 'cost' }: OnnxEngineOptions = {}): OnnxEngine {
   checkInteger(threads, 'threads', { min: 1 });
   const runtime = loadOnnxRuntime();
   const { device, reason } = resolveDevice(runtime, choice);
-  const sessions = new SessionCache(runtime, threads, device);
+  const sessions = new SessionCache(runtime, threads, device, placement);
   return {
     kind: 'engine',
     name: 'onnx',

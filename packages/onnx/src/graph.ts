@@ -3,12 +3,13 @@ import onnxProto from 'onnx-proto';
 const { onnx } = onnxProto;
 
 /** Element types of graph inputs, outputs and constants. */
-export type GraphElement = 'float32' | 'float64' | 'int32' | 'int64';
+export type GraphElement = 'float32' | 'float64' | 'int32' | 'int64' | 'uint8';
 const ELEMENT: Record<GraphElement, number> = {
   float32: onnx.TensorProto.DataType.FLOAT,
   float64: onnx.TensorProto.DataType.DOUBLE,
   int32: onnx.TensorProto.DataType.INT32,
   int64: onnx.TensorProto.DataType.INT64,
+  uint8: onnx.TensorProto.DataType.UINT8,
 };
 
 /** A dimension: a fixed size, or a name for a size known only at run time. */

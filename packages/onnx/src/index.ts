@@ -5,3 +5,4 @@ export { CONVERTER_VERSION, createBackboneLoader, onnxBackbones, onnxEmbeddedBac
 export { ONNX_METADATA_KEYS, onnxModel, onnxModelIdentity, type OnnxModelOptions } from './models/onnx-model.js';
 export { DEVICE_CHOICES, deviceUnavailable, vulkanDrivers, type OnnxDevice, type OnnxDeviceChoice, type VulkanDriver } from './device.js';
 export { resolveDevice, type ResolvedDevice } from './device-choice.js';
+export type { Placement } from './sessions.js';

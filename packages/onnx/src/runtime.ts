@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ImprintError } from '@imprint/core';
@@ -5,13 +6,14 @@ import type { Tensor as OrtTensor, TypedTensor } from 'onnxruntime-common';
 import { executionProviders, type OnnxDevice } from './device.js';
 
 /** The element types the kernels exchange with onnxruntime. */
-export type OrtElement = 'float32' | 'float64' | 'int32' | 'int64';
-type Data<T extends OrtElement> = T extends 'float32' ? Float32Array : T extends 'float64' ? Float64Array : T extends 'int32' ? Int32Array : BigInt64Array;
+export type OrtElement = 'float32' | 'float64' | 'int32' | 'int64' | 'uint8';
+type Data<T extends OrtElement> = T extends 'float32' ? Float32Array : T extends 'float64' ? Float64Array : T extends 'int32' ? Int32Array : T extends 'uint8' ? Uint8Array : BigInt64Array;
+type OrtData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
 
 /** One loaded ONNX graph, run synchronously on this thread. */
 export interface OrtSession {
   /** Run the graph; returns the named outputs' data (JavaScript-owned buffers). */
-  run(feeds: Record<string, { type: OrtElement; data: Float32Array | Float64Array | Int32Array | BigInt64Array; dims: readonly number[] }>, outputs: readonly string[]): Record<string, { data: Float32Array | Float64Array | Int32Array | BigInt64Array; dims: readonly number[] }>;
+  run(feeds: Record<string, { type: OrtElement; data: OrtData; dims: readonly number[] }>, outputs: readonly string[]): Record<string, { data: OrtData; dims: readonly number[] }>;
   dispose(): void;
 }
 
@@ -28,6 +30,8 @@ export interface OrtSessionOptions {
   readonly spin?: boolean;
   /** Where the graph's nodes run; nodes a GPU provider lacks fall back to the CPU. @default 'cpu' */
   readonly device?: OnnxDevice;
+  /** A name for the graph in traces (`IMPRINT_ONNX_TRACE`). @default 'session' */
+  readonly label?: string;
 }
 
 export interface OrtRuntime {
@@ -40,7 +44,29 @@ export interface OrtRuntime {
 interface NativeSession {
   loadModel(buffer: ArrayBuffer, byteOffset: number, byteLength: number, options: Record<string, unknown>): void;
   run(feeds: Record<string, OrtTensor>, fetches: Record<string, null>, options: Record<string, unknown>): Record<string, OrtTensor>;
+  endProfiling(): string;
   dispose(): void;
+}
+
+/**
+ * With IMPRINT_ONNX_TRACE=FOLDER, every session records onnxruntime's own profile (the time of
+ * each node on its provider, and of each run) into FOLDER/<label>_<time>.json, written when the
+ * session is disposed or the process exits. For finding where time goes; it slows every run.
+ */
+const tracing = new Set<NativeSession>();
+let traceHook = false;
+function traceOptions(label: string, native: NativeSession): Record<string, unknown> {
+  const folder = process.env.IMPRINT_ONNX_TRACE;
+  if (folder === undefined || folder === '') return {};
+  mkdirSync(folder, { recursive: true });
+  tracing.add(native);
+  if (!traceHook) {
+    traceHook = true;
+    process.on('exit', () => {
+      for (const session of tracing) session.endProfiling();
+    });
+  }
+  return { enableProfiling: true, profileFilePrefix: join(folder, label.replace(/[^\w.-]/g, '_')) };
 }
 
 /** Versions of onnxruntime-node whose synchronous native session this package was tested with. */
@@ -90,11 +116,14 @@ export function loadOnnxRuntime(): OrtRuntime {
   const { Tensor } = common;
   loaded = {
     version,
-    createSession(model, { threads, spin = false, device = 'cpu' }) {
+    createSession(model, { threads, spin = false, device = 'cpu', label = 'session' }) {
       const native = new Session();
       const providers = executionProviders(device);
       native.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, {
         ...(providers === undefined ? {} : { executionProviders: providers }),
+        ...traceOptions(`${label}_${device}`, native),
+        // errors reach us as exceptions; onnxruntime's warnings (nodes left to the CPU provider, …) are not for users
+        logSeverityLevel: 3,
         intraOpNumThreads: threads,
         interOpNumThreads: 1,
         executionMode: 'sequential',
@@ -111,7 +140,7 @@ export function loadOnnxRuntime(): OrtRuntime {
           const fetches: Record<string, null> = {};
           for (const name of outputs) fetches[name] = null;
           const result = native.run(tensors, fetches, {});
-          const out: Record<string, { data: Float32Array | Float64Array | Int32Array | BigInt64Array; dims: readonly number[] }> = {};
+          const out: Record<string, { data: OrtData; dims: readonly number[] }> = {};
           // onnxruntime-node copies CPU outputs into JavaScript-owned buffers: no copy needed here.
           for (const name of outputs) {
             const tensor = result[name] as TypedTensor<OrtElement>;
@@ -122,6 +151,7 @@ export function loadOnnxRuntime(): OrtRuntime {
         dispose() {
           if (disposed) return;
           disposed = true;
+          if (tracing.delete(native)) native.endProfiling();
           native.dispose();
         },
       };

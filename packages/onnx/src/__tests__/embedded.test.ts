@@ -58,6 +58,8 @@ describe('the embedded FMs on onnxruntime give the tf.js embeddings (real images
     const images = tf.tidy(() => tf.div(tf.tensor4d(pixels, [2, 40, 40, 3], 'int32'), 255) as tf.Tensor4D);
     const viaEmbed = await backbone.embed(images);
     expect(relativeDifference(expected, viaEmbed.dataSync())).toBeLessThan(1e-4);
+    // uint8 pixels are divided by 255 inside the graph: the same float inputs, so the same embeddings
+    expect(Array.from(viaEmbed.dataSync())).toEqual(Array.from(await backbone.embedPixels!(pixels, 2, 40, 40, 3)));
     [images, viaEmbed].forEach((t) => t.dispose());
     backbone.dispose();
   });
@@ -74,7 +76,7 @@ describe('the built models are cached on disk, content-addressed', () => {
     first.dispose();
     const files = await readdir(join(dir, 'onnx'));
     expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(/^mobilenet_v2_nsfw-96-28x28x1-[0-9a-f]{16}\.onnx$/);
+    expect(files[0]).toMatch(/^mobilenet_v2_nsfw-96-28x28x1-u8-[0-9a-f]{16}\.onnx$/);
     const again = await onnxEmbeddedBackbone('mobilenet_v2_nsfw', { inputSize: 96, cacheDir: dir });
     expect(Array.from(await again.embedPixels!(pixels, 2, 28, 28, 1))).toEqual(Array.from(expected));
     again.dispose();

@@ -92,10 +92,15 @@ function accumulateTiles(session: OrtSession, x: HostMatrix, spans: readonly Int
   return tiles;
 }
 
+/** Whether the Gram products over `columns` of the columns go to the engine's device: the upper tiles' work against the rows and the running sums (in and out, per chunk) moved. */
+function onDevice(sessions: SessionCache, x: HostMatrix, columns: number): boolean {
+  return sessions.onDevice(x.rows * columns * columns, 4 * (x.rows * x.dim + 2 * chunkRanges(x.rows).length * columns * columns));
+}
+
 /** The tile sums over all columns (contiguous tiles). */
 function denseTiles(sessions: SessionCache, x: HostMatrix): { spans: Int32Array[]; sums: TileSum[] } {
   const spans = tiles(Int32Array.from({ length: x.dim }, (_, j) => j));
-  return { spans, sums: accumulateTiles(sessions.get(`gram_tiles_${x.dim}`, () => denseGraph(x.dim), { spin: true }), x, spans, {}) };
+  return { spans, sums: accumulateTiles(sessions.get(`gram_tiles_${x.dim}`, () => denseGraph(x.dim), { spin: true, cpu: !onDevice(sessions, x, x.dim) }), x, spans, {}) };
 }
 
 /** The tile sums over the columns that are not zero, or undefined when too few columns are zero. */
@@ -105,7 +110,7 @@ function sparseTiles(sessions: SessionCache, x: HostMatrix): { spans: Int32Array
   const spans = tiles(kept);
   const indices: IndexFeeds = {};
   spans.forEach((tile, t) => (indices[`columns_${t}`] = { type: 'int64', data: BigInt64Array.from(tile, BigInt), dims: [tile.length] }));
-  return { spans, sums: accumulateTiles(sessions.get(`gram_gathered_${spans.length}`, () => gatheredGraph(spans.length), { spin: true }), x, spans, indices) };
+  return { spans, sums: accumulateTiles(sessions.get(`gram_gathered_${spans.length}`, () => gatheredGraph(spans.length), { spin: true, cpu: !onDevice(sessions, x, kept.length) }), x, spans, indices) };
 }
 
 /**

@@ -14,7 +14,7 @@ function productGraph(): Uint8Array {
 /** `a · bᵀ` (`[n, d] · [m, d]ᵀ → [n, m]`) as one Gemm, float32. */
 export function matMulTransposed(sessions: SessionCache, a: HostMatrix, b: HostMatrix): Float32Array {
   if (a.rows === 0 || b.rows === 0) return new Float32Array(a.rows * b.rows);
-  const session = sessions.get('mat_mul_transposed_float32', productGraph);
+  const session = sessions.get('mat_mul_transposed_float32', productGraph, { cpu: !sessions.onDevice(2 * a.rows * b.rows * a.dim, 4 * (a.rows * a.dim + b.rows * b.dim + a.rows * b.rows)) });
   const { c } = session.run({ a: { type: 'float32', data: a.values, dims: [a.rows, a.dim] }, b: { type: 'float32', data: b.values, dims: [b.rows, b.dim] } }, ['c']);
   return c.data as Float32Array;
 }
@@ -32,7 +32,8 @@ function gatheredProductGraph(): Uint8Array {
 /** `a[rows] · bᵀ`: the rows are gathered inside onnxruntime (no copy of them in JavaScript). */
 export function matMulTransposedRows(sessions: SessionCache, a: HostMatrix, rows: Int32Array, b: HostMatrix): Float32Array {
   if (rows.length === 0 || b.rows === 0) return new Float32Array(rows.length * b.rows);
-  const session = sessions.get('mat_mul_transposed_rows', gatheredProductGraph);
+  // all of `a` travels to a device, not only the gathered rows
+  const session = sessions.get('mat_mul_transposed_rows', gatheredProductGraph, { cpu: !sessions.onDevice(2 * rows.length * b.rows * a.dim, 4 * (a.rows * a.dim + b.rows * b.dim + rows.length * (b.rows + 1))) });
   const { c } = session.run(
     { a: { type: 'float32', data: a.values, dims: [a.rows, a.dim] }, rows: { type: 'int32', data: rows, dims: [rows.length] }, b: { type: 'float32', data: b.values, dims: [b.rows, b.dim] } },
     ['c'],
@@ -52,7 +53,7 @@ function transposedProductGraph(): Uint8Array {
 /** `aᵀ · b` (`[n, k]ᵀ · [n, d] → [k, d]`) as one Gemm, float32. */
 export function transposedMatMul(sessions: SessionCache, a: HostMatrix, b: HostMatrix): Float32Array {
   if (a.dim === 0 || b.dim === 0 || a.rows === 0) return new Float32Array(a.dim * b.dim);
-  const session = sessions.get('transposed_mat_mul', transposedProductGraph);
+  const session = sessions.get('transposed_mat_mul', transposedProductGraph, { cpu: !sessions.onDevice(2 * a.rows * a.dim * b.dim, 4 * (a.rows * a.dim + b.rows * b.dim + a.dim * b.dim)) });
   const { c } = session.run({ a: { type: 'float32', data: a.values, dims: [a.rows, a.dim] }, b: { type: 'float32', data: b.values, dims: [b.rows, b.dim] } }, ['c']);
   return c.data as Float32Array;
 }

@@ -48,10 +48,11 @@ export function nonZeroColumns(sessions: SessionCache, x: HostMatrix): Int32Arra
   const sampled = Math.min(SAMPLE_ROWS, Math.ceil(rows * SAMPLE_SHARE));
   if (sampled < rows) {
     const sample = BigInt64Array.from({ length: sampled }, (_, i) => BigInt(Math.floor((i * rows) / sampled)));
-    const l1 = sessions.get('column_l1_sampled', () => columnL1Graph(true)).run({ x: whole, rows: { type: 'int64', data: sample, dims: [sampled] } }, ['l1']).l1.data as Float32Array;
+    // the whole matrix is fed (the graph gathers the sample): never worth a trip to a device
+    const l1 = sessions.get('column_l1_sampled', () => columnL1Graph(true), { cpu: true }).run({ x: whole, rows: { type: 'int64', data: sample, dims: [sampled] } }, ['l1']).l1.data as Float32Array;
     if (countZeros(l1) < minimum) return undefined;
   }
-  const session = sessions.get('column_l1', () => columnL1Graph(false));
+  const session = sessions.get('column_l1', () => columnL1Graph(false), { cpu: !sessions.onDevice(2 * rows * dim, 4 * rows * dim) });
   const zero = new Uint8Array(dim).fill(1);
   for (let start = 0; start < rows; start += CHUNK_ROWS) {
     const end = Math.min(rows, start + CHUNK_ROWS);

@@ -114,9 +114,11 @@ export function onnxModelIdentity(path: string): string {
 }
 
 /** The preprocessing graph: uint8-scaled images `[b, h, w, c]` in [0, 1] to the model's input. */
-function preprocessGraph(height: number, width: number, channels: number, size: number, layout: 'NCHW' | 'NHWC', mean: readonly number[], std: readonly number[]): Uint8Array {
+function preprocessGraph(height: number, width: number, channels: number, size: number, layout: 'NCHW' | 'NHWC', mean: readonly number[], std: readonly number[], pixels: boolean): Uint8Array {
   const graph = new GraphBuilder('imprint_preprocess');
-  let x = graph.op('Transpose', [graph.input('images', 'float32', ['batch', height, width, channels])], { perm: [0, 3, 1, 2] });
+  // uint8 pixels are divided by 255 in the graph (exactly as p / 255 in JavaScript, see embedded.ts)
+  const images = pixels ? graph.op('Div', [graph.op('Cast', [graph.input('images', 'uint8', ['batch', height, width, channels])], { to: 1 }), graph.constant([255], [])]) : graph.input('images', 'float32', ['batch', height, width, channels]);
+  let x = graph.op('Transpose', [images], { perm: [0, 3, 1, 2] });
   if (channels === 1) x = graph.op('Concat', [x, x, x], { axis: 1 });
   if (height !== size || width !== size) {
     const batchAndChannels = graph.op('Slice', [graph.op('Shape', [x]), graph.constant([0], [1], 'int64'), graph.constant([2], [1], 'int64')]);
@@ -168,21 +170,22 @@ export async function onnxModel(path: string, options: OnnxModelOptions = {}): P
   const threads = checkInteger(merged.threads ?? availableParallelism(), 'threads', { min: 1 });
   const runtime = loadOnnxRuntime();
   const placement = { threads, device: resolveDevice(runtime, merged.device ?? 'cpu').device };
+  const fileName = path.split(/[\\/]/).at(-1) ?? path;
   let model: OrtSession;
   try {
-    model = runtime.createSession(bytes, placement);
+    model = runtime.createSession(bytes, { ...placement, label: fileName.replace(/\.onnx$/, '') });
   } catch (error) {
     throw new ImprintError('BAD_FILE', `onnxruntime cannot load ${path}: ${(error as Error).message}`, { path });
   }
   const preprocess = new Map<string, OrtSession>();
-  const fileName = path.split(/[\\/]/).at(-1) ?? path;
   const version = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
-  const run = (images: Float32Array, count: number, height: number, width: number, channels: number): { values: Float32Array; dim: number } => {
+  const run = (images: Float32Array | Uint8Array, count: number, height: number, width: number, channels: number): { values: Float32Array; dim: number } => {
     if (channels !== 1 && channels !== 3) throw new ImprintError('INVALID_INPUT', `images must have 1 (grayscale) or 3 (RGB) channels, got ${channels}`);
-    const key = `${height}x${width}x${channels}`;
+    const pixels = images instanceof Uint8Array;
+    const key = `${height}x${width}x${channels}${pixels ? 'x uint8' : ''}`;
     let prep = preprocess.get(key);
-    if (prep === undefined) preprocess.set(key, (prep = runtime.createSession(preprocessGraph(height, width, channels, size, layout, mean, std), placement)));
-    const fed = prep.run({ images: { type: 'float32', data: images, dims: [count, height, width, channels] } }, ['input']).input;
+    if (prep === undefined) preprocess.set(key, (prep = runtime.createSession(preprocessGraph(height, width, channels, size, layout, mean, std, pixels), { ...placement, label: 'imprint_preprocess' })));
+    const fed = prep.run({ images: pixels ? { type: 'uint8', data: images, dims: [count, height, width, channels] } : { type: 'float32', data: images, dims: [count, height, width, channels] } }, ['input']).input;
     const out = model.run({ [input.name]: { type: 'float32', data: fed.data as Float32Array, dims: fed.dims } }, [outputName!])[outputName!];
     const values = out.data as Float32Array;
     const dims = out.dims;
@@ -218,9 +221,7 @@ export async function onnxModel(path: string, options: OnnxModelOptions = {}): P
       return rememberHostValues(tf.tensor2d(values, [count, dim]), values);
     },
     async embedPixels(pixels, count, height, width, channels) {
-      const images = new Float32Array(pixels.length);
-      for (let i = 0; i < pixels.length; i++) images[i] = pixels[i] / 255;
-      return run(images, count, height, width, channels).values;
+      return run(pixels, count, height, width, channels).values;
     },
     dispose() {
       model.dispose();
