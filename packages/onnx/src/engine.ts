@@ -22,7 +22,7 @@ export interface OnnxEngineOptions {
   /**
    * On a GPU: `cost` runs a call on the device when its work outweighs moving its data there and
    * back (elementwise passes and thin products stay on the CPU); `device` runs every float32 call
-   * there (for testing the device's kernels). @default 'cost'
+   * there (for testing the device's kernels). @default $IMPRINT_ONNX_PLACEMENT, else 'cost'
    */
   placement?: Placement;
 }
@@ -48,7 +48,7 @@ export interface OnnxEngine extends Engine {
  * @example
  * const registry = createStandardRegistry().setEngine(onnxEngine());
  */
-export function onnxEngine({ threads = availableParallelism(), device: choice = 'cpu', placement = 'cost' }: OnnxEngineOptions = {}): OnnxEngine {
+export function onnxEngine({ threads = availableParallelism(), device: choice = 'cpu', placement = process.env.IMPRINT_ONNX_PLACEMENT === 'device' ? 'device' : 'cost' }: OnnxEngineOptions = {}): OnnxEngine {
   checkInteger(threads, 'threads', { min: 1 });
   const runtime = loadOnnxRuntime();
   const { device, reason } = resolveDevice(runtime, choice);

@@ -4,15 +4,15 @@
  * cores in this thread) — on MNIST test images, model loading excluded (timing starts when the
  * first batch is back). Measures; asserts nothing.
  * Options: --images N (default 256; tf.js runs of inception use a quarter), --quick (fewer
- * configurations), --engines tfjs,onnx.
+ * configurations), --engines tfjs,onnx, --device cpu|webgpu|cuda|auto (where the onnx engine runs).
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { embedImages, selectBackend, type BackboneLoader } from '@imprint/backbones';
 import { limitDataset, loadMnist } from '@imprint/eval';
-import { onnxBackbones } from '@imprint/onnx';
+import { onnxBackbones, type OnnxDeviceChoice } from '@imprint/onnx';
 
-const { values: args } = parseArgs({ options: { images: { type: 'string', default: '256' }, quick: { type: 'boolean', default: false }, engines: { type: 'string', default: 'tfjs,onnx' } } });
+const { values: args } = parseArgs({ options: { images: { type: 'string', default: '256' }, quick: { type: 'boolean', default: false }, engines: { type: 'string', default: 'tfjs,onnx' }, device: { type: 'string', default: 'cpu' } } });
 const images = Number(args.images);
 const engines = args.engines!.split(',');
 await selectBackend('wasm', () => undefined);
@@ -37,7 +37,7 @@ const configs: [string, number][] = args.quick
       ['inception_v3_nsfw', 224],
       ['inception_v3_nsfw', 160],
     ];
-const loaders: Record<string, BackboneLoader | undefined> = { tfjs: undefined, onnx: onnxBackbones() };
+const loaders: Record<string, BackboneLoader | undefined> = { tfjs: undefined, onnx: onnxBackbones({ device: args.device as OnnxDeviceChoice }) };
 
 async function rate(backbone: string, inputSize: number, engine: string): Promise<number> {
   const count = engine === 'tfjs' && backbone.startsWith('inception') ? Math.max(32, images / 4) : images;

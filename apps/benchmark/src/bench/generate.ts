@@ -6,6 +6,7 @@
  * reference). Prints a table; measures, asserts nothing.
  *
  * Options: --classes N --per-class N --dim N --queries N --engines tfjs,onnx --skip-slow
+ * --device cpu|webgpu|cuda|auto (where the onnx engine runs)
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -14,7 +15,7 @@ import { Imprinter, createRng, type Engine, type ImprintConfigInput } from '@imp
 import { selectBackend } from '@imprint/backbones';
 import { createStandardRegistry } from '@imprint/eval';
 import { clusterRows } from '@imprint/generators';
-import { onnxEngine } from '@imprint/onnx';
+import { onnxEngine, type OnnxDeviceChoice } from '@imprint/onnx';
 import { syntheticSplit } from './synthetic.js';
 
 const { values: args } = parseArgs({
@@ -24,6 +25,7 @@ const { values: args } = parseArgs({
     dim: { type: 'string', default: '1280' },
     queries: { type: 'string', default: '10000' },
     engines: { type: 'string', default: 'tfjs,onnx' },
+    device: { type: 'string', default: 'cpu' },
     'skip-slow': { type: 'boolean', default: false },
   },
 });
@@ -35,7 +37,7 @@ const engineNames = args.engines!.split(',');
 
 await selectBackend('wasm', () => undefined);
 const engines: Record<string, Engine | undefined> = {};
-for (const name of engineNames) engines[name] = name === 'onnx' ? onnxEngine() : undefined;
+for (const name of engineNames) engines[name] = name === 'onnx' ? onnxEngine({ device: args.device as OnnxDeviceChoice }) : undefined;
 const { train, test } = syntheticSplit(classes, perClass, Math.ceil(queryCount / classes), dim);
 const trainLabels = Array.from(train.labels);
 const n = classes * perClass;

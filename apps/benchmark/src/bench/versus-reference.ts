@@ -14,6 +14,7 @@
  *                              into the embedding cache (default: mnist)
  *   --steps LIST               kmeans,ls,mnn_cosine,mnn_euclidean (default: all)
  *   --engines LIST             onnx,tfjs (default: both; tfjs skips the all-samples steps unless --slow)
+ *   --device NAME              where the onnx engine runs: cpu (default), webgpu, cuda, auto
  *   --python PATH              the reference's Python (default /usr/bin/python3)
  *   --blas tuned|default       tuned: OPENBLAS_CORETYPE=SkylakeX when the CPU has AVX-512 but
  *                              Debian's OpenBLAS 0.3.21 does not recognise it (the reference at its
@@ -38,6 +39,7 @@ const { values: args } = parseArgs({
     data: { type: 'string', default: 'mnist' },
     steps: { type: 'string', default: 'kmeans,ls,mnn_cosine,mnn_euclidean' },
     engines: { type: 'string', default: 'onnx,tfjs' },
+    device: { type: 'string', default: 'cpu' },
     python: { type: 'string', default: '/usr/bin/python3' },
     blas: { type: 'string', default: 'tuned' },
     repeat: { type: 'string', default: '1' },
@@ -116,7 +118,7 @@ function cliArgv(): string[] {
 function runOurs(engine: string, step: string, train: string, test: string, cli: string[]): Measured {
   const runs: Measured[] = [];
   for (let i = 0; i < repeat; i++) {
-    const out = measured(process.execPath, [...cli, '--engine', engine, 'run', '--train', train, '--test', test, ...STEPS[step].flags, '--json'], { cwd: root, maxBuffer: 1 << 26 });
+    const out = measured(process.execPath, [...cli, '--engine', engine, ...(engine === 'onnx' ? ['--device', args.device!] : []), 'run', '--train', train, '--test', test, ...STEPS[step].flags, '--json'], { cwd: root, maxBuffer: 1 << 26 });
     if (out.status !== 0) throw new Error(`imprint-bench (${engine}, ${step}) failed: ${out.stderr}`);
     const result = JSON.parse(out.stdout) as { accuracy: number; timings: { generateMs: number; predictMs: number } };
     runs.push({ gen: result.timings.generateMs / 1000, predict: result.timings.predictMs / 1000, wall: out.wall, accuracy: result.accuracy, ...(out.peakMiB === undefined ? {} : { peakMiB: out.peakMiB }) });

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -10,27 +10,7 @@ import { PNG } from 'pngjs';
 
 export const appRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/**
- * The Chromium to drive: $CHROMIUM_PATH, else Debian's `chromium`, installed with apt-get where
- * missing (as root, non-interactive). Returns undefined with the reason when it cannot be had.
- */
-export function findChromium(): { path?: string; reason?: string } {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => p !== undefined && p !== '');
-  const found = () => candidates.find((p) => existsSync(p));
-  if (found()) return { path: found() };
-  if (process.platform !== 'linux' || !existsSync('/usr/bin/apt-get')) return { reason: 'no Chromium found (set CHROMIUM_PATH) and no apt-get to install it' };
-  const root = process.getuid?.() === 0;
-  const sudo = root ? [] : ['sudo', '-n'];
-  const apt = (args: string[]) => spawnSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(root ? [] : ['apt-get']), ...args], { stdio: 'pipe', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 600_000 });
-  process.stderr.write('playground tests: Chromium is missing; installing Debian chromium with apt-get…\n');
-  let result = apt(['install', '-y', '--no-install-recommends', 'chromium']);
-  if (result.status !== 0) {
-    apt(['update']);
-    result = apt(['install', '-y', '--no-install-recommends', 'chromium']);
-  }
-  if (found()) return { path: found() };
-  return { reason: `Chromium could not be installed with apt-get (${String(result.stderr ?? '').trim().split('\n').at(-1) ?? `exit ${result.status}`})` };
-}
+export { findChromium } from '../../../../tools/software-gpu.js';
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.bin': 'application/octet-stream', '.png': 'image/png', '.svg': 'image/svg+xml' };
 

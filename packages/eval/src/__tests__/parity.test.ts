@@ -8,11 +8,18 @@ import { parity, parityCase, toSet } from './parity-fixture.js';
 
 // The same suite on both engines: tf.js alone, and the native onnx engine (which must predict
 // exactly what tf.js predicts on these cases).
+// With SwiftShader (set up by the vitest config, tools/software-gpu.ts) the onnx engine on WebGPU
+// too, every call on the device: the same proxies, scores and predictions.
+const webgpu = process.env.IMPRINT_TEST_WEBGPU === '1';
+if (!webgpu) process.stderr.write(`parity on webgpu SKIPPED: ${process.env.IMPRINT_TEST_WEBGPU ?? 'no SwiftShader set up'}\n`);
 const ENGINES = [
   { name: 'tf.js', registry: () => createStandardRegistry() },
   { name: 'onnx engine', registry: () => createStandardRegistry().setEngine(onnx) },
+  ...(webgpu ? [{ name: 'onnx engine on webgpu', registry: () => createStandardRegistry().setEngine(onnxOnDevice()) }] : []),
 ];
 const onnx = onnxEngine();
+let device: ReturnType<typeof onnxEngine> | undefined;
+const onnxOnDevice = () => (device ??= onnxEngine({ device: 'webgpu', placement: 'device' }));
 
 // Every case of parity.json must reproduce the reference: stored proxies within 1e-5, scores
 // within 1e-5 where given, predictions exactly. All twelve are deterministic (k_exceeds_n uses
