@@ -235,6 +235,24 @@ async function breakdownSection(): Promise<void> {
     log(`mobilenet_v2_140 @224 batch ${batch}: ${row.batchMs.toFixed(1)} ms a batch (${row.imagesPerSecond.toFixed(0)} images/s), of which the pixels' trip to the ${device} and a reduction back ${row.tripMs.toFixed(1)} ms`);
     rows.push(row);
   }
+  // the provider's convolutions in NCHW instead of its default NHWC
+  if (device === 'webgpu') {
+    const batch = quick ? 8 : 128;
+    const pixels = new Uint8Array(batch * size * size * 3).fill(3);
+    process.env.IMPRINT_WEBGPU_LAYOUT = 'NCHW';
+    try {
+      const backbone = await onnxEmbeddedBackbone('mobilenet_v2_140', { inputSize: size, device, cacheDir: mkdtempSync(join(tmpdir(), 'imprint-nchw-')) });
+      await backbone.embedPixels!(pixels, batch, size, size, 3);
+      const modelTime = await timeAsync(async () => {
+        for (let i = 0; i < 5; i++) await backbone.embedPixels!(pixels, batch, size, size, 3);
+      });
+      backbone.dispose();
+      log(`mobilenet_v2_140 @224 batch ${batch}, WebGPU convolutions in NCHW: ${(modelTime.ms / 5).toFixed(1)} ms a batch (${((batch * 5 * 1000) / modelTime.ms).toFixed(0)} images/s)`);
+      rows.push({ batch, layout: 'NCHW', batchMs: modelTime.ms / 5 });
+    } finally {
+      delete process.env.IMPRINT_WEBGPU_LAYOUT;
+    }
+  }
   report.breakdown = rows;
 }
 

@@ -125,7 +125,9 @@ export function hardwareDriverFiles(env: NodeJS.ProcessEnv = process.env): strin
 
 /** The execution providers of a session on `device`, as onnxruntime-node's session options take them. */
 export function executionProviders(device: OnnxDevice): unknown[] | undefined {
-  if (device === 'webgpu') return [{ name: 'webgpu' }, 'cpu'];
+  // IMPRINT_WEBGPU_LAYOUT=NCHW|NHWC: the layout the WebGPU provider runs convolutions in (its own default: NHWC)
+  const layout = process.env.IMPRINT_WEBGPU_LAYOUT;
+  if (device === 'webgpu') return [{ name: 'webgpu', ...(layout === 'NCHW' || layout === 'NHWC' ? { preferredLayout: layout } : {}) }, 'cpu'];
   if (device === 'cuda') return [{ name: 'cuda', deviceId: 0 }, 'cpu'];
   return undefined;
 }

@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRng, type HostMatrix } from '@imprint/core';
 import { describeEngineContract } from '@imprint/core/testing';
@@ -48,8 +51,9 @@ describe.skipIf(!webgpuAvailable)('the onnx engine on webgpu (SwiftShader)', () 
 
   it('embeds with the embedded FMs within 1e-4 of the CPU engine', async () => {
     const pixels = mnistDigits(3);
-    const onDevice = await onnxEmbeddedBackbone('mobilenet_v2_nsfw', { inputSize: 96, device: 'webgpu' });
-    const onCpu = await onnxEmbeddedBackbone('mobilenet_v2_nsfw', { inputSize: 96 });
+    const cacheDir = await mkdtemp(join(tmpdir(), 'imprint-onnx-webgpu-'));
+    const onDevice = await onnxEmbeddedBackbone('mobilenet_v2_nsfw', { inputSize: 96, device: 'webgpu', cacheDir });
+    const onCpu = await onnxEmbeddedBackbone('mobilenet_v2_nsfw', { inputSize: 96, cacheDir });
     const a = await onDevice.embedPixels!(pixels, 3, 28, 28, 1);
     const b = await onCpu.embedPixels!(pixels, 3, 28, 28, 1);
     let diff = 0;
