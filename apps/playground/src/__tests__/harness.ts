@@ -10,7 +10,7 @@ import { PNG } from 'pngjs';
 
 export const appRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export { findChromium } from '../../../../tools/software-gpu.js';
+export { findChromium } from '../../../../tools/software-gpu.mjs';
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.bin': 'application/octet-stream', '.png': 'image/png', '.svg': 'image/svg+xml' };
 

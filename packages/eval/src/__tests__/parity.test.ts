@@ -8,7 +8,7 @@ import { parity, parityCase, toSet } from './parity-fixture.js';
 
 // The same suite on both engines: tf.js alone, and the native onnx engine (which must predict
 // exactly what tf.js predicts on these cases).
-// With SwiftShader (set up by the vitest config, tools/software-gpu.ts) the onnx engine on WebGPU
+// With SwiftShader (set up by the vitest config, tools/software-gpu.mts) the onnx engine on WebGPU
 // too, every call on the device: the same proxies, scores and predictions.
 const webgpu = process.env.IMPRINT_TEST_WEBGPU === '1';
 if (!webgpu) process.stderr.write(`parity on webgpu SKIPPED: ${process.env.IMPRINT_TEST_WEBGPU ?? 'no SwiftShader set up'}\n`);
