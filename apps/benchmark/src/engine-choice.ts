@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { ImprintError, type Engine } from '@imprint/core';
 import type { BackboneLoader } from '@imprint/backbones';
 import { resolvePluginModule } from '@imprint/eval';
+import type * as Onnx from '@imprint/onnx';
+
+type OnnxModule = typeof Onnx;
 
 export const ENGINE_CHOICES = ['auto', 'onnx', 'tfjs'] as const;
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];
@@ -37,7 +40,7 @@ export async function selectEngine(choice: EngineChoice, device: DeviceChoice = 
     log('engine: tfjs (chosen)');
     return {};
   }
-  let module: typeof import('@imprint/onnx');
+  let module: OnnxModule;
   try {
     module = await import('@imprint/onnx');
     module.loadOnnxRuntime();
