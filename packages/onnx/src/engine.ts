@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { checkInteger, type Engine } from '@imprint/core';
+import { checkInteger, ImprintError, type Engine } from '@imprint/core';
 import { gram } from './kernels/gram.js';
 import { matMulTransposed, matMulTransposed64, matMulTransposedRows, transposedMatMul } from './kernels/mat-mul-transposed.js';
 import { nearest, rowSquaredNormsKernel, unitRowsKernel } from './kernels/nearest.js';
@@ -50,6 +50,7 @@ export interface OnnxEngine extends Engine {
  */
 export function onnxEngine({ threads = availableParallelism(), device: choice = 'cpu', placement = process.env.IMPRINT_ONNX_PLACEMENT === 'device' ? 'device' : 'cost' }: OnnxEngineOptions = {}): OnnxEngine {
   checkInteger(threads, 'threads', { min: 1 });
+  if (placement !== 'cost' && placement !== 'device') throw new ImprintError('INVALID_CONFIG', `unknown placement ${JSON.stringify(placement)}; expected cost or device`, { placement });
   const runtime = loadOnnxRuntime();
   const { device, reason } = resolveDevice(runtime, choice);
   const sessions = new SessionCache(runtime, threads, device, placement);

@@ -59,9 +59,8 @@ export class SessionCache {
   readonly #runtime: OrtRuntime;
   readonly #threads: number;
   readonly #device: OnnxDevice;
-  readonly #sessions = new Map<string, OrtSession>();
-
   readonly #placement: Placement;
+  readonly #sessions = new Map<string, OrtSession>();
 
   constructor(runtime: OrtRuntime, threads: number, device: OnnxDevice = 'cpu', placement: Placement = 'cost') {
     this.#runtime = runtime;

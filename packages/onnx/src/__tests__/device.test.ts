@@ -27,6 +27,7 @@ describe('device choice', () => {
   it('an explicit device that cannot start fails with one typed line saying what is missing', () => {
     expect(() => resolveDevice(loadOnnxRuntime(), 'cuda')).toThrow(expect.objectContaining({ code: 'UNSUPPORTED', message: expect.stringMatching(/^device cuda cannot start: .*(CUDA provider libraries|NVIDIA GPU)/) }));
     expect(deviceUnavailable('webgpu', { VK_DRIVER_FILES: join(tmpdir(), 'no-such-icd.json'), LD_LIBRARY_PATH: process.env.LD_LIBRARY_PATH })).toMatch(/Vulkan (loader|driver)/);
+    expect(() => onnxEngine({ placement: 'always' as never })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringMatching(/unknown placement "always"; expected cost or device/) }));
     expect(() => onnxEngine({ device: 'tpu' as never })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringMatching(/unknown device "tpu"; expected one of auto, cpu, webgpu, cuda/) }));
   });
 
