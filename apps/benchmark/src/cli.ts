@@ -12,7 +12,7 @@ import { incrementalCommand, type IncrementalCommandOptions } from './commands/i
 import { runCommand, type RunOptions } from './commands/run.js';
 import { debugRequested, reportError } from './errors.js';
 import { DEVICE_CHOICES, ENGINE_CHOICES, selectEngine, type DeviceChoice, type EngineChoice, type SelectedEngine } from './engine-choice.js';
-import { integerListOption, integerOption, limitOption } from './option-parsers.js';
+import { integerListOption, integerOption, limitOption, shareOption } from './option-parsers.js';
 
 /** The `--plugin` modules given before the command. */
 function pluginsOf(command: Command): string[] {
@@ -148,7 +148,7 @@ function buildProgram(): Command {
     .option('--backbones <list>', 'comma-separated backbones: embedded FM names or onnx:PATH (default: the three embedded FMs)')
     .option('--known <list>', 'known classes (default 0,1,2,3,4,5; the others are unknown)', integerListOption('--known'))
     .option('--seeds <list>', 'comma-separated seeds', integerListOption('--seeds'), [0, 1, 2])
-    .option('--false-reject-rate <x>', 'target share of known samples rejected (default 0.05)', (value: string) => Number(value))
+    .option('--false-reject-rate <x>', 'target share of known samples rejected, above 0 and below 1 (default 0.05)', shareOption('--false-reject-rate'))
     .addOption(new Option('--by <measure>', 'confidence: the winning score or its margin over the runner-up').choices(['score', 'margin']).default('score'))
     .option('--methods <list>', 'comma-separated presets (default: the five of Table 1)')
     .option('--train-limit <n>', 'train images per data set', integerOption('--train-limit', { min: 1 }))

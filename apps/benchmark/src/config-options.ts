@@ -1,4 +1,4 @@
-import { ImprintError, type ImprintConfigInput } from '@imprint/core';
+import { ImprintError, parseNumberOption, type ImprintConfigInput } from '@imprint/core';
 import { readDataFile } from '@imprint/eval';
 
 /** The imprinting options of `imprint-bench run`, as commander parses them. */
@@ -21,10 +21,7 @@ export interface ConfigFlags {
 }
 
 function numberFlag(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (value.trim() === '' || Number.isNaN(parsed)) throw new ImprintError('INVALID_CONFIG', `--${flag} must be a number, got ${JSON.stringify(value)}`);
-  return parsed;
+  return value === undefined ? undefined : parseNumberOption(value, `--${flag}`);
 }
 
 /** Turn command-line flags into a config object (validation happens when it is resolved). */

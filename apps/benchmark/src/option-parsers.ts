@@ -1,4 +1,4 @@
-import { parseIntegerOption, type IntegerBounds } from '@imprint/core';
+import { ImprintError, parseIntegerOption, parseNumberOption, type IntegerBounds } from '@imprint/core';
 
 /**
  * A commander argument parser for an integer option: "2" → 2; "1.5", "abc" or out-of-range values
@@ -16,4 +16,13 @@ export function limitOption(flag: string): (value: string) => number | 'all' {
 /** A comma-separated list of integers, e.g. `--seeds 0,1,2`. */
 export function integerListOption(flag: string, bounds: IntegerBounds = {}): (value: string) => number[] {
   return (value) => value.split(',').map((part, i) => parseIntegerOption(part, `${flag} entry ${i + 1}`, bounds));
+}
+
+/** A share strictly between 0 and 1 (a decimal number: "" or "0x1" are refused, not read as 0 or 1). */
+export function shareOption(flag: string): (value: string) => number {
+  return (value) => {
+    const share = parseNumberOption(value, flag);
+    if (!(share > 0 && share < 1)) throw new ImprintError('INVALID_CONFIG', `${flag} must be above 0 and below 1, got ${JSON.stringify(value)}`, { value });
+    return share;
+  };
 }

@@ -38,9 +38,16 @@ export function parseIntegerOption(text: string, what: string, bounds: IntegerBo
   return checkInteger(Number(trimmed), what, bounds);
 }
 
-/** Parse a command-line number strictly (finite decimal or exponent notation). */
+/** A decimal number, optionally with an exponent: what a user means by a number on a command line. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Parse a command-line number strictly (finite decimal or exponent notation): `Number()` alone would
+ * take "0x10" as 16, "0b11" as 3 and "" as 0.
+ */
 export function parseNumberOption(text: string, what: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new ImprintError('INVALID_CONFIG', `${what} must be a finite number, got ${JSON.stringify(text)}`, { what, value: text });
+  const trimmed = text.trim();
+  const value = Number(trimmed);
+  if (!DECIMAL.test(trimmed) || !Number.isFinite(value)) throw new ImprintError('INVALID_CONFIG', `${what} must be a finite decimal number, got ${JSON.stringify(text)}`, { what, value: text });
   return value;
 }

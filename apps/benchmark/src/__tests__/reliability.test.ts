@@ -37,6 +37,22 @@ describe('integer options are parsed strictly, before any work', () => {
   });
 });
 
+describe('number options are decimal numbers, before any work', () => {
+  it.each([
+    [['run', '--k', '0x10'], /--k must be a finite decimal number, got "0x10"/],
+    [['run', '--lambda', '0b11'], /--lambda must be a finite decimal number, got "0b11"/],
+    [['run', '--m', ''], /--m must be a finite decimal number, got ""/],
+    [['openset', '--false-reject-rate', ''], /--false-reject-rate must be a finite decimal number, got ""/],
+    [['openset', '--false-reject-rate', '1.5'], /--false-reject-rate must be above 0 and below 1, got "1.5"/],
+  ])('%s', async (argv, message) => {
+    const files = argv[0] === 'run' ? ['--train', 'fixtures/example-train.h5', '--test', 'fixtures/example-test.h5'] : [];
+    const { code, stderr } = await cli(...argv, ...files);
+    expect(code).not.toBe(0);
+    expect(errorLines(stderr)).toHaveLength(1);
+    expect(stderr).toMatch(message);
+  });
+});
+
 describe('failures are one line; the stack comes with --debug', () => {
   it('prints an unexpected failure as one line, and its stack with --debug', () => {
     const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);

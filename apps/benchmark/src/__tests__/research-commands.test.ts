@@ -52,7 +52,7 @@ describe('imprint-bench openset, incremental and k auto (raw-pixel FM, small sub
     expect(JSON.parse(good.stdout).config.k).toBe('auto');
     const bad = await cli('run', '--train', 'fixtures/example-train.h5', '--test', 'fixtures/example-test.h5', '--gen', 'kmeans', '--k', 'some');
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/--k must be a number/);
+    expect(bad.stderr).toMatch(/--k must be a finite decimal number, got "some"/);
     const misplaced = await cli('run', '--train', 'fixtures/example-train.h5', '--test', 'fixtures/example-test.h5', '--gen', 'kmeans', '--k', '3', '--k-max', '4');
     expect(misplaced.stderr).toMatch(/kMax and kSelect apply only with k "auto"/);
   });
