@@ -135,7 +135,7 @@ function buildProgram(): Command {
     .option('--train-limit <n>', 'train images per data set, or "all"', limitOption('--train-limit'))
     .option('--test-limit <n>', 'test images per data set, or "all"', limitOption('--test-limit'))
     .option('--workers <n>', 'worker threads for the runs', integerOption('--workers', { min: 1 }))
-    .option('--resume', 'keep runs already in results/table1.jsonl')
+    .option('--resume', 'keep runs already in results/table1.jsonl (without it they are moved to table1.previous.jsonl once the new runs start)')
     .action(async (options: Table1Options, command: Command) => {
       await selectBackend((command.parent?.opts() as { backend: BackendChoice }).backend);
       const { registry, engine } = await registryFor(command);

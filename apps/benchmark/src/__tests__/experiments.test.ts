@@ -19,8 +19,19 @@ describe('imprint-bench table1, grid, merge, report', () => {
       expect(stdout).toMatch(/pixels × mnist\s+\d+\.\d{3}/);
       const report = await readFile(join(dir, 'report.md'), 'utf8');
       expect(report).toMatch(/\| qi2018 \| \d+\.\d\d \| \d\.\d\d \| 8 \| 86\.79 \|/);
-      const lines = (await readFile(join(dir, 'table1.jsonl'), 'utf8')).trim().split('\n');
+      const finished = await readFile(join(dir, 'table1.jsonl'), 'utf8');
+      const lines = finished.trim().split('\n');
       expect(lines).toHaveLength(1 * 2 * 4 * 2 * 5);
+      // A mistyped backbone fails before anything is touched: the finished results stay.
+      const typo = await cli('--engine', 'onnx', 'table1', '--backbones', `onnx:${join(dir, 'no-such-model.onnx')}`, '--seeds', '0', '--out', dir);
+      expect(typo.code).not.toBe(0);
+      expect(await readFile(join(dir, 'table1.jsonl'), 'utf8')).toBe(finished);
+      // A new run (without --resume) keeps the previous results beside its own.
+      const again = await cli('table1', '--backbones', 'pixels', '--seeds', '0', '--train-limit', '200', '--test-limit', '100', '--out', dir);
+      expect(again.code).toBe(0);
+      expect(again.stderr).toContain('the previous results are kept as');
+      expect(await readFile(join(dir, 'table1.previous.jsonl'), 'utf8')).toBe(finished);
+      expect((await readFile(join(dir, 'table1.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1 * 2 * 4 * 1 * 5);
     } finally {
       delete process.env.IMPRINT_CACHE_DIR;
     }

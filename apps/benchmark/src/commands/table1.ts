@@ -1,4 +1,4 @@
-import { rm, mkdir } from 'node:fs/promises';
+import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Registry } from '@imprint/core';
 import { writeFileAtomic } from '@imprint/core/node';
@@ -82,7 +82,6 @@ export async function table1Command(options: Table1Options, registry: Registry =
   }
   await mkdir(options.out, { recursive: true });
   const resultsPath = join(options.out, 'table1.jsonl');
-  if (!options.resume) await rm(resultsPath, { force: true });
   process.stderr.write(`table1 (${protocol}): ${backbones.length} FMs × ${DATASETS.length} data sets × ${SPLITS.length} splits × ${seeds.length} seeds × ${METHODS.length} methods = ${runs.length} runs\n`);
 
   // Embeddings first (cached; a progress bar per split), then NC1 on the train embeddings.
@@ -98,6 +97,19 @@ export async function table1Command(options: Table1Options, registry: Registry =
   const embedSeconds = (performance.now() - start) / 1000;
   await writeFileAtomic(join(options.out, 'nc1.json'), new TextEncoder().encode(`${JSON.stringify(nc1, null, 2)}\n`));
 
+  // Only now, with every FM loaded and every embedding there (where a mistyped backbone or a bad
+  // file fails), the previous results make way: kept as table1.previous.jsonl, not deleted.
+  if (!options.resume) {
+    const previous = join(options.out, 'table1.previous.jsonl');
+    const moved = await rename(resultsPath, previous).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return false;
+        throw error;
+      },
+    );
+    if (moved) process.stderr.write(`table1: the previous results are kept as ${previous} (--resume continues them instead)\n`);
+  }
   let progress: Progress | undefined;
   const runStart = performance.now();
   const summary = await runGrid({
