@@ -1,3 +1,4 @@
+import { basename, join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { PRESET_NAMES, type Registry } from '@imprint/core';
 import { createStandardRegistry, usePluginModules } from '@imprint/eval';
@@ -35,6 +36,23 @@ async function registryFor(command: Command): Promise<{ registry: Registry; engi
 function engineFor(command: Command): Promise<SelectedEngine> {
   const { engine, device } = command.parent?.opts() as { engine: EngineChoice; device: DeviceChoice };
   return selectEngine(engine, device);
+}
+
+/**
+ * Where `table1` writes without `--out`: `results` for the default FMs (the main benchmark), else a
+ * folder of its own named after the backbones, so a run on other FMs never overwrites the main one.
+ */
+function table1Folder(backbones: string | undefined): string {
+  if (backbones === undefined) return 'results';
+  const slug = backbones
+    .split(',')
+    .map((name) => {
+      const trimmed = name.trim();
+      const file = trimmed.startsWith('onnx:') ? `onnx-${basename(trimmed.slice('onnx:'.length)).replace(/\.onnx$/i, '')}` : trimmed;
+      return file.replace(/[^\w.-]+/g, '-');
+    })
+    .join('+');
+  return join('results', `table1-${slug}`);
 }
 
 function buildProgram(): Command {
@@ -128,7 +146,7 @@ function buildProgram(): Command {
   program
     .command('table1')
     .description("reproduce the paper's Table 1 on the embedded FMs, MNIST and FashionMNIST")
-    .option('--out <dir>', 'results folder', 'results')
+    .option('--out <dir>', 'results folder (default: results, or results/table1-<backbones> with --backbones, so the main benchmark\'s results stay)')
     .option('--full', 'complete splits at native input sizes (default: 2000 train / 1000 test images per data set; all three FMs at 224)')
     .option('--backbones <list>', 'comma-separated backbones: embedded FM names or onnx:PATH (default: the three embedded FMs)')
     .option('--seeds <list>', 'comma-separated seeds', integerListOption('--seeds'), [0, 1, 2])
@@ -139,7 +157,7 @@ function buildProgram(): Command {
     .action(async (options: Table1Options, command: Command) => {
       await selectBackend((command.parent?.opts() as { backend: BackendChoice }).backend);
       const { registry, engine } = await registryFor(command);
-      await table1Command(options, registry, engine);
+      await table1Command({ ...options, out: options.out ?? table1Folder(options.backbones) }, registry, engine);
     });
   program
     .command('openset')

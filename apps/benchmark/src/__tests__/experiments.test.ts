@@ -37,6 +37,22 @@ describe('imprint-bench table1, grid, merge, report', () => {
     }
   });
 
+  it('table1 with --backbones and no --out writes into a folder of its own, not the main results/', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'imprint-table1-folder-'));
+    const cwd = process.cwd();
+    process.env.IMPRINT_CACHE_DIR = join(dir, 'cache');
+    process.chdir(dir);
+    try {
+      const { code } = await cli('table1', '--backbones', 'pixels', '--seeds', '0', '--train-limit', '100', '--test-limit', '50');
+      expect(code).toBe(0);
+      expect((await readFile(join(dir, 'results', 'table1-pixels', 'table1.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(2 * 4 * 5);
+      await expect(readFile(join(dir, 'results', 'table1.jsonl'))).rejects.toMatchObject({ code: 'ENOENT' });
+    } finally {
+      process.chdir(cwd);
+      delete process.env.IMPRINT_CACHE_DIR;
+    }
+  });
+
   it('grid runs a YAML grid with shards, merge joins them, report writes the report', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'imprint-cli-grid-'));
     process.env.IMPRINT_CACHE_DIR = join(dir, 'cache');
