@@ -99,7 +99,6 @@ function kernelSection(gpu: Engine, cpu: Engine): void {
 }
 
 async function paritySection(gpu: Engine): Promise<void> {
-  const { readFileSync } = await import('node:fs');
   const parity = JSON.parse(readFileSync('packages/eval/src/__tests__/fixtures/parity.json', 'utf8')) as { train: { embeddings: number[][]; labels: number[] }; test: { embeddings: number[][]; labels: number[] }; cases: { config: Record<string, unknown> & { name: string }; predictions: number[]; accuracy: number }[] };
   const toSet = (s: { embeddings: number[][]; labels: number[] }): EmbeddingSet => ({ embeddings: Float32Array.from(s.embeddings.flat()), shape: [s.embeddings.length, s.embeddings[0].length], labels: Int32Array.from(s.labels) });
   let exact = 0;

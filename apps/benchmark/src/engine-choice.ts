@@ -10,9 +10,13 @@ type OnnxModule = typeof Onnx;
 
 export const ENGINE_CHOICES = ['auto', 'onnx', 'tfjs'] as const;
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];
-/** Where the onnx engine runs (`auto`: a hardware GPU that starts here, else the CPU). */
-export const DEVICE_CHOICES = ['auto', 'cpu', 'webgpu', 'cuda'] as const;
-export type DeviceChoice = (typeof DEVICE_CHOICES)[number];
+/**
+ * Where the onnx engine runs (`auto`: a hardware GPU that starts here, else the CPU): @imprint/onnx's
+ * device choices, listed here because the CLI loads that package only when it runs (the type keeps
+ * the two lists the same).
+ */
+export const DEVICE_CHOICES = ['auto', 'cpu', 'webgpu', 'cuda'] as const satisfies readonly Onnx.OnnxDeviceChoice[];
+export type DeviceChoice = Onnx.OnnxDeviceChoice;
 
 /** The engine in use and how worker threads make their own (module URL + threads each). */
 export interface SelectedEngine {
@@ -46,7 +50,7 @@ export async function selectEngine(choice: EngineChoice, device: DeviceChoice = 
     module.loadOnnxRuntime();
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    if (choice === 'onnx' || gpu) throw error instanceof ImprintError ? error : new ImprintError('UNSUPPORTED', `--engine onnx: the onnx engine cannot be loaded: ${reason}`);
+    if (choice === 'onnx' || gpu) throw error instanceof ImprintError ? error : new ImprintError('UNSUPPORTED', `${gpu ? `--device ${device}` : '--engine onnx'}: the onnx engine cannot be loaded: ${reason}`);
     log(`engine: tfjs (auto: the onnx engine is not available: ${reason})`);
     return {};
   }
