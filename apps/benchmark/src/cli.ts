@@ -1,6 +1,6 @@
 import { basename, join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { PRESET_NAMES, type Registry } from '@imprint/core';
+import type { Registry } from '@imprint/core';
 import { createStandardRegistry, usePluginModules } from '@imprint/eval';
 import { BACKBONE_NAMES, BACKEND_CHOICES, selectBackend, type BackendChoice } from '@imprint/backbones';
 import { embedCommand, type EmbedOptions } from './commands/embed.js';
@@ -14,6 +14,7 @@ import { runCommand, type RunOptions } from './commands/run.js';
 import { debugRequested, reportError } from './errors.js';
 import { DEVICE_CHOICES, ENGINE_CHOICES, selectEngine, type DeviceChoice, type EngineChoice, type SelectedEngine } from './engine-choice.js';
 import { integerListOption, integerOption, limitOption, shareOption } from './option-parsers.js';
+import { addConfigFlags } from './config-options.js';
 
 /** The `--plugin` modules given before the command. */
 function pluginsOf(command: Command): string[] {
@@ -21,12 +22,25 @@ function pluginsOf(command: Command): string[] {
 }
 
 /**
+ * The standard registry extended with the `--plugin` modules, made once per process when the
+ * command is known (before its options are parsed, so that a plugin's options are its flags).
+ */
+let loaded: { registry: Registry; plugins: string[] } | undefined;
+
+async function loadRegistry(plugins: string[]): Promise<Registry> {
+  if (loaded !== undefined && loaded.plugins.join('\0') === plugins.join('\0')) return loaded.registry;
+  const registry = createStandardRegistry();
+  for (const [module, names] of await usePluginModules(registry, plugins)) process.stderr.write(`plugin ${module}: ${names.join(', ')}\n`);
+  loaded = { registry, plugins };
+  return registry;
+}
+
+/**
  * The standard registry extended with the `--plugin` modules (their plugins listed on stderr),
  * using the `--engine` chosen (the choice written to stderr).
  */
 async function registryFor(command: Command): Promise<{ registry: Registry; engine: SelectedEngine }> {
-  const registry = createStandardRegistry();
-  for (const [module, names] of await usePluginModules(registry, pluginsOf(command))) process.stderr.write(`plugin ${module}: ${names.join(', ')}\n`);
+  const registry = await loadRegistry(pluginsOf(command));
   const engine = await engineFor(command);
   registry.setEngine(engine.engine);
   return { registry, engine };
@@ -64,7 +78,12 @@ function buildProgram(): Command {
     .option('--debug', 'print stacks with errors (also IMPRINT_DEBUG=1)')
     .option('--plugin <module>', 'load third-party plugins (a package name or file; repeatable): their names work in configs and grids', (value: string, previous: string[] = []) => [...previous, value])
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    // Every declared option (core's and the --plugin modules') becomes a flag of `run`, listed in its --help.
+    .hook('preSubcommand', async (program, command) => {
+      if (command.name() !== 'run') return;
+      addConfigFlags(command, await loadRegistry((program.opts() as { plugin?: string[] }).plugin ?? []));
+    });
 
   program
     .command('run')
@@ -72,21 +91,6 @@ function buildProgram(): Command {
     .requiredOption('--train <file>', 'train embeddings (.h5 reference layout, or .npz)')
     .requiredOption('--test <file>', 'test embeddings (.h5 reference layout, or .npz)')
     .option('--configs <file>', 'JSON array of configs (camelCase keys); replaces the single-config flags')
-    .option('--preset <name>', `named configuration: ${PRESET_NAMES.join(' | ')} (other flags override it)`)
-    .option('--norm-pre <name>', 'NORMpre: none | l2')
-    .option('--gen <name>', 'GEN: mean | all | random | kmeans | kmedoids | fps | cov_max | none | ls | kls')
-    .option('--k <n>', 'proxies per class (-1: all samples; auto: chosen per class)')
-    .option('--k-max <n>', 'with --k auto: the largest k (default 20)')
-    .option('--k-select <name>', 'with --k auto: the k selector (default gap)')
-    .option('--norm-post <name>', 'NORMpost: none | l2 | quantile')
-    .option('--norm-inf <name>', 'NORMinf: none | l2')
-    .option('--agg <name>', 'AGG: max | mnn')
-    .option('--metric <name>', 'inner_product | cosine | euclidean | manhattan | chebyshev | mahalanobis')
-    .option('--m <n>', 'neighbours for mnn aggregation')
-    .option('--weighting <name>', 'uniform | weighted_by_distance')
-    .option('--seed <n>', 'random seed')
-    .option('--fewshot <n>', 'samples per class kept before GEN')
-    .option('--lambda <x>', 'ridge term of least-squares GEN')
     .option('--json', 'print only JSON on stdout')
     .action(async (options: RunOptions, command: Command) => {
       const backend = (command.parent?.opts() as { backend: BackendChoice }).backend;
@@ -141,7 +145,7 @@ function buildProgram(): Command {
     .option('--top <n>', 'methods shown in tables and the CD diagram (statistics use all)', integerOption('--top', { min: 1 }), 20)
     .option('--method <label>', 'also show this method (repeatable; labels as in methods.csv)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--nc1 <file>', 'NC1 per FM × data set (JSON {"backbone|dataset": value}, as table1 writes nc1.json): adds the gain-vs-NC1 chart')
-    .action(async (file: string, options: ReportCommandOptions) => reportCommand(file, options));
+    .action(async (file: string, options: ReportCommandOptions, command: Command) => reportCommand(file, options, await loadRegistry(pluginsOf(command))));
 
   program
     .command('table1')

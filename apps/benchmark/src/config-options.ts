@@ -1,41 +1,57 @@
-import { ImprintError, parseNumberOption, type ImprintConfigInput } from '@imprint/core';
+import { Option, type Command } from 'commander';
+import { ImprintError, kebabCase, optionFromText, validValues, type ImprintConfigInput, type OptionDeclaration, type OptionTable, type Registry } from '@imprint/core';
 import { readDataFile } from '@imprint/eval';
 
-/** The imprinting options of `imprint-bench run`, as commander parses them. */
-export interface ConfigFlags {
-  preset?: string;
-  normPre?: string;
-  gen?: string;
-  k?: string;
-  kMax?: string;
-  kSelect?: string;
-  normPost?: string;
-  normInf?: string;
-  agg?: string;
-  metric?: string;
-  m?: string;
-  weighting?: string;
-  seed?: string;
-  fewshot?: string;
-  lambda?: string;
+/** The imprinting flags of `imprint-bench run`, as commander parses them: option name → text. */
+export type ConfigFlags = Record<string, unknown>;
+
+/** What `--help` says after an option's description: valid values and default. */
+function helpSuffix(option: OptionDeclaration, registry: Registry): string {
+  const parts: string[] = [];
+  if (option.pluginKind !== undefined) {
+    const names = [...registry.names(option.pluginKind), ...(option.alsoAccepts ?? [])];
+    if (names.length > 0) parts.push(names.join(' | '));
+  } else if (option.choices === undefined && option.type !== 'string') parts.push(validValues(option));
+  if (option.default !== undefined) parts.push(`default ${typeof option.default === 'string' ? option.default : JSON.stringify(option.default)}`);
+  return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
 }
 
-function numberFlag(flag: string, value: string | undefined): number | undefined {
-  return value === undefined ? undefined : parseNumberOption(value, `--${flag}`);
+/** The command-line options of every declared config option that is a flag (`take` → `--take <n>`). */
+export function configFlagOptions(registry: Registry): Option[] {
+  return registry
+    .options()
+    .list()
+    .filter((option) => option.flag !== false)
+    .map((option) => {
+      const flag = new Option(`--${kebabCase(option.name)} ${option.placeholder ?? '<value>'}`, `${option.description}${helpSuffix(option, registry)}`);
+      if (option.choices !== undefined) flag.choices(option.choices as string[]);
+      return flag;
+    });
 }
 
-/** Turn command-line flags into a config object (validation happens when it is resolved). */
-export function configFromFlags(flags: ConfigFlags): ImprintConfigInput {
+/**
+ * Add the config flags to `command`; a plugin option whose flag the command already has (`--train`)
+ * fails with one line naming both.
+ */
+export function addConfigFlags(command: Command, registry: Registry): void {
+  const taken = new Map(command.options.map((o) => [o.attributeName(), o.flags]));
+  for (const flag of configFlagOptions(registry)) {
+    const clash = taken.get(flag.attributeName());
+    if (clash !== undefined) {
+      const owner = registry.options().ownerOf(flag.attributeName());
+      throw new ImprintError('DUPLICATE_OPTION', `the option "${flag.attributeName()}" of ${owner} clashes with ${command.name()}'s own ${clash}; rename the option in the plugin`, { option: flag.attributeName(), owner });
+    }
+    command.addOption(flag);
+  }
+}
+
+/** Turn command-line flags into a config object (values are checked when it is resolved). */
+export function configFromFlags(flags: ConfigFlags, options: OptionTable): ImprintConfigInput {
   const config: ImprintConfigInput = {};
-  if (flags.preset !== undefined) config.preset = flags.preset as never;
-  const strings = ['normPre', 'gen', 'normPost', 'normInf', 'agg', 'metric', 'weighting', 'kSelect'] as const;
-  for (const key of strings) if (flags[key] !== undefined) config[key] = flags[key] as never;
-  if (flags.k === 'auto') config.k = 'auto';
-  const numbers = { k: 'k', kMax: 'k-max', m: 'm', seed: 'seed', fewshot: 'fewshot', lambda: 'lambda' } as const;
-  for (const [key, flag] of Object.entries(numbers)) {
-    if (key === 'k' && flags.k === 'auto') continue;
-    const value = numberFlag(flag, flags[key as keyof typeof numbers]);
-    if (value !== undefined) config[key] = value;
+  for (const option of options.list()) {
+    const text = flags[option.name];
+    if (option.flag === false || typeof text !== 'string') continue;
+    config[option.name] = optionFromText(option, text);
   }
   return config;
 }

@@ -1,24 +1,18 @@
-import type { RunResult } from '@imprint/eval';
+import { describeConfig, type DescribeSource } from '@imprint/core';
+import { DATA_KEY_NAMES, standardDescribeSource, type RunResult } from '@imprint/eval';
 
-const KEYS = ['normPre', 'gen', 'k', 'kMax', 'kSelect', 'normPost', 'normInf', 'agg', 'metric', 'm', 'weighting', 'seed', 'fewshot', 'lambda'] as const;
-
-/** One line describing a config: its name if it has one, then the imprinting keys that matter. */
-export function describeConfig(config: RunResult['config']): string {
-  const parts: string[] = [];
-  for (const key of KEYS) {
-    const value = config[key];
-    if (value === undefined) continue;
-    if ((key === 'metric' || key === 'm' || key === 'weighting') && config.agg === 'max' && key !== 'metric') continue;
-    parts.push(`${key}=${value}`);
-  }
-  const name = typeof config.name === 'string' ? `${config.name}: ` : '';
-  return `${name}${parts.join(' ')}`;
+/**
+ * One line describing a run's config: its name (if any), the method as reports label it (derived
+ * from the option declarations, plugins' included), and the seed.
+ */
+export function describeRun(config: RunResult['config'], source: DescribeSource = standardDescribeSource()): string {
+  return describeConfig(config, source, { run: true, skip: [...DATA_KEY_NAMES, 'id'] });
 }
 
 /** Human-readable result lines. */
-export function formatResult(result: RunResult): string {
+export function formatResult(result: RunResult, source?: DescribeSource): string {
   return [
-    describeConfig(result.config),
+    describeRun(result.config, source),
     `  accuracy ${result.accuracy.toFixed(2)}%   weighted F1 ${result.f1Weighted.toFixed(2)}   classes ${result.classes.length}   generate ${result.timings.generateMs.toFixed(1)} ms   predict ${result.timings.predictMs.toFixed(1)} ms`,
   ].join('\n');
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { METRICS, PRESETS, PRESET_NAMES, WEIGHTINGS, type Backbone, type ImprintConfigInput, type PresetName } from '@imprint/core';
+import { PRESET_NAMES, optionFromText, parseConfig, type Backbone, type ImprintConfigInput, type OptionDeclaration, type PresetName } from '@imprint/core';
 import { loadEmbeddedBackboneFromUrl } from '@imprint/backbones/browser';
 import { chooseBackend } from './backend.js';
 import { decodeImageFile, imageTensor, thumbnail, type ImageSource } from './images.js';
@@ -43,24 +43,41 @@ async function embed(source: ImageSource): Promise<Float32Array> {
 
 // ---------------------------------------------------------------- method controls
 
-const NORMS = () => session.registry.names('normalizer');
-const FIELDS: { key: keyof ImprintConfigInput; label: string; options?: () => string[]; number?: boolean }[] = [
-  { key: 'normPre', label: 'NORMpre', options: NORMS },
-  { key: 'gen', label: 'GEN', options: () => session.registry.names('generator') },
-  { key: 'k', label: 'k (proxies per class, -1: all)', number: true },
-  { key: 'normPost', label: 'NORMpost', options: NORMS },
-  { key: 'normInf', label: 'NORMinf', options: NORMS },
-  { key: 'agg', label: 'AGG', options: () => session.registry.names('aggregator') },
-  { key: 'metric', label: 'metric', options: () => [...METRICS] },
-  { key: 'm', label: 'm (neighbours)', number: true },
-  { key: 'weighting', label: 'weighting', options: () => [...WEIGHTINGS] },
-];
-const DEFAULTS: Record<string, string | number> = { normPre: 'none', gen: 'mean', k: 1, normPost: 'none', normInf: 'none', agg: 'max', metric: 'inner_product', m: 5, weighting: 'uniform' };
+/**
+ * The method's controls, derived from the registry's option declarations: core's, those of the
+ * plugins the config selects (GEN, the NORMs, AGG — a third-party plugin's included) and those of
+ * the presamplers and k selectors. A plugin name is a list of the registered plugins of its kind, a
+ * declared choice a list, a number a number field; runtime and label options (threads, name, meta)
+ * have no control. Defaults are the declarations' (the same as a config resolved in Node).
+ */
+function controlledOptions(values: Record<string, unknown>): OptionDeclaration[] {
+  const registry = session.registry;
+  const applicable = new Set<string>();
+  const selected = [
+    registry.find('generator', String(values.gen)),
+    registry.find('normalizer', String(values.normPre)),
+    registry.find('normalizer', String(values.normPost)),
+    registry.find('normalizer', String(values.normInf)),
+    registry.find('aggregator', String(values.agg)),
+    ...registry.names('presampler').map((name) => registry.find('presampler', name)),
+    ...registry.names('kselector').map((name) => registry.find('kselector', name)),
+  ];
+  for (const entry of selected) for (const option of entry?.options ?? []) if (!(entry?.ignores ?? []).includes(option.name)) applicable.add(option.name);
+  return registry
+    .options()
+    .list()
+    .filter((option) => option.flag !== false && option.stage !== 'runtime' && option.stage !== 'label')
+    .filter((option) => registry.options().ownerOf(option.name) === 'core' || applicable.has(option.name));
+}
 
 function effectiveConfig(config: ImprintConfigInput): Record<string, unknown> {
-  const preset = config.preset === undefined ? {} : PRESETS[config.preset];
-  const { preset: _preset, ...own } = config;
-  return { ...DEFAULTS, ...preset, ...own };
+  const { preset: _preset, ...resolved } = parseConfig(config, session.registry);
+  return resolved;
+}
+
+function valueOf(option: OptionDeclaration, text: string): unknown {
+  if (text === '') return undefined;
+  return option.type === 'string' ? text : optionFromText(option, text);
 }
 
 function renderMethod(): void {
@@ -75,23 +92,36 @@ function renderMethod(): void {
   preset.onchange = () => void changeConfig(preset.value === 'custom' ? effectiveConfig(session.config) : { preset: preset.value as PresetName });
   presetLabel.append(preset);
   host.append(presetLabel);
-  const values = effectiveConfig(config);
-  for (const field of FIELDS) {
+  let values: Record<string, unknown>;
+  try {
+    values = effectiveConfig(config);
+  } catch {
+    values = { ...config };
+  }
+  for (const option of controlledOptions(values)) {
     const label = document.createElement('label');
-    label.textContent = field.label;
+    label.textContent = option.name;
+    label.title = option.description;
+    const current = values[option.name] ?? option.default;
     let input: HTMLInputElement | HTMLSelectElement;
-    if (field.options) {
+    const choices = option.pluginKind !== undefined ? [...session.registry.names(option.pluginKind), ...(option.alsoAccepts ?? [])] : option.choices;
+    if (choices !== undefined) {
       input = document.createElement('select');
-      for (const option of field.options()) input.append(new Option(option, option, false, values[field.key] === option));
+      if (option.default === undefined) input.append(new Option('(none)', '', false, current === undefined));
+      for (const choice of choices) input.append(new Option(choice, choice, false, current === choice));
     } else {
       input = document.createElement('input');
-      input.type = 'number';
-      input.value = String(values[field.key]);
+      input.type = option.type === 'integer' || option.type === 'number' ? 'number' : 'text';
+      input.value = current === undefined ? '' : typeof current === 'string' ? current : JSON.stringify(current);
     }
-    input.dataset.testid = `field-${field.key}`;
+    input.dataset.testid = `field-${option.name}`;
     input.onchange = () => {
-      const next: Record<string, unknown> = { ...effectiveConfig(session.config), [field.key]: field.number ? Number(input.value) : input.value };
-      void changeConfig(next as ImprintConfigInput);
+      try {
+        const next: Record<string, unknown> = { ...effectiveConfig(session.config), [option.name]: valueOf(option, input.value) };
+        void changeConfig(next as ImprintConfigInput);
+      } catch (error) {
+        showError(error);
+      }
     };
     label.append(input);
     host.append(label);

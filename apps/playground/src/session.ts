@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Imprinter, ImprintError, PRESETS, deserializeImprinter, serializeImprinter, type ImprintConfigInput, type Label, type PresetName, type Registry } from '@imprint/core';
+import { Imprinter, ImprintError, describeConfig, deserializeImprinter, parseConfig, serializeImprinter, type ImprintConfigInput, type Label, type PresetName, type Registry } from '@imprint/core';
 
 /** One class of the playground: its name and the embeddings of its examples. */
 export interface PlaygroundClass {
@@ -133,7 +133,7 @@ export class PlaygroundSession {
           head.dispose();
         }
       }
-      out.push({ method: methodName(method), accuracy: labels.length === 0 ? 0 : (100 * correct) / labels.length, examples: labels.length });
+      out.push({ method: methodName(method, this.#registry), accuracy: labels.length === 0 ? 0 : (100 * correct) / labels.length, examples: labels.length });
     }
     return out;
   }
@@ -191,11 +191,9 @@ export class PlaygroundSession {
   }
 }
 
-/** A short name for a method config: its preset, or its GEN/AGG keys. */
-export function methodName(config: ImprintConfigInput): string {
-  if (config.preset !== undefined && Object.keys(config).length === 1) return config.preset;
-  const full = { ...(config.preset === undefined ? {} : PRESETS[config.preset]), ...config } as Record<string, unknown>;
-  return `${String(full.gen ?? 'mean')} k=${String(full.k ?? 1)} ${String(full.agg ?? 'max')}`;
+/** A method config's name as reports and the CLI print it (`describeConfig`): its preset, or its pipeline and options. */
+export function methodName(config: ImprintConfigInput, registry: Registry): string {
+  return describeConfig(parseConfig(config, registry), registry);
 }
 
 /** Dispose helper for the page: numTensors must not grow as the user works. */

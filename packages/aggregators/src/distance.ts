@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ImprintError, NO_KERNELS, RowBlocks, type Kernels, type Metric } from '@imprint/core';
+import { ImprintError, NO_KERNELS, RowBlocks, type Kernels } from '@imprint/core';
+import type { Metric } from './options.js';
 import { mahalanobisWhitening, whiten } from './mahalanobis.js';
 
 /** Metrics of the nearest-neighbour aggregators; `inner_product` is read as cosine. */

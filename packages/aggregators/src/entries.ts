@@ -1,6 +1,7 @@
 import { definePlugin, type PluginEntry } from '@imprint/core';
 import { max, type MaxOptions } from './max.js';
 import { mnn, type MnnOptions } from './mnn.js';
+import { METRIC_OPTION, M_OPTION, WEIGHTING_OPTION } from './options.js';
 
 declare module '@imprint/core' {
   interface AggregatorRegistry {
@@ -15,6 +16,8 @@ export const aggregatorEntries: readonly PluginEntry[] = [
     kind: 'aggregator',
     name: 'max',
     description: "max inner product over each class's proxies (another metric: 1-nn under it)",
+    options: [METRIC_OPTION, M_OPTION, WEIGHTING_OPTION],
+    ignores: ['m', 'weighting'],
     // As the reference: max under a metric other than the inner product is 1-nn under that metric.
     create: (config) => (config.metric === 'inner_product' ? max() : { ...mnn({ m: 1, metric: config.metric }), name: 'max' }),
   }),
@@ -22,6 +25,7 @@ export const aggregatorEntries: readonly PluginEntry[] = [
     kind: 'aggregator',
     name: 'mnn',
     description: 'm nearest proxies vote (uniform or by inverse distance)',
+    options: [METRIC_OPTION, M_OPTION, WEIGHTING_OPTION],
     create: (config) => mnn({ m: config.m, metric: config.metric, weighting: config.weighting }),
   }),
 ];

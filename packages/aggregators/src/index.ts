@@ -5,3 +5,4 @@ export { distanceFunction, type DistanceFunction, type DistanceMetric } from './
 export { MAHALANOBIS_MAX_DIM, mahalanobisWhitening, whiten } from './mahalanobis.js';
 export { rowsPerBlock } from './blocks.js';
 export { aggregatorEntries } from './entries.js';
+export { METRICS, METRIC_OPTION, M_OPTION, WEIGHTINGS, WEIGHTING_OPTION, type Metric, type Weighting } from './options.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ImprintError, NO_KERNELS, proxyOwners, warnOnce, type Aggregator, type Metric, type Weighting } from '@imprint/core';
+import { ImprintError, NO_KERNELS, proxyOwners, warnOnce, type Aggregator } from '@imprint/core';
+import type { Metric, Weighting } from './options.js';
 import { nearestProxies } from './nearest.js';
 
 export interface MnnOptions {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { NO_KERNELS, RowBlocks, hostMatrixOf, type Kernels, type Metric, type NearestResult } from '@imprint/core';
+import { NO_KERNELS, RowBlocks, hostMatrixOf, type Kernels, type NearestResult } from '@imprint/core';
+import type { Metric } from './options.js';
 import { distanceFunction } from './distance.js';
 import { mahalanobisWhitening, whiten } from './mahalanobis.js';
 

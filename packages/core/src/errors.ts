@@ -11,6 +11,7 @@ export type ImprintErrorCode =
   | 'INVALID_INPUT'
   | 'UNKNOWN_PLUGIN'
   | 'DUPLICATE_PLUGIN'
+  | 'DUPLICATE_OPTION'
   | 'WRONG_STAGE'
   | 'NO_CLASSES'
   | 'UNKNOWN_CLASS'

@@ -501,7 +501,7 @@ export class Imprinter {
   /** k of one class under `k: 'auto'`: the pipeline's selector, checked to be an integer in [1, kMax]. */
   async #chooseK(label: Label, prepared: tf.Tensor2D): Promise<number> {
     const selector = this.pipeline.kSelector!;
-    const kMax = this.pipeline.config.kMax ?? K_MAX_DEFAULT;
+    const kMax = typeof this.pipeline.config.kMax === 'number' ? this.pipeline.config.kMax : K_MAX_DEFAULT;
     const k = await selector.choose(prepared, { kMax, rng: this.#classRng(label).fork('choose-k'), kernels: this.pipeline.kernels });
     if (!Number.isInteger(k) || k < 1 || k > kMax) throw new ImprintError('INTERNAL', `k selector "${selector.name}" chose k = ${k} for class ${JSON.stringify(label)}; it must be an integer from 1 to kMax = ${kMax}`, { label, k });
     return k;

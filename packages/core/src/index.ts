@@ -20,22 +20,24 @@ export {
   CORE_CONFIG_KEYS,
   DEFAULT_CONFIG,
   K_MAX_DEFAULT,
-  METRICS,
-  WEIGHTINGS,
   parseConfig,
   type AggregatorName,
   type AggregatorRegistry,
+  type CoreConfig,
   type GeneratorName,
   type GeneratorRegistry,
   type ImprintConfig,
   type ImprintConfigInput,
+  type ImprintOptionTypes,
   type KSelectorName,
   type KSelectorRegistry,
-  type Metric,
   type NormalizerName,
   type NormalizerRegistry,
-  type Weighting,
 } from './config.js';
+export { defineOption, formatValue, isValidValue, kebabCase, optionFromText, optionProblem, validValues, type OptionDeclaration, type OptionStage, type OptionType } from './options/option.js';
+export { CORE_OPTIONS, CORE_OPTION_NAMES } from './options/core-options.js';
+export { CORE_OPTION_TABLE, OptionTable, type OwnedOption } from './options/option-table.js';
+export { describeConfig, type DescribeOptions, type DescribeSource } from './options/describe.js';
 export { PRESETS, PRESET_NAMES, expandPreset, type PresetName } from './presets.js';
 export { Registry, definePlugin, type Plugin, type PluginEntry, type PluginsByKind, type UseOptions } from './registry.js';
 export { resolvePipeline, type Pipeline, type ResolveOptions } from './pipeline.js';

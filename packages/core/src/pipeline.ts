@@ -77,10 +77,10 @@ function normalizerAt(registry: Registry, config: ImprintConfig, stage: NormStag
  */
 export function resolvePipeline(input: ImprintConfigInput | ImprintConfig, registry: Registry, options: ResolveOptions = {}): Pipeline {
   if (typeof input === 'object' && input !== null && !Array.isArray(input)) assertKnownKeys(input, registry, options.extraKeys ?? []);
-  const config = parseConfig(input);
+  const config = parseConfig(input, registry);
   const presamplers: Presampler[] = [];
   // As the reference: the statistical prefilter first, then the random few-shot subset.
-  if (config.prefilter !== undefined && config.prefilter !== 'all') presamplers.push(registry.create('presampler', config.prefilter, config));
+  if (typeof config.prefilter === 'string' && config.prefilter !== 'all') presamplers.push(registry.create('presampler', config.prefilter, config));
   if (config.fewshot !== undefined) presamplers.push(registry.create('presampler', 'fewshot', config));
   const generator = registry.create('generator', config.gen, config);
   if (config.k === 'auto' && generator.scope === 'joint') {
@@ -97,7 +97,7 @@ export function resolvePipeline(input: ImprintConfigInput | ImprintConfig, regis
     normPost: normalizerAt(registry, config, 'post'),
     normInf: normalizerAt(registry, config, 'inf'),
     aggregator: registry.create('aggregator', config.agg, config),
-    ...(config.k === 'auto' ? { kSelector: registry.create('kselector', config.kSelect ?? 'gap', config) } : {}),
+    ...(config.k === 'auto' ? { kSelector: registry.create('kselector', typeof config.kSelect === 'string' ? config.kSelect : 'gap', config) } : {}),
     kernels: registry.engine?.kernels ?? NO_KERNELS,
   };
 }

@@ -5,6 +5,9 @@ import { ImprintError } from './errors.js';
 import type { Generator } from './generator.js';
 import type { Engine } from './kernels.js';
 import type { Normalizer } from './normalizer.js';
+import type { OptionDeclaration } from './options/option.js';
+import { CORE_OPTIONS } from './options/core-options.js';
+import { OptionTable } from './options/option-table.js';
 import type { PluginKind } from './plugin.js';
 import type { KSelector } from './k-selector.js';
 import type { Presampler } from './presampler.js';
@@ -31,8 +34,20 @@ export interface PluginEntry<K extends PluginKind = PluginKind> {
   readonly version?: string;
   readonly description?: string;
   /**
-   * Config keys this plugin reads beyond core's own (`CORE_CONFIG_KEYS`), e.g. `['workers']`.
-   * Declaring them makes them valid in configs; an undeclared unknown key is rejected as a typo.
+   * The options this plugin owns, declared once here (`defineOption`): their schema, default, the
+   * stage they affect, a description and how they show in a label. From these the config accepts
+   * and checks them, the CLI gets `--flags` and `--help` lines, grids get list keys, GEN memo keys
+   * and labels tell runs apart. An option another entry already declares is shared by passing the
+   * same declaration object (import it).
+   */
+  readonly options?: readonly OptionDeclaration[];
+  /**
+   * Options of others that do not apply to this plugin (`mean` ignores `k`): labels leave them out.
+   */
+  readonly ignores?: readonly string[];
+  /**
+   * Keys this plugin reads that someone else declares (`ls` reads a grid's `backbone` for its
+   * default λ). Such a key becomes valid in configs; prefer `options` for keys you own.
    */
   readonly configKeys?: readonly string[];
   create(config: ImprintConfig): PluginsByKind[K];
@@ -64,6 +79,7 @@ function isEntry(item: PluginEntry | Plugin): item is PluginEntry {
 export class Registry {
   readonly #entries = new Map<string, PluginEntry>();
   #engine: Engine | undefined;
+  #options: OptionTable | undefined;
 
   constructor(items: Iterable<PluginEntry | Plugin> = []) {
     for (const item of items) this.use(item);
@@ -95,7 +111,10 @@ export class Registry {
       );
     }
     if (existing === single) return this;
+    // A conflicting option declaration fails now, at registration, not at the first config.
+    const table = this.#tableWith(entry, existing);
     this.#entries.set(key, entry);
+    this.#options = table;
     return this;
   }
 
@@ -103,11 +122,39 @@ export class Registry {
     return this.#entries.has(`${kind}:${name}`);
   }
 
-  /** Config keys declared by the registered entries (`PluginEntry.configKeys`). */
+  /**
+   * Every option this registry knows — core's and those of its entries (`PluginEntry.options`) — in
+   * declaration order: the one table from which config validation, CLI flags, grid keys, memo keys
+   * and labels are derived.
+   */
+  options(): OptionTable {
+    this.#options ??= this.#tableWith(undefined, undefined);
+    return this.#options;
+  }
+
+  #tableWith(added: PluginEntry | undefined, replaced: PluginEntry | undefined): OptionTable {
+    const table = new OptionTable(CORE_OPTIONS.map((option) => ({ owner: 'core', option })));
+    const entries = [...this.#entries.values()].filter((e) => e !== replaced);
+    if (added !== undefined) entries.push(added);
+    for (const entry of entries) {
+      if (entry.options !== undefined && !Array.isArray(entry.options)) {
+        throw new ImprintError('INVALID_INPUT', `the ${entry.kind} entry "${entry.name}" has options that are not an array of option declarations, got ${JSON.stringify(entry.options)}`);
+      }
+    }
+    for (const entry of entries) for (const option of entry.options ?? []) table.add(`${entry.kind} ${entry.name}`, option);
+    return table;
+  }
+
+  /** Config keys valid in configs besides core's: the entries' options and their `configKeys`. */
   configKeys(): Set<string> {
-    const keys = new Set<string>();
+    const keys = new Set<string>(this.options().names().filter((name) => !CORE_OPTIONS.some((o) => o.name === name)));
     for (const entry of this.#entries.values()) for (const key of entry.configKeys ?? []) keys.add(key);
     return keys;
+  }
+
+  /** The registered entry of `kind` named `name`, or undefined. */
+  find<K extends PluginKind>(kind: K, name: string): PluginEntry<K> | undefined {
+    return this.#entries.get(`${kind}:${name}`) as PluginEntry<K> | undefined;
   }
 
   /** Registered names of one kind, sorted. */

@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ImprintError, type PluginEntry, type Registry } from '@imprint/core';
 
-const KINDS = new Set(['generator', 'normalizer', 'aggregator', 'backbone', 'presampler']);
+const KINDS = new Set(['generator', 'normalizer', 'aggregator', 'backbone', 'presampler', 'kselector']);
 
 function isPluginEntry(value: unknown): value is PluginEntry {
   if (typeof value !== 'object' || value === null) return false;

@@ -19,3 +19,4 @@ export { fitWeibull, weibullFilter, weibullQuantile, type WeibullFilterOptions, 
 export { generatorEntries } from './entries.js';
 export { gapStatistic, gapStatisticTrace, type GapStatisticOptions, type GapTrace } from './gap-statistic.js';
 export { coverageK, coverageTrace, type CoverageOptions } from './coverage-k.js';
+export { COVERAGE_OPTION, FEWSHOT_OPTION, K_MAX_OPTION, K_SELECT_OPTION, LAMBDA_OPTION, PREFILTER_OPTION, PREFILTER_QUANTILES_OPTION, WORKERS_OPTION } from './options.js';

@@ -22,7 +22,7 @@ export function parseShard(text: string | undefined): { index: number; count: nu
 
 /** `imprint-bench grid GRID.yaml --out RESULTS.jsonl`: expand, validate, run (resumable). */
 export async function gridCommand(file: string, options: GridOptions, registry: Registry = createStandardRegistry(), workerSetup: Pick<RunGridOptions, 'pluginModules' | 'engineModule' | 'engineOptions' | 'backboneLoader' | 'backboneLoaderModule'> = {}): Promise<void> {
-  const runs = expandGrid(await readGridFile(file), registry);
+  const runs = expandGrid(await readGridFile(file, registry.options()), registry);
   const shard = parseShard(options.shard);
   process.stderr.write(`${file}: ${runs.length} runs after filters${shard ? `, shard ${shard.index}/${shard.count}` : ''}\n`);
   if (options.dryRun) {

@@ -1,4 +1,4 @@
-import { ImprintError } from '@imprint/core';
+import { ImprintError, type DescribeSource } from '@imprint/core';
 import { readDataFile, readResults, writeReport } from '@imprint/eval';
 
 export interface ReportCommandOptions {
@@ -17,7 +17,7 @@ async function readNc1(path: string): Promise<Record<string, number>> {
 }
 
 /** `imprint-bench report RESULTS.jsonl --out DIR`: report.md, methods.csv and SVG charts from any results file. */
-export async function reportCommand(file: string, options: ReportCommandOptions): Promise<void> {
+export async function reportCommand(file: string, options: ReportCommandOptions, describe?: DescribeSource): Promise<void> {
   const { results, malformed, duplicates } = readResults(file, { mustExist: true });
   if (results.length === 0) throw new ImprintError('BAD_FILE', `${file} holds no results`, { path: file });
   if (duplicates > 0) process.stderr.write(`${file}: ${duplicates} duplicate lines (a run id seen before) ignored\n`);
@@ -25,6 +25,7 @@ export async function reportCommand(file: string, options: ReportCommandOptions)
   const start = performance.now();
   const { files, analysis } = await writeReport(results, options.out, {
     title: `IMPRINT results: ${file}`,
+    ...(describe === undefined ? {} : { describe }),
     ...(options.top === undefined ? {} : { top: options.top }),
     ...(options.method === undefined ? {} : { methods: options.method }),
     ...(nc1 === undefined ? {} : { nc1 }),

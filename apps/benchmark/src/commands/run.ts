@@ -24,7 +24,7 @@ export interface FailedRun {
  * keeps every result, with `{ config, error }` in place of the failed ones, and the exit code is 1.
  */
 export async function runCommand(options: RunOptions, registry: Registry = createStandardRegistry()): Promise<void> {
-  const configs: ImprintConfigInput[] = options.configs !== undefined ? await readConfigsFile(options.configs) : [configFromFlags(options)];
+  const configs: ImprintConfigInput[] = options.configs !== undefined ? await readConfigsFile(options.configs) : [configFromFlags(options, registry.options())];
   // Validate every config before any work, so a typo in entry 40 does not cost 39 runs.
   configs.forEach((config, i) => {
     try {
@@ -45,7 +45,7 @@ export async function runCommand(options: RunOptions, registry: Registry = creat
   process.stderr.write(`train ${options.train}: ${train.shape[0]} × ${train.shape[1]}; test ${options.test}: ${test.shape[0]} × ${test.shape[1]}\n`);
   if (options.configs === undefined) {
     const result = await evaluateConfig(train, test, configs[0], registry);
-    process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatResult(result)}\n`);
+    process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatResult(result, registry)}\n`);
     return;
   }
   const progress = configs.length > 1 ? new Progress('configs', configs.length) : undefined;
@@ -56,7 +56,7 @@ export async function runCommand(options: RunOptions, registry: Registry = creat
       const result = await evaluateConfig(train, test, config, registry);
       outcomes.push(result);
       progress?.tick(`${result.accuracy.toFixed(2)}%`);
-      if (!options.json) process.stdout.write(`${formatResult(result)}\n`);
+      if (!options.json) process.stdout.write(`${formatResult(result, registry)}\n`);
     } catch (error) {
       failures++;
       const transferred: TransferredError = errorToTransfer(error);

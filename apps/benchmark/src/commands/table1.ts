@@ -128,6 +128,7 @@ export async function table1Command(options: Table1Options, registry: Registry =
   const results = readResults(resultsPath).results.filter((r) => ids.has(r.id));
   const { analysis, files } = await writeReport(results, options.out, {
     title: 'Table 1 on embedded FMs',
+    describe: registry,
     nc1,
     reference: PAPER_TABLE1,
     notes: `Protocol: ${protocol}; embedding engine: ${engine.backbones === undefined ? 'tf.js' : 'onnxruntime-node'}. Paper: 4 ImageNet FMs (ResNet-18/50, ViT-B/16, Swin-B) × MNIST, FashionMNIST, CIFAR-10 × 4 splits. Here: ${backbones.join(', ')} × MNIST, FashionMNIST × all/even/odd/short, seeds ${seeds.join(', ')}.`,

@@ -161,6 +161,13 @@ describe.skipIf(chromiumFound.path === undefined)('the playground in headless Ch
     expect(await page.textContent('[data-testid=method-error]')).toBe('');
     const { label } = await predictPng(page, heldBack[0].png);
     expect(NAMES).toContain(label);
+
+    // A plugin's own options get controls from their declarations (examples/gaussian-mixture).
+    await choose(page, 'field-gen', 'gmm');
+    await choose(page, 'field-covariance', 'spherical');
+    expect(await page.textContent('[data-testid=method-error]')).toBe('');
+    expect(await page.inputValue('[data-testid=field-iterations]')).toBe('20');
+    expect(NAMES).toContain((await predictPng(page, heldBack[0].png)).label);
   });
 
   it('a head saved in Node loads in the page and predicts what Node predicts', async () => {

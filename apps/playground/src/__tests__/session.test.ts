@@ -56,12 +56,14 @@ describe('PlaygroundSession (the page without the DOM)', () => {
     const s = new PlaygroundSession(playgroundRegistry());
     await filled(s);
     const rows = await s.leaveOneOut();
-    expect(rows.map((r) => r.method)).toEqual([...TABLE1_PRESETS]);
+    // labelled as reports label them: k shows where the generator uses it
+    expect(rows.map((r) => r.method)).toEqual(TABLE1_PRESETS.map((preset) => (preset === 'imprintKmeans' ? 'imprintKmeans k=20' : preset)));
     for (const row of rows) {
       expect(row.examples).toBe(6);
       expect(row.accuracy).toBe(100); // the classes are far apart
     }
-    expect(methodName({ gen: 'kmeans', k: 5, agg: 'mnn' })).toBe('kmeans k=5 mnn');
+    expect(methodName({ gen: 'kmeans', k: 5, agg: 'mnn' }, s.registry)).toBe('l2/kmeans k=5/l2/l2/mnn inner_product m=5 uniform');
+    expect(methodName({ preset: 'janson2022', normPost: 'centered-l2' }, s.registry)).toBe('janson2022 normPost=centered-l2');
     s.dispose();
   });
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createRng, type Metric } from '@imprint/core';
+import { createRng } from '@imprint/core';
+import type { Metric } from '../options.js';
 import { describeAggregatorContract, expectArraysClose, expectNoTensorLeak } from '@imprint/core/testing';
 import { distanceFunction, mnn } from '../index.js';
 

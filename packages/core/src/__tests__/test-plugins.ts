@@ -8,7 +8,7 @@ declare module '../config.js' {
   }
 }
 
-import { definePlugin, Registry, type Aggregator, type ClassGenerator, type JointGenerator, type Normalizer } from '../index.js';
+import { defineOption, definePlugin, Registry, type Aggregator, type ClassGenerator, type JointGenerator, type Normalizer } from '../index.js';
 
 export const identity = (): Normalizer => ({ kind: 'normalizer', name: 'none', stages: ['pre', 'post', 'inf'], normalize: (x) => x.clone() });
 export const unit = (): Normalizer => ({
@@ -59,6 +59,13 @@ export const maxInner = (): Aggregator => ({
     }),
 });
 
+/** Options like the aggregators' and generators' own, declared here as any plugin would. */
+export const testOptions = {
+  metric: defineOption<string>({ name: 'metric', description: 'distance', type: 'string', stage: 'head', choices: ['inner_product', 'cosine'], default: 'inner_product', recorded: true }),
+  m: defineOption<number>({ name: 'm', description: 'neighbours', type: 'integer', stage: 'head', default: 5, recorded: true, min: 1, valid: 'a positive integer' }),
+  lambda: defineOption<number>({ name: 'lambda', description: 'ridge term', type: 'number', stage: 'gen', min: 0, exclusiveMin: true, valid: 'a positive number' }),
+};
+
 export function testRegistry(): Registry {
   return new Registry([
     definePlugin({ kind: 'normalizer', name: 'none', create: identity }),
@@ -66,7 +73,7 @@ export function testRegistry(): Registry {
     definePlugin({ kind: 'normalizer', name: 'shift', create: shiftByReference }),
     definePlugin({ kind: 'generator', name: 'mean', create: average }),
     definePlugin({ kind: 'generator', name: 'random', create: randomRows }),
-    definePlugin({ kind: 'generator', name: 'centered', create: centeredMeans }),
-    definePlugin({ kind: 'aggregator', name: 'max', create: maxInner }),
+    definePlugin({ kind: 'generator', name: 'centered', options: [testOptions.lambda], create: centeredMeans }),
+    definePlugin({ kind: 'aggregator', name: 'max', options: [testOptions.metric, testOptions.m], create: maxInner }),
   ]);
 }

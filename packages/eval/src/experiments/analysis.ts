@@ -1,16 +1,22 @@
-import { CORE_CONFIG_KEYS } from '@imprint/core';
+import { describeConfig, type DescribeSource } from '@imprint/core';
 import { compareMethods, type MethodComparison } from '../stats/compare.js';
 import { averageRanks, median } from '../stats/ranks.js';
+import { standardDescribeSource, standardOptions } from '../standard-registry.js';
 import { DATA_KEY_NAMES, canonicalJson } from './run-config.js';
 import type { ResultLine } from './results.js';
 
 /** Keys that neither define the method nor the group. */
 const IGNORED_KEYS = ['seed', 'preset', 'name', 'meta'] as const;
 
-/** The method a result belongs to: every imprinting key except the seed. */
+/** The method a result belongs to: every imprinting key except the seed and options of stage `runtime` or `label`. */
 export function methodKey(config: ResultLine['config']): string {
   const rest: Record<string, unknown> = { ...config };
   for (const key of [...DATA_KEY_NAMES, ...IGNORED_KEYS]) delete rest[key];
+  const options = standardOptions();
+  for (const key of Object.keys(rest)) {
+    const stage = options.get(key)?.stage;
+    if (stage === 'runtime' || stage === 'label') delete rest[key];
+  }
   return canonicalJson(rest);
 }
 
@@ -21,30 +27,14 @@ export function groupKey(config: ResultLine['config']): string {
   return canonicalJson(picked);
 }
 
-/** `k=20`, or `k=auto` with its selector and bound when they are set (`k=auto:gap≤10`). */
-function kLabel(config: ResultLine['config']): string {
-  if (config.k !== 'auto') return `k=${config.k}`;
-  return `k=auto${config.kSelect === undefined ? '' : `:${config.kSelect}`}${config.kMax === undefined ? '' : `≤${config.kMax}`}`;
-}
-
-/** Plugin-declared keys of a config (` coverage=0.5`), which tell apart methods that share their core keys. */
-function pluginKeys(config: ResultLine['config']): string {
-  const known = new Set<string>([...CORE_CONFIG_KEYS, ...DATA_KEY_NAMES, 'id']);
-  const extra = Object.keys(config).filter((key) => !known.has(key) && (config as Record<string, unknown>)[key] !== undefined).sort();
-  return extra.map((key) => ` ${key}=${JSON.stringify((config as Record<string, unknown>)[key])}`).join('');
-}
-
-/** A readable method name: its preset or name, else its non-default keys. */
-export function methodLabel(config: ResultLine['config']): string {
-  if (typeof config.preset === 'string') {
-    const k = config.preset === 'imprintKmeans' || config.k === 'auto' ? ` ${kLabel(config)}` : '';
-    return `${config.preset}${k}${pluginKeys(config)}`;
-  }
-  if (typeof config.name === 'string') return config.name;
-  const parts = [`${config.normPre}/${config.gen}${config.gen === 'mean' || config.gen === 'ls' ? '' : ` ${kLabel(config)}`}/${config.normPost}/${config.normInf}/${config.agg}`];
-  if (config.agg === 'mnn' || config.metric !== 'inner_product') parts.push(`${config.metric}${config.agg === 'mnn' ? ` m=${config.m} ${config.weighting}` : ''}`);
-  if (config.fewshot !== undefined) parts.push(`fewshot=${config.fewshot}`);
-  return `${parts.join(' ')}${pluginKeys(config)}`;
+/**
+ * A readable method name (`describeConfig` of @imprint/core, without the data keys): its preset or
+ * name, else its pipeline and the label of every further option. `source`: the registry whose
+ * option declarations label the keys (default: the standard registry; keys it does not declare show
+ * as `key=value`).
+ */
+export function methodLabel(config: ResultLine['config'], source: DescribeSource = standardDescribeSource()): string {
+  return describeConfig(config, source, { skip: [...DATA_KEY_NAMES, 'id'] });
 }
 
 export interface MethodSummary {
@@ -73,7 +63,7 @@ export interface Analysis {
  * of the methods within each group; average rank and mean accuracy per method; Friedman and
  * Wilcoxon–Holm over the groups in which every method ran. Methods are sorted by average rank.
  */
-export function analyzeResults(results: readonly ResultLine[], alpha = 0.05): Analysis {
+export function analyzeResults(results: readonly ResultLine[], alpha = 0.05, source: DescribeSource = standardDescribeSource()): Analysis {
   const methodKeys: string[] = [];
   const labels = new Map<string, string>();
   const cells = new Map<string, Map<string, number[]>>();
@@ -86,7 +76,7 @@ export function analyzeResults(results: readonly ResultLine[], alpha = 0.05): An
       proxies.get(m)!.push(r.proxies);
     }
     if (!labels.has(m)) {
-      labels.set(m, methodLabel(r.config));
+      labels.set(m, methodLabel(r.config, source));
       methodKeys.push(m);
     }
     if (!cells.has(g)) cells.set(g, new Map());

@@ -1,4 +1,5 @@
-import { DEFAULT_CONFIG, ImprintError, checkInteger, didYouMean, parseConfig, resolvePipeline, type ImprintConfigInput, type Registry } from '@imprint/core';
+import { ImprintError, checkInteger, didYouMean, resolvePipeline, type ImprintConfigInput, type OptionTable, type Registry } from '@imprint/core';
+import { standardOptions } from '../standard-registry.js';
 import { readDataFile } from '../data-file.js';
 import { resolveSplit } from '../tasks.js';
 import { DATA_KEY_NAMES, runId, type RunConfig } from './run-config.js';
@@ -38,25 +39,30 @@ export interface GridSpec {
   m?: number[];
   lambda?: number[];
   prefilter?: string[];
+  /** A list of values for any other declared option (a plugin's `take: [1, 20]`). */
+  [option: string]: unknown;
 }
 
-const IMPRINT_LISTS = ['normPre', 'gen', 'k', 'kMax', 'kSelect', 'normPost', 'normInf', 'agg', 'metric', 'weighting', 'm', 'lambda', 'prefilter'] as const;
+/** Grid keys that are not option lists (`description` and `meta` are free-form and ignored). */
+const DATA_GRID_KEYS = ['backbones', 'inputSize', 'datasets', 'splits', 'seeds', 'trainLimit', 'testLimit', 'fewshot', 'methods', 'description', 'meta'] as const;
+/** Options with a grid key of their own: `seeds`, and `fewshot` (whose list may hold null: all samples). */
+const NOT_OPTION_LISTS = new Set(['seed', 'fewshot']);
 
-/** Every key a grid file may hold (`description` and `meta` are free-form and ignored). */
-export const GRID_KEYS: readonly string[] = Object.freeze([
-  'backbones',
-  'inputSize',
-  'datasets',
-  'splits',
-  'seeds',
-  'trainLimit',
-  'testLimit',
-  'fewshot',
-  'methods',
-  ...IMPRINT_LISTS,
-  'description',
-  'meta',
-]);
+/**
+ * The option lists of a grid: every declared option that can be swept (core's, the registered
+ * plugins' — a plugin's `take` becomes a list key `take: [1, 20]`), in declaration order.
+ */
+export function optionListKeys(options: OptionTable = standardOptions()): string[] {
+  return options
+    .list()
+    .filter((option) => option.sweep !== false && !NOT_OPTION_LISTS.has(option.name))
+    .map((option) => option.name);
+}
+
+/** Every key a grid file may hold with these options (default: the standard registry's). */
+export function gridKeys(options: OptionTable = standardOptions()): string[] {
+  return [...DATA_GRID_KEYS.slice(0, 9), ...optionListKeys(options), ...DATA_GRID_KEYS.slice(9)];
+}
 
 function stringList(spec: Record<string, unknown>, key: string): void {
   const list = spec[key];
@@ -72,13 +78,14 @@ function stringList(spec: Record<string, unknown>, key: string): void {
  * "did you mean", and data keys must be what they say (input size and limits positive integers,
  * seeds integers, few-shot sizes positive integers or null).
  */
-export function validateGridSpec(input: unknown, source = 'grid'): GridSpec {
+export function validateGridSpec(input: unknown, source = 'grid', options: OptionTable = standardOptions()): GridSpec {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ImprintError('INVALID_CONFIG', `${source}: a grid must be an object of lists, got ${JSON.stringify(input)}`);
   const spec = input as Record<string, unknown>;
-  const unknown = Object.keys(spec).filter((key) => !GRID_KEYS.includes(key));
+  const valid = gridKeys(options);
+  const unknown = Object.keys(spec).filter((key) => !valid.includes(key));
   if (unknown.length > 0) {
-    const problems = unknown.map((key) => `unknown grid key ${JSON.stringify(key)}${didYouMean(key, GRID_KEYS)}`);
-    throw new ImprintError('INVALID_CONFIG', `${source}: ${problems.join('; ')}. Valid keys: ${GRID_KEYS.join(', ')}`, { unknown });
+    const problems = unknown.map((key) => `unknown grid key ${JSON.stringify(key)}${didYouMean(key, valid)}`);
+    throw new ImprintError('INVALID_CONFIG', `${source}: ${problems.join('; ')}. Valid keys: ${valid.join(', ')}; a plugin's options become valid keys once it is loaded (--plugin)`, { unknown });
   }
   for (const key of ['backbones', 'datasets']) {
     if (spec[key] === undefined) throw new ImprintError('INVALID_CONFIG', `${source}: a grid needs a non-empty list "${key}"`);
@@ -104,9 +111,9 @@ function product<T>(lists: T[][]): T[][] {
   return lists.reduce<T[][]>((acc, list) => acc.flatMap((prefix) => list.map((v) => [...prefix, v])), [[]]);
 }
 
-/** Read a grid file (YAML or JSON). */
-export async function readGridFile(path: string): Promise<GridSpec> {
-  return validateGridSpec(await readDataFile(path, 'grid file'), path);
+/** Read a grid file (YAML or JSON); its option lists are those of `options` (default: the standard registry's). */
+export async function readGridFile(path: string, options: OptionTable = standardOptions()): Promise<GridSpec> {
+  return validateGridSpec(await readDataFile(path, 'grid file'), path, options);
 }
 
 /**
@@ -115,12 +122,12 @@ export async function readGridFile(path: string): Promise<GridSpec> {
  * product ignores m and weighting; m = 1 ignores weighting; `all` ignores k (−1); `ls` ignores k.
  * Returns undefined for a dropped run.
  */
-export function canonicalRun(run: RunConfig): RunConfig | undefined {
+export function canonicalRun(run: RunConfig, options: OptionTable = standardOptions()): RunConfig | undefined {
   if (run.normPre !== 'none' && run.normInf !== run.normPre) return undefined;
   if (run.agg === 'mnn' && typeof run.k === 'number' && run.k >= 1 && run.m > 10 * run.k) return undefined;
   const out: RunConfig = { ...run };
   if (out.agg === 'max' && out.metric === 'inner_product') {
-    out.m = DEFAULT_CONFIG.m;
+    out.m = options.get('m')?.default as number;
     out.weighting = 'uniform';
   }
   if (out.agg === 'max' && out.metric !== 'inner_product') out.m = 1;
@@ -136,7 +143,9 @@ export function canonicalRun(run: RunConfig): RunConfig | undefined {
  * anything runs.
  */
 export function expandGrid(spec: GridSpec, registry: Registry): (RunConfig & { id: string })[] {
-  validateGridSpec(spec);
+  const options = registry.options();
+  validateGridSpec(spec, 'grid', options);
+  const lists = optionListKeys(options);
   const splits = spec.splits ?? ['all'];
   splits.forEach((s) => s === '*' || resolveSplit(s));
   const seeds = spec.seeds ?? [0];
@@ -151,15 +160,15 @@ export function expandGrid(spec: GridSpec, registry: Registry): (RunConfig & { i
       return m;
     });
   } else {
-    const lists = IMPRINT_LISTS.map((key) => {
+    const values = lists.map((key) => {
       const list = spec[key];
       if (list === undefined) return [undefined];
       if (!Array.isArray(list) || list.length === 0) throw new ImprintError('INVALID_CONFIG', `grid key "${key}" must be a non-empty list, got ${JSON.stringify(list)}`);
       return list as unknown[];
     });
-    methods = product(lists).map((values) => {
+    methods = product(values).map((picked) => {
       const config: Record<string, unknown> = {};
-      IMPRINT_LISTS.forEach((key, i) => values[i] !== undefined && (config[key] = values[i]));
+      lists.forEach((key, i) => picked[i] !== undefined && (config[key] = picked[i]));
       return config as ImprintConfigInput;
     });
   }
@@ -179,9 +188,8 @@ export function expandGrid(spec: GridSpec, registry: Registry): (RunConfig & { i
                 ...(spec.testLimit === undefined ? {} : { testLimit: spec.testLimit }),
               };
               const input = { ...method, ...data, seed, ...(fewshot === null ? {} : { fewshot }) };
-              resolvePipeline(input, registry, { extraKeys: DATA_KEY_NAMES });
-              const config = parseConfig(input);
-              const run = canonicalRun(config as RunConfig);
+              const { config } = resolvePipeline(input, registry, { extraKeys: DATA_KEY_NAMES });
+              const run = canonicalRun(config as RunConfig, options);
               if (run === undefined) continue;
               const id = runId(run);
               if (!runs.has(id)) runs.set(id, { ...run, id });

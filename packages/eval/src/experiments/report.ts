@@ -1,3 +1,4 @@
+import type { DescribeSource } from '@imprint/core';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImprintError, checkInteger, didYouMean } from '@imprint/core';
@@ -9,6 +10,11 @@ import type { ResultLine } from './results.js';
 
 export interface ReportOptions {
   readonly title?: string;
+  /**
+   * The registry whose option declarations label the methods (with `--plugin` modules: their
+   * options' labels). @default the standard registry
+   */
+  readonly describe?: DescribeSource;
   /** NC1 per `backbone|dataset`, for the gain-vs-NC1 chart and table. */
   readonly nc1?: Readonly<Record<string, number>>;
   /** Reference figures to print beside the methods (e.g. the paper's), by method label. */
@@ -77,7 +83,7 @@ function methodsCsv(analysis: Analysis): string {
  */
 export async function writeReport(results: readonly ResultLine[], outDir: string, options: ReportOptions = {}): Promise<{ analysis: Analysis; files: string[] }> {
   await mkdir(outDir, { recursive: true });
-  const analysis = analyzeResults(results);
+  const analysis = analyzeResults(results, 0.05, options.describe);
   const files: string[] = [];
   const write = async (name: string, text: string) => {
     await writeFileAtomic(join(outDir, name), encoder.encode(text));
@@ -137,7 +143,7 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
   const fewshots = new Set(results.map((r) => r.config.fewshot).filter((f) => f !== undefined));
   if (fewshots.size > 1) {
     for (const dataset of datasets) {
-      const series = curves(results, (r) => r.config.dataset === dataset && r.config.fewshot !== undefined, (r) => r.config.fewshot, (r) => methodLabel({ ...r.config, fewshot: undefined }));
+      const series = curves(results, (r) => r.config.dataset === dataset && r.config.fewshot !== undefined, (r) => r.config.fewshot, (r) => methodLabel({ ...r.config, fewshot: undefined }, options.describe));
       const name = `fewshot-${dataset.replace(/[^A-Za-z0-9_-]+/g, '_')}.svg`;
       await write(name, lineChart(series, { title: `Few-shot accuracy, ${dataset}`, xLabel: 'samples per class', yLabel: 'accuracy (%)', logX: true }));
       lines.push(`![few-shot curves, ${dataset}](${name})`, '');

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { ImprintConfig } from '@imprint/core';
+import type { ImprintConfig, OptionTable } from '@imprint/core';
+import { standardOptions } from '../standard-registry.js';
 
 /** Where a run's embeddings come from and which task it solves. */
 export interface DataKeys {
@@ -38,21 +39,23 @@ export function runId(config: RunConfig): string {
   return createHash('sha256').update(canonicalJson(config)).digest('hex').slice(0, 16);
 }
 
-/** Keys whose values change the generated proxies (GEN memoisation key). */
-export const GEN_KEYS = ['backbone', 'inputSize', 'dataset', 'split', 'trainLimit', 'seed', 'fewshot', 'prefilter', 'prefilterQuantiles', 'normPre', 'gen', 'k', 'kMax', 'kSelect', 'lambda'] as const;
-
-/** Keys that only act after GEN (or label the run): they never change the generated proxies. */
-const AFTER_GEN_KEYS = new Set(['testLimit', 'normPost', 'normInf', 'agg', 'metric', 'm', 'weighting', 'preset', 'name', 'meta', 'id']);
+/** Data keys that only act after GEN, and the run id. */
+const AFTER_GEN_DATA_KEYS = new Set(['testLimit', 'id']);
 
 /**
- * The key under which runs share their generated proxies. With `seedMatters: false` (a
+ * The key under which runs share their generated proxies: every key of the config except those
+ * whose declared stage is after GEN (`head`: NORMpost, NORMinf, AGG and their options), `runtime`
+ * (threads) or `label` (name, preset, meta), and the test limit. Keys nobody declared (a plugin not
+ * loaded here) are kept: an unknown key may change the proxies. With `seedMatters: false` (a
  * deterministic generator and no random presampling) runs that differ only by seed share them.
- * Besides {@link GEN_KEYS}, every plugin-declared key (e.g. a k selector's `coverage`) is part of
- * it: a third-party key may change the proxies.
+ * `options`: the registry's option table (default: the standard registry's).
  */
-export function generationKey(config: RunConfig, seedMatters = true): string {
+export function generationKey(config: RunConfig, seedMatters = true, options: OptionTable = standardOptions()): string {
   const picked: Record<string, unknown> = {};
-  for (const key of GEN_KEYS) if (seedMatters || key !== 'seed') picked[key] = (config as Record<string, unknown>)[key];
-  for (const [key, value] of Object.entries(config)) if (!(key in picked) && !AFTER_GEN_KEYS.has(key) && key !== 'seed') picked[key] = value;
+  for (const [key, value] of Object.entries(config)) {
+    if (AFTER_GEN_DATA_KEYS.has(key) || (key === 'seed' && !seedMatters)) continue;
+    const stage = options.get(key)?.stage;
+    if (stage === undefined || stage === 'gen') picked[key] = value;
+  }
   return canonicalJson(picked);
 }

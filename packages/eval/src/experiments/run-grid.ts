@@ -119,7 +119,7 @@ async function runInProcess(runs: readonly GridRun[], options: RunGridOptions, p
     try {
       const generateStart = performance.now();
       const { generator, presamplers } = head.pipeline;
-      const key = generationKey(config, !(generator.deterministic === true && presamplers.length === 0));
+      const key = generationKey(config, !(generator.deterministic === true && presamplers.length === 0), registry.options());
       let raw = memoize ? memo.get(key) : undefined;
       const memoised = raw !== undefined;
       if (raw === undefined) {
