@@ -61,8 +61,8 @@ export const maxInner = (): Aggregator => ({
 
 /** Options like the aggregators' and generators' own, declared here as any plugin would. */
 export const testOptions = {
-  metric: defineOption<string>({ name: 'metric', description: 'distance', type: 'string', stage: 'head', choices: ['inner_product', 'cosine'], default: 'inner_product', recorded: true }),
-  m: defineOption<number>({ name: 'm', description: 'neighbours', type: 'integer', stage: 'head', default: 5, recorded: true, min: 1, valid: 'a positive integer' }),
+  metric: defineOption<string>({ name: 'metric', description: 'distance', type: 'string', stage: 'head', choices: ['inner_product', 'cosine'], default: 'inner_product', recorded: true, label: (metric) => (metric === 'inner_product' ? undefined : metric) }),
+  m: defineOption<number>({ name: 'm', description: 'neighbours', type: 'integer', stage: 'head', default: 5, recorded: true, min: 1, valid: 'a positive integer', label: false }),
   lambda: defineOption<number>({ name: 'lambda', description: 'ridge term', type: 'number', stage: 'gen', min: 0, exclusiveMin: true, valid: 'a positive number' }),
 };
 
@@ -71,7 +71,7 @@ export function testRegistry(): Registry {
     definePlugin({ kind: 'normalizer', name: 'none', create: identity }),
     definePlugin({ kind: 'normalizer', name: 'l2', create: unit }),
     definePlugin({ kind: 'normalizer', name: 'shift', create: shiftByReference }),
-    definePlugin({ kind: 'generator', name: 'mean', create: average }),
+    definePlugin({ kind: 'generator', name: 'mean', ignores: ['k'], create: average }),
     definePlugin({ kind: 'generator', name: 'random', create: randomRows }),
     definePlugin({ kind: 'generator', name: 'centered', options: [testOptions.lambda], create: centeredMeans }),
     definePlugin({ kind: 'aggregator', name: 'max', options: [testOptions.metric, testOptions.m], create: maxInner }),

@@ -1,5 +1,6 @@
 import type { PluginKind } from '../plugin.js';
 import { parseConfig } from '../config.js';
+import { optionApplies } from './applicability.js';
 import { CORE_OPTION_TABLE, type OptionTable } from './option-table.js';
 import type { OptionDeclaration } from './option.js';
 
@@ -21,26 +22,8 @@ export interface DescribeOptions {
 
 /** Core's keys that form the pipeline part of a label (`l2/kmeans k=20/l2/l2/max`) or are never shown. */
 const POSITIONAL = new Set(['normPre', 'gen', 'k', 'normPost', 'normInf', 'agg', 'seed', 'preset', 'name', 'meta']);
-const STAGE_KINDS: readonly (readonly [string, PluginKind])[] = [
-  ['normPre', 'normalizer'],
-  ['gen', 'generator'],
-  ['normPost', 'normalizer'],
-  ['normInf', 'normalizer'],
-  ['agg', 'aggregator'],
-];
-
 function text(value: unknown): string {
   return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-}
-
-/** The options that the config's plugins ignore (`mean` ignores `k`). */
-function ignoredOptions(config: Readonly<Record<string, unknown>>, source: DescribeSource | undefined): Set<string> {
-  const ignored = new Set<string>();
-  for (const [key, kind] of STAGE_KINDS) {
-    const name = config[key];
-    if (typeof name === 'string') for (const option of source?.find(kind, name)?.ignores ?? []) ignored.add(option);
-  }
-  return ignored;
 }
 
 function fragment(name: string, option: OptionDeclaration | undefined, value: unknown, config: Readonly<Record<string, unknown>>): string | undefined {
@@ -58,13 +41,15 @@ function fragment(name: string, option: OptionDeclaration | undefined, value: un
  * - otherwise the pipeline (`l2/kmeans k=20/l2/l2/max`) then each further option's label fragment,
  *   in declaration order (`cosine m=5 uniform`, `lambda=0.1`, a plugin's `take=1`), then keys no
  *   registered option declares, sorted (`key=value`).
- * Options an entry `ignores`, `runtime` options and `label: false` options are left out.
+ * Options that do not act in the config (a plugin's option when no plugin that declares it is at
+ * work, or one the config's plugins `ignores`), `runtime` options and `label: false` options are
+ * left out.
  */
 export function describeConfig(config: Readonly<Record<string, unknown>>, source?: DescribeSource, options: DescribeOptions = {}): string {
   const table = source?.options() ?? CORE_OPTION_TABLE;
   const skip = new Set(options.skip ?? []);
-  const ignored = ignoredOptions(config, source);
-  const show = (name: string): string | undefined => (ignored.has(name) || skip.has(name) ? undefined : fragment(name, table.get(name), config[name], config));
+  const applies = (name: string) => source === undefined || optionApplies(name, config, source);
+  const show = (name: string): string | undefined => (!applies(name) || skip.has(name) ? undefined : fragment(name, table.get(name), config[name], config));
   const rest = (keep: (name: string) => boolean): string[] => {
     const declared = table.names().filter((name) => !POSITIONAL.has(name) && keep(name));
     const undeclared = Object.keys(config)

@@ -29,6 +29,7 @@ function checkDeclaration(option: OptionDeclaration, owner: string): void {
  */
 export class OptionTable {
   readonly #options = new Map<string, OwnedOption>();
+  readonly #owners = new Map<string, string[]>();
 
   constructor(owned: Iterable<OwnedOption> = []) {
     for (const { owner, option } of owned) this.add(owner, option);
@@ -40,9 +41,13 @@ export class OptionTable {
     const existing = this.#options.get(option.name);
     if (existing === undefined) {
       this.#options.set(option.name, { owner, option });
+      this.#owners.set(option.name, [owner]);
       return;
     }
-    if (existing.option === option) return;
+    if (existing.option === option) {
+      if (!this.#owners.get(option.name)!.includes(owner)) this.#owners.get(option.name)!.push(owner);
+      return;
+    }
     throw new ImprintError(
       'DUPLICATE_OPTION',
       `the option "${option.name}" is declared by ${existing.owner} and again, differently, by ${owner}; a plugin that reads another's option should reuse its declaration (import it) instead of declaring it anew`,
@@ -61,6 +66,11 @@ export class OptionTable {
   /** Who declared `name` (`core`, `generator kmeans`, …). */
   ownerOf(name: string): string | undefined {
     return this.#options.get(name)?.owner;
+  }
+
+  /** Everyone who declares `name` (entries sharing one declaration: `generator ls`, `generator kls`). */
+  ownersOf(name: string): readonly string[] {
+    return this.#owners.get(name) ?? [];
   }
 
   /** Every declaration, in order. */

@@ -9,6 +9,7 @@ import {
   createStandardRegistry,
   expandGrid,
   gaussianModes,
+  methodLabel,
   mergeResults,
   readResults,
   resolveSplit,
@@ -40,6 +41,16 @@ describe('grid expansion', () => {
     // normPre none: 2 normInf; l2: 1 → 3 norm combos; × gen/k 4; × agg: max (1) + mnn (m=1: 1; m=20 only with k≥2: 2 weightings)
     const perNorm = 2 * (1 + 1) + 2 * (1 + 1 + 2);
     expect(runs).toHaveLength(3 * perNorm);
+  });
+
+  it("drops a plugin's option where none of the run's plugins reads it (lambda: ls and kls only; prefilter all: no presampler)", () => {
+    const runs = expandGrid({ ...baseGrid, seeds: [0], splits: ['all'], gen: ['mean', 'ls'], lambda: [0.1, 1], prefilter: ['all', 'weibull'] }, registry);
+    // mean: lambda dropped (2 prefilters); ls: 2 λ × 2 prefilters
+    expect(runs).toHaveLength(2 + 4);
+    expect(runs.filter((r) => r.gen === 'mean').every((r) => r.lambda === undefined)).toBe(true);
+    expect(runs.filter((r) => r.gen === 'ls').map((r) => r.lambda).sort()).toEqual([0.1, 0.1, 1, 1]);
+    expect(runs.filter((r) => r.prefilter === 'all')).toHaveLength(0);
+    expect(methodLabel(runs.find((r) => r.gen === 'ls' && r.lambda === 1 && r.prefilter === 'weibull')!)).toBe('l2/ls/l2/l2/max lambda=1 prefilter=weibull');
   });
 
   it('gives deterministic ids from the resolved config', () => {

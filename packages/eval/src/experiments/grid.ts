@@ -1,5 +1,5 @@
-import { ImprintError, checkInteger, didYouMean, resolvePipeline, type ImprintConfigInput, type OptionTable, type Registry } from '@imprint/core';
-import { standardOptions } from '../standard-registry.js';
+import { ImprintError, checkInteger, didYouMean, optionApplies, resolvePipeline, type ApplicabilitySource, type ImprintConfigInput, type OptionTable, type Registry } from '@imprint/core';
+import { standardDescribeSource, standardOptions } from '../standard-registry.js';
 import { readDataFile } from '../data-file.js';
 import { resolveSplit } from '../tasks.js';
 import { DATA_KEY_NAMES, runId, type RunConfig } from './run-config.js';
@@ -119,21 +119,25 @@ export async function readGridFile(path: string, options: OptionTable = standard
 /**
  * Apply the paper's filters and collapse settings that do not apply, so no run is duplicated:
  * NORMpre ≠ none requires NORMinf = NORMpre; mnn with m > 10·k is dropped; `max` with the inner
- * product ignores m and weighting; m = 1 ignores weighting; `all` ignores k (−1); `ls` ignores k.
- * Returns undefined for a dropped run.
+ * product ignores m and weighting; m = 1 ignores weighting; `all` ignores k (−1); `ls` ignores k;
+ * a plugin's option that acts in none of the run's plugins (`lambda` with `mean`) is left out.
+ * Returns undefined for a dropped run. `source`: the registry (default: the standard one).
  */
-export function canonicalRun(run: RunConfig, options: OptionTable = standardOptions()): RunConfig | undefined {
+export function canonicalRun(run: RunConfig, source: ApplicabilitySource = standardDescribeSource()): RunConfig | undefined {
   if (run.normPre !== 'none' && run.normInf !== run.normPre) return undefined;
   if (run.agg === 'mnn' && typeof run.k === 'number' && run.k >= 1 && run.m > 10 * run.k) return undefined;
   const out: RunConfig = { ...run };
   if (out.agg === 'max' && out.metric === 'inner_product') {
-    out.m = options.get('m')?.default as number;
+    out.m = source.options().get('m')?.default as number;
     out.weighting = 'uniform';
   }
   if (out.agg === 'max' && out.metric !== 'inner_product') out.m = 1;
   if (out.agg === 'mnn' && out.m === 1) out.weighting = 'uniform';
   if (out.gen === 'all') out.k = -1;
   if (out.gen === 'ls') out.k = 1;
+  for (const option of source.options().list()) {
+    if (!option.recorded && out[option.name] !== undefined && !optionApplies(option.name, out, source)) delete out[option.name];
+  }
   return out;
 }
 
@@ -189,7 +193,7 @@ export function expandGrid(spec: GridSpec, registry: Registry): (RunConfig & { i
               };
               const input = { ...method, ...data, seed, ...(fewshot === null ? {} : { fewshot }) };
               const { config } = resolvePipeline(input, registry, { extraKeys: DATA_KEY_NAMES });
-              const run = canonicalRun(config as RunConfig, options);
+              const run = canonicalRun(config as RunConfig, registry);
               if (run === undefined) continue;
               const id = runId(run);
               if (!runs.has(id)) runs.set(id, { ...run, id });

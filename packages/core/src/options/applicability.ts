@@ -1,0 +1,46 @@
+import type { PluginKind } from '../plugin.js';
+import type { OptionTable } from './option-table.js';
+
+/** What applicability needs of a registry: its options and its entries. */
+export interface ApplicabilitySource {
+  options(): OptionTable;
+  find(kind: PluginKind, name: string): { readonly ignores?: readonly string[] } | undefined;
+}
+
+const STAGE_KINDS: readonly (readonly [string, PluginKind])[] = [
+  ['normPre', 'normalizer'],
+  ['gen', 'generator'],
+  ['normPost', 'normalizer'],
+  ['normInf', 'normalizer'],
+  ['agg', 'aggregator'],
+];
+
+/**
+ * The entries a config puts to work, as `kind name`: its normalizers, generator and aggregator, the
+ * presamplers it turns on (`prefilter`, `fewshot`) and, with `k: 'auto'`, its k selector — the
+ * same choice `resolvePipeline` makes.
+ */
+export function activeEntries(config: Readonly<Record<string, unknown>>): Set<string> {
+  const active = new Set<string>();
+  for (const [key, kind] of STAGE_KINDS) if (typeof config[key] === 'string') active.add(`${kind} ${config[key] as string}`);
+  if (typeof config.prefilter === 'string' && config.prefilter !== 'all') active.add(`presampler ${config.prefilter}`);
+  if (config.fewshot !== undefined) active.add('presampler fewshot');
+  if (config.k === 'auto') active.add(`kselector ${typeof config.kSelect === 'string' ? config.kSelect : 'gap'}`);
+  return active;
+}
+
+/**
+ * Whether option `name` acts in a config: core's options and keys nobody declares always do; a
+ * plugin's option only when a plugin that declares it is at work in the config and does not list it
+ * in `ignores` (`lambda` acts with `ls` and `kls`, not with `mean`; `mean` ignores `k`).
+ */
+export function optionApplies(name: string, config: Readonly<Record<string, unknown>>, source: ApplicabilitySource): boolean {
+  const active = activeEntries(config);
+  for (const [key, kind] of STAGE_KINDS) {
+    const value = config[key];
+    if (typeof value === 'string' && (source.find(kind, value)?.ignores ?? []).includes(name)) return false;
+  }
+  const owners = source.options().ownersOf(name);
+  if (owners.length === 0 || owners.includes('core')) return true;
+  return owners.some((owner) => active.has(owner));
+}
