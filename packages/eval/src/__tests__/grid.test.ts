@@ -38,9 +38,19 @@ describe('grid expansion', () => {
       if (run.agg === 'mnn' && run.m === 1) expect(run.weighting).toBe('uniform');
     }
     expect(new Set(runs.map((r) => r.id)).size).toBe(runs.length);
-    // normPre none: 2 normInf; l2: 1 → 3 norm combos; × gen/k 4; × agg: max (1) + mnn (m=1: 1; m=20 only with k≥2: 2 weightings)
-    const perNorm = 2 * (1 + 1) + 2 * (1 + 1 + 2);
+    // normPre none: 2 normInf; l2: 1 → 3 norm combos; × gen/k: mean (ignores k: one run, k = 1),
+    // kmeans k=1, kmeans k=5; × agg: max (1) + mnn (m=1: 1; m=20 only with k ≥ 2: 2 weightings)
+    const perNorm = (1 + 1) + (1 + 1) + (1 + 1 + 2);
     expect(runs).toHaveLength(3 * perNorm);
+    expect(runs.filter((r) => r.gen === 'mean').every((r) => r.k === 1)).toBe(true);
+  });
+
+  it('collapses before it filters: all (k = -1) keeps mnn with m = 20, which the m > 10·k rule is not about', () => {
+    const runs = expandGrid({ ...baseGrid, seeds: [0], splits: ['all'], gen: ['all'], k: [1, 5], agg: ['mnn'], m: [20, 50] }, registry);
+    expect(runs.map((r) => [r.k, r.m])).toEqual([
+      [-1, 20],
+      [-1, 50],
+    ]);
   });
 
   it("drops a plugin's option where none of the run's plugins reads it (lambda: ls and kls only; prefilter all: no presampler)", () => {

@@ -117,27 +117,27 @@ export async function readGridFile(path: string, options: OptionTable = standard
 }
 
 /**
- * Apply the paper's filters and collapse settings that do not apply, so no run is duplicated:
- * NORMpre ≠ none requires NORMinf = NORMpre; mnn with m > 10·k is dropped; `max` with the inner
- * product ignores m and weighting; m = 1 ignores weighting; `all` ignores k (−1); `ls` ignores k;
- * a plugin's option that acts in none of the run's plugins (`lambda` with `mean`) is left out.
- * Returns undefined for a dropped run. `source`: the registry (default: the standard one).
+ * Collapse settings that do not apply, then apply the paper's filters, so no run is duplicated.
+ * Collapsing follows the declarations: an option that acts in none of the run's plugins, or that
+ * one of them `ignores` (`mean` and `ls` ignore k, `max` ignores m and weighting), is reset to its
+ * default when it is recorded and left out otherwise (`lambda` with `mean`, `prefilter: all`);
+ * besides, `all` stores every sample (k = −1), `max` under another metric than the inner product is
+ * 1-nn (m = 1), and m = 1 ignores weighting. Filters: NORMpre ≠ none requires NORMinf = NORMpre;
+ * mnn with m > 10·k (k ≥ 1, after collapsing) is dropped. Returns undefined for a dropped run.
+ * `source`: the registry (default: the standard one).
  */
 export function canonicalRun(run: RunConfig, source: ApplicabilitySource = standardDescribeSource()): RunConfig | undefined {
-  if (run.normPre !== 'none' && run.normInf !== run.normPre) return undefined;
-  if (run.agg === 'mnn' && typeof run.k === 'number' && run.k >= 1 && run.m > 10 * run.k) return undefined;
   const out: RunConfig = { ...run };
-  if (out.agg === 'max' && out.metric === 'inner_product') {
-    out.m = source.options().get('m')?.default as number;
-    out.weighting = 'uniform';
+  for (const option of source.options().list()) {
+    if (out[option.name] === undefined || optionApplies(option.name, out, source)) continue;
+    if (option.recorded && option.default !== undefined) out[option.name] = option.default;
+    else delete out[option.name];
   }
+  if (out.gen === 'all') out.k = -1;
   if (out.agg === 'max' && out.metric !== 'inner_product') out.m = 1;
   if (out.agg === 'mnn' && out.m === 1) out.weighting = 'uniform';
-  if (out.gen === 'all') out.k = -1;
-  if (out.gen === 'ls') out.k = 1;
-  for (const option of source.options().list()) {
-    if (!option.recorded && out[option.name] !== undefined && !optionApplies(option.name, out, source)) delete out[option.name];
-  }
+  if (out.normPre !== 'none' && out.normInf !== out.normPre) return undefined;
+  if (out.agg === 'mnn' && typeof out.k === 'number' && out.k >= 1 && out.m > 10 * out.k) return undefined;
   return out;
 }
 
