@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { NO_KERNELS, RowBlocks, hostMatrixOf, type Aggregator, type ProxySet } from '@imprint/core';
+import { DEFAULT_BLOCK_ELEMENTS, RowBlocks, hostMatrixOf, isMainMemoryBackend, kernelSet, type Aggregator, type ProxySet } from '@imprint/core';
 import { rowsPerBlock } from './blocks.js';
 
 export interface MaxOptions {
-  /** Most score-matrix elements held at once; queries are scored in blocks under it. @default 16777216 */
+  /** Most score-matrix elements held at once; queries are scored in blocks under it. @default DEFAULT_BLOCK_ELEMENTS (16 Mi) */
   blockElements?: number;
 }
 
@@ -47,27 +47,26 @@ function classMax(similarities: tf.Tensor2D, proxies: ProxySet): tf.Tensor2D {
  * One matrix product per block of queries — the engine's `matMulTransposed` kernel when there is
  * one, else tf.js — blocks sized so that a `[b, P]` similarity block stays under `blockElements`.
  */
-export function max({ blockElements = 16 * 1024 * 1024 }: MaxOptions = {}): Aggregator {
+export function max({ blockElements = DEFAULT_BLOCK_ELEMENTS }: MaxOptions = {}): Aggregator {
   return {
     kind: 'aggregator',
     name: 'max',
     scores(queries, proxies, context) {
       const rows = queries.shape[0];
       const step = rowsPerBlock(rows, proxies.weights.shape[0], blockElements);
-      const kernels = context?.kernels ?? NO_KERNELS;
-      if (kernels.matMulTransposed !== undefined && rows > 0) {
+      const kernels = kernelSet(context?.kernels);
+      // The products go to the matMulTransposed kernel (the engine's, else the reference: tf.js); on
+      // a GPU backend without an engine the queries stay there and the same tf.js product runs there.
+      if ((kernels.overridden.has('matMulTransposed') || isMainMemoryBackend()) && rows > 0) {
         const weights = hostMatrixOf(proxies.weights);
         const dim = weights.dim;
         const all = queries.dataSync() as Float32Array;
         const out = new Float32Array(rows * proxies.numClasses);
-        let handled = true;
-        for (let start = 0; start < rows && handled; start += step) {
+        for (let start = 0; start < rows; start += step) {
           const size = Math.min(step, rows - start);
-          const similarities = kernels.matMulTransposed({ values: all.subarray(start * dim, (start + size) * dim), rows: size, dim }, weights);
-          if (similarities === undefined) handled = false;
-          else classMaxHost(similarities, size, proxies, out, start);
+          classMaxHost(kernels.matMulTransposed({ values: all.subarray(start * dim, (start + size) * dim), rows: size, dim }, weights), size, proxies, out, start);
         }
-        if (handled) return tf.tensor2d(out, [rows, proxies.numClasses]);
+        return tf.tensor2d(out, [rows, proxies.numClasses]);
       }
       // One explicit transpose per call: see matMulTransposed in @imprint/core for why.
       const transposed = tf.transpose(proxies.weights);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ImprintError, NO_KERNELS, proxyOwners, warnOnce, type Aggregator } from '@imprint/core';
+import { DEFAULT_BLOCK_ELEMENTS, ImprintError, NO_KERNELS, proxyOwners, warnOnce, type Aggregator } from '@imprint/core';
 import type { Metric, Weighting } from './options.js';
 import { nearestProxies } from './nearest.js';
 
@@ -10,7 +10,7 @@ export interface MnnOptions {
   metric?: Metric;
   /** `uniform` votes or votes weighted by 1/(distance + 1e-10). @default 'uniform' */
   weighting?: Weighting;
-  /** Most distance-matrix elements held at once by the tf.js computation (`[b, P]`, or `[b, P, d]` for manhattan/chebyshev). @default 16777216 */
+  /** Most distance-matrix elements held at once by the tf.js computation (`[b, P]`, or `[b, P, d]` for manhattan/chebyshev). @default DEFAULT_BLOCK_ELEMENTS (16 Mi) */
   blockElements?: number;
   /** Where the clipping warning goes (once per process and message). @default console.warn (stderr in Node) */
   warn?: (message: string) => void;
@@ -22,7 +22,7 @@ export interface MnnOptions {
  * kernel when there is one (cosine, Euclidean, and Mahalanobis after whitening), else from a
  * blocked tf.js computation with a running top-m under a bounded memory budget.
  */
-export function mnn({ m = 5, metric = 'cosine', weighting = 'uniform', blockElements = 16 * 1024 * 1024, warn = (message) => console.warn(message) }: MnnOptions = {}): Aggregator {
+export function mnn({ m = 5, metric = 'cosine', weighting = 'uniform', blockElements = DEFAULT_BLOCK_ELEMENTS, warn = (message) => console.warn(message) }: MnnOptions = {}): Aggregator {
   if (!Number.isInteger(m) || m < 1) throw new ImprintError('INVALID_CONFIG', `m must be a positive integer, got ${m}`);
   return {
     kind: 'aggregator',

@@ -1,3 +1,4 @@
+import { kernelSet } from './compute/kernel-set.js';
 import { ImprintError } from './errors.js';
 import { hostMatMulTransposed64 } from './host-products.js';
 import type { Kernels } from './kernels.js';
@@ -36,8 +37,8 @@ function factorDiagonalBlock(a: Float64Array, n: number, offset: number, size: n
 export function choleskyFactor(a: Float64Array, n: number, kernels: Kernels = {}, what = 'the matrix'): Float64Array {
   if (a.length !== n * n) throw new ImprintError('INVALID_INPUT', `${what} has ${a.length} values, not ${n} × ${n}`);
   const l = Float64Array.from(a);
-  // Without a native product the blocked form only adds copies: factor in one piece.
-  const block = kernels.matMulTransposed64 === undefined ? n : BLOCK;
+  // Without an engine's float64 product the blocked form only adds copies: factor in one piece.
+  const block = kernelSet(kernels).overridden.has('matMulTransposed64') ? BLOCK : n;
   for (let k0 = 0; k0 < n; k0 += block) {
     const kb = Math.min(block, n - k0);
     const rows = n - k0;

@@ -1,3 +1,4 @@
+import { kernelSet } from './compute/kernel-set.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { ImprintError } from './errors.js';
 import type { Kernels } from './kernels.js';
@@ -43,15 +44,14 @@ const KERNEL_SCAN_MIN_VALUES = 1 << 20;
  */
 export function firstNonFinite(values: ArrayLike<number>, columns?: number, kernels?: Kernels): number {
   if (values instanceof Float32Array) {
-    if (kernels?.rowSquaredNorms !== undefined && columns !== undefined && columns > 0 && values.length >= KERNEL_SCAN_MIN_VALUES && values.length % columns === 0) {
-      const norms = kernels.rowSquaredNorms({ values, rows: values.length / columns, dim: columns });
-      if (norms !== undefined) {
-        for (let r = 0; r < norms.length; r++) {
-          const at = Number.isFinite(norms[r]) ? -1 : searchNonFinite(values, r * columns, (r + 1) * columns);
-          if (at >= 0) return at;
-        }
-        return -1;
+    // An engine's norms scan large inputs on all cores; otherwise one pass in JavaScript is as fast.
+    if (kernels !== undefined && kernelSet(kernels).overridden.has('rowSquaredNorms') && columns !== undefined && columns > 0 && values.length >= KERNEL_SCAN_MIN_VALUES && values.length % columns === 0) {
+      const norms = kernelSet(kernels).rowSquaredNorms({ values, rows: values.length / columns, dim: columns });
+      for (let r = 0; r < norms.length; r++) {
+        const at = Number.isFinite(norms[r]) ? -1 : searchNonFinite(values, r * columns, (r + 1) * columns);
+        if (at >= 0) return at;
       }
+      return -1;
     }
     if (allFiniteFloat32(values)) return -1;
   }

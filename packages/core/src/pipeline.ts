@@ -2,7 +2,7 @@ import type { Aggregator } from './aggregator.js';
 import { CORE_CONFIG_KEYS, parseConfig, type ImprintConfig, type ImprintConfigInput } from './config.js';
 import { ImprintError } from './errors.js';
 import type { Generator } from './generator.js';
-import { NO_KERNELS, type Kernels } from './kernels.js';
+import { kernelSet, type KernelSet } from './compute/kernel-set.js';
 import type { Normalizer, NormStage } from './normalizer.js';
 import type { KSelector } from './k-selector.js';
 import type { Presampler } from './presampler.js';
@@ -46,8 +46,8 @@ export interface Pipeline {
   readonly aggregator: Aggregator;
   /** With `k: 'auto'`: the selector that chooses each class's k (`kSelect`, default `gap`). */
   readonly kSelector?: KSelector;
-  /** The kernels of the registry's engine when the pipeline was resolved (empty: tf.js alone). */
-  readonly kernels: Kernels;
+  /** The kernel table: the registry's engine's kernels (when the pipeline was resolved), the reference ones for the rest. */
+  readonly kernels: KernelSet;
 }
 
 const STAGE_KEYS: Record<NormStage, 'normPre' | 'normPost' | 'normInf'> = {
@@ -98,6 +98,6 @@ export function resolvePipeline(input: ImprintConfigInput | ImprintConfig, regis
     normInf: normalizerAt(registry, config, 'inf'),
     aggregator: registry.create('aggregator', config.agg, config),
     ...(config.k === 'auto' ? { kSelector: registry.create('kselector', typeof config.kSelect === 'string' ? config.kSelect : 'gap', config) } : {}),
-    kernels: registry.engine?.kernels ?? NO_KERNELS,
+    kernels: kernelSet(registry.engine?.kernels),
   };
 }

@@ -1,4 +1,4 @@
-import { NO_KERNELS, checkInteger, type KSelector, type Kernels, type Rng } from '@imprint/core';
+import { NO_KERNELS, checkInteger, kernelSet, type KSelector, type Kernels, type Rng } from '@imprint/core';
 import { clusterRowsWith } from './kmeans/cluster.js';
 import { K_CANDIDATES, candidateKs, kSelectorFrom, subsampleRows } from './k-selection.js';
 
@@ -32,21 +32,8 @@ function gaussianLike(values: Float32Array, rows: number, dim: number, rng: Rng,
   const scale = 1 / Math.sqrt(Math.max(rows - 1, 1));
   const z = new Float32Array(rows * rows);
   for (let i = 0; i < z.length; i++) z[i] = rng.normal() * scale;
-  let mixed = kernels.transposedMatMul?.({ values: z, rows, dim: rows }, { values: centred, rows, dim });
-  if (mixed === undefined) {
-    // Zᵀ·(X − μ) in JavaScript (no engine): row i of the result mixes every centred row
-    const out = new Float32Array(rows * dim);
-    for (let i = 0; i < rows; i++) {
-      for (let r = 0; r < rows; r++) {
-        const w = z[r * rows + i];
-        const row = r * dim;
-        const target = i * dim;
-        for (let j = 0; j < dim; j++) out[target + j] += w * centred[row + j];
-      }
-    }
-    mixed = out;
-  }
-  const out = mixed;
+  // Zᵀ·(X − μ): row i of the result mixes every centred row
+  const out = kernelSet(kernels).transposedMatMul({ values: z, rows, dim: rows }, { values: centred, rows, dim });
   for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) out[r * dim + j] += mean[j];
   return out;
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { matMulTransposed, type ClassGenerator, type Rng } from '@imprint/core';
 import { kmeansPlusPlusIndices } from './kmeans/plus-plus.js';
-import { RowDistances, gatherRows, rowSquaredNorms } from './kmeans/squared-distances.js';
+import { RowDistances, gatherRows, squaredNorms64 } from './kmeans/squared-distances.js';
 
 export interface KMedoidsOptions {
   /** Iteration cap of the alternate algorithm. @default 300 */
@@ -36,7 +36,7 @@ export function kmedoids({ maxIterations = 300 }: KMedoidsOptions = {}): ClassGe
     generate(embeddings, { k, rng, kernels }) {
       const [rows, dim] = embeddings.shape;
       const data = embeddings.dataSync() as Float32Array;
-      const rowDistances = new RowDistances(data, rows, dim, rowSquaredNorms(data, rows, dim), kernels);
+      const rowDistances = new RowDistances(data, rows, dim, squaredNorms64(data, rows, dim), kernels);
       try {
         return medoidsOf(embeddings, data, rows, dim, k, rng, rowDistances, maxIterations);
       } finally {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ImprintError, NO_KERNELS, adjacentSpan, hostGram, hostMatrixOf, hostMatMulTransposed, solveSymmetricPositiveDefinite, type HostMatrix, type JointGenerator, type Kernels } from '@imprint/core';
+import { ImprintError, NO_KERNELS, adjacentSpan, hostGram, hostMatrixOf, hostMatMulTransposed, kernelSet, solveSymmetricPositiveDefinite, type HostMatrix, type JointGenerator, type Kernels } from '@imprint/core';
 import { DEFAULT_LAMBDA } from './lambda-defaults.js';
 
 export interface LeastSquaresOptions {
@@ -26,18 +26,12 @@ function solve(system: Float64Array, n: number, rhs: Float64Array, columns: numb
   return solveSymmetricPositiveDefinite(system, n, rhs, columns, kernels, `the least-squares system (λ = ${lambda}; use a larger lambda)`);
 }
 
-/** Class means `[C, d]`: column sums as one product with a column of ones through the engine, else float64 sums in JavaScript. */
+/** Class means `[C, d]`: column sums as one `transposedMatMul` with a column of ones. */
 function classMeans(matrices: readonly HostMatrix[], kernels: Kernels): Float32Array {
   const dim = matrices[0].dim;
   const means = new Float32Array(matrices.length * dim);
-  const sums = new Float64Array(dim);
   matrices.forEach(({ values, rows }, c) => {
-    const viaEngine = kernels.transposedMatMul?.({ values: new Float32Array(rows).fill(1), rows, dim: 1 }, { values, rows, dim });
-    if (viaEngine !== undefined) sums.set(viaEngine);
-    else {
-      sums.fill(0);
-      for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) sums[j] += values[r * dim + j];
-    }
+    const sums = kernelSet(kernels).transposedMatMul({ values: new Float32Array(rows).fill(1), rows, dim: 1 }, { values, rows, dim });
     for (let j = 0; j < dim; j++) means[c * dim + j] = sums[j] / rows;
   });
   return means;

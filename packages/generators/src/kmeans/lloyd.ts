@@ -1,5 +1,5 @@
 import { kmeans as mlKmeans } from 'ml-kmeans';
-import { NO_KERNELS, dotProduct, type Kernels } from '@imprint/core';
+import { NO_KERNELS, dotProduct, kernelSet, type Kernels } from '@imprint/core';
 import type { RowDistances } from './squared-distances.js';
 
 export interface LloydOptions {
@@ -64,15 +64,14 @@ class ClusterSums {
     this.sums = new Float64Array(k * dim);
     this.counts = new Int32Array(k);
     this.labels = Int32Array.from(labels);
-    // The first sums over every sample: one product of a one-hot matrix with the data when the
-    // engine has it (k × n × d multiply-adds at native speed), else sample by sample.
-    const onehot = new Float32Array(labels.length * k);
-    for (let i = 0; i < labels.length; i++) onehot[i * k + labels[i]] = 1;
-    const sums = data instanceof Float32Array ? kernels.transposedMatMul?.({ values: onehot, rows: labels.length, dim: k }, { values: data, rows: labels.length, dim }) : undefined;
-    if (sums !== undefined) {
-      this.sums.set(sums);
+    // The first sums over every sample: one product of a one-hot matrix with the data (the
+    // transposedMatMul kernel: k × n × d multiply-adds at native speed with an engine).
+    if (data instanceof Float32Array) {
+      const onehot = new Float32Array(labels.length * k);
+      for (let i = 0; i < labels.length; i++) onehot[i * k + labels[i]] = 1;
+      this.sums.set(kernelSet(kernels).transposedMatMul({ values: onehot, rows: labels.length, dim: k }, { values: data, rows: labels.length, dim }));
       for (let i = 0; i < labels.length; i++) this.counts[labels[i]]++;
-    } else for (let i = 0; i < labels.length; i++) this.#add(i, labels[i], 1);
+    } else for (let i = 0; i < labels.length; i++) this.#add(i, labels[i], 1); // float64 data: exact sums, no kernel takes it
   }
 
   #add(row: number, cluster: number, sign: 1 | -1): void {

@@ -1,10 +1,17 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { NO_KERNELS, type Kernels } from '@imprint/core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { NO_KERNELS, kernelSet, type KernelSet, type Kernels } from '@imprint/core';
 
-/** Squared L2 norm of every row of a row-major `[rows, dim]` buffer (the engine's kernel when given, else JavaScript). */
+/**
+ * Squared L2 norm of every row of a row-major `[rows, dim]` buffer: float32 data through the
+ * `rowSquaredNorms` kernel (the engine's, else the reference), other data in float64 JavaScript.
+ */
 export function rowSquaredNorms(data: ArrayLike<number>, rows: number, dim: number, kernels: Kernels = NO_KERNELS): Float64Array {
-  const viaEngine = data instanceof Float32Array ? kernels.rowSquaredNorms?.({ values: data, rows, dim }) : undefined;
-  if (viaEngine !== undefined) return Float64Array.from(viaEngine);
+  if (data instanceof Float32Array) return Float64Array.from(kernelSet(kernels).rowSquaredNorms({ values: data, rows, dim }));
+  return squaredNorms64(data, rows, dim);
+}
+
+/** Squared L2 norm of every row in float64 JavaScript (exact sums of float32 products). */
+export function squaredNorms64(data: ArrayLike<number>, rows: number, dim: number): Float64Array {
   const norms = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
     let sum = 0;
@@ -31,25 +38,23 @@ export function gatherRows(data: ArrayLike<number>, dim: number, indices: ArrayL
 
 /**
  * Squared Euclidean distances from the rows of a fixed data matrix (in host memory) to changing
- * target rows, as ‖x‖² − 2x·c + ‖c‖² clamped at 0, with the products `x·cᵀ` from the engine's
- * `matMulTransposed` kernel when there is one. Without an engine the data is uploaded to tf.js
- * once and kept there for products with every row; products with a subset of rows upload just
- * those rows. Call `dispose` when done.
+ * target rows, as ‖x‖² − 2x·c + ‖c‖² clamped at 0, with the products `x·cᵀ` from the
+ * `matMulTransposed` and `matMulTransposedRows` kernels (the engine's, else the reference).
+ * `dispose` is kept for callers; nothing is held.
  */
 export class RowDistances {
   readonly #data: Float32Array;
   readonly #rows: number;
   readonly #dim: number;
   readonly #norms: Float64Array;
-  readonly #kernels: Kernels;
-  #resident: tf.Tensor2D | undefined;
+  readonly #kernels: KernelSet;
 
   constructor(data: Float32Array, rows: number, dim: number, norms: Float64Array, kernels: Kernels = NO_KERNELS) {
     this.#data = data;
     this.#rows = rows;
     this.#dim = dim;
     this.#norms = norms;
-    this.#kernels = kernels;
+    this.#kernels = kernelSet(kernels);
   }
 
   get rows(): number {
@@ -63,7 +68,7 @@ export class RowDistances {
 
   /** `[rows, count]` squared distances from every row to the `count` target rows. */
   toAll(targets: Float32Array, count: number): Float64Array {
-    const dots = this.#products(this.#data, this.#rows, targets, count, true);
+    const dots = this.#kernels.matMulTransposed({ values: this.#data, rows: this.#rows, dim: this.#dim }, { values: targets, rows: count, dim: this.#dim });
     return this.#combine(dots, undefined, this.#rows, targets, count);
   }
 
@@ -72,8 +77,7 @@ export class RowDistances {
     if (n === this.#rows) return this.toAll(targets, count);
     const selected = indices.subarray(0, n);
     const dim = this.#dim;
-    const viaEngine = this.#kernels.matMulTransposedRows?.({ values: this.#data, rows: this.#rows, dim }, selected, { values: targets, rows: count, dim });
-    const dots = viaEngine ?? this.#products(gatherRows(this.#data, dim, selected), n, targets, count, false);
+    const dots = this.#kernels.matMulTransposedRows({ values: this.#data, rows: this.#rows, dim }, selected, { values: targets, rows: count, dim });
     return this.#combine(dots, indices, n, targets, count);
   }
 
@@ -104,27 +108,11 @@ export class RowDistances {
   }
 
   dispose(): void {
-    this.#resident?.dispose();
-    this.#resident = undefined;
-  }
-
-  #products(rows: Float32Array, n: number, targets: Float32Array, count: number, allRows: boolean): ArrayLike<number> {
-    const dim = this.#dim;
-    const viaEngine = this.#kernels.matMulTransposed?.({ values: rows, rows: n, dim }, { values: targets, rows: count, dim });
-    if (viaEngine !== undefined) return viaEngine;
-    // tf.js: targets transposed in JS ([d, m]) — see matMulTransposed in @imprint/core for why.
-    const transposed = new Float32Array(targets.length);
-    for (let c = 0; c < count; c++) for (let j = 0; j < dim; j++) transposed[j * count + c] = targets[c * dim + j];
-    if (allRows) this.#resident ??= tf.tensor2d(this.#data, [this.#rows, dim]);
-    const product = tf.tidy(() => tf.matMul(allRows ? this.#resident! : tf.tensor2d(rows, [n, dim]), tf.tensor2d(transposed, [dim, count])));
-    // read outside tidy: returning the array from tidy would make it walk every element
-    const values = product.dataSync();
-    product.dispose();
-    return values;
+    // nothing held: the kernels take host memory
   }
 
   #combine(dots: ArrayLike<number>, indices: Int32Array | undefined, n: number, targets: Float32Array, count: number): Float64Array {
-    const targetNorms = rowSquaredNorms(targets, count, this.#dim);
+    const targetNorms = squaredNorms64(targets, count, this.#dim);
     const distances = new Float64Array(n * count);
     for (let i = 0; i < n; i++) {
       const norm = this.#norms[indices === undefined ? i : indices[i]];
