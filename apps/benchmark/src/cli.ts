@@ -1,8 +1,8 @@
 import { basename, join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { Registry } from '@imprint/core';
-import { createStandardRegistry, usePluginModules } from '@imprint/eval';
-import { BACKBONE_NAMES, BACKEND_CHOICES, selectBackend, type BackendChoice } from '@imprint/backbones';
+import { DEVICE_CHOICES, ENGINE_CHOICES, createStandardRegistry, loadPlugins, setUpRuntime, type DeviceChoice, type EngineChoice, type Runtime } from '@imprint/eval';
+import { BACKBONE_NAMES, BACKEND_CHOICES, type BackendChoice } from '@imprint/backbones';
 import { embedCommand, type EmbedOptions } from './commands/embed.js';
 import { gridCommand, type GridOptions } from './commands/grid.js';
 import { mergeCommand } from './commands/merge.js';
@@ -12,7 +12,6 @@ import { opensetCommand, type OpenSetCommandOptions } from './commands/openset.j
 import { incrementalCommand, type IncrementalCommandOptions } from './commands/incremental.js';
 import { runCommand, type RunOptions } from './commands/run.js';
 import { debugRequested, reportError } from './errors.js';
-import { DEVICE_CHOICES, ENGINE_CHOICES, selectEngine, type DeviceChoice, type EngineChoice, type SelectedEngine } from './engine-choice.js';
 import { integerListOption, integerOption, limitOption, shareOption } from './option-parsers.js';
 import { addConfigFlags } from './config-options.js';
 
@@ -29,27 +28,19 @@ let loaded: { registry: Registry; plugins: string[] } | undefined;
 
 async function loadRegistry(plugins: string[]): Promise<Registry> {
   if (loaded !== undefined && loaded.plugins.join('\0') === plugins.join('\0')) return loaded.registry;
-  const registry = createStandardRegistry();
-  for (const [module, names] of await usePluginModules(registry, plugins)) process.stderr.write(`plugin ${module}: ${names.join(', ')}\n`);
+  const registry = await loadPlugins(createStandardRegistry(), plugins, (line) => process.stderr.write(`${line}\n`));
   loaded = { registry, plugins };
   return registry;
 }
 
 /**
- * The standard registry extended with the `--plugin` modules (their plugins listed on stderr),
- * using the `--engine` chosen (the choice written to stderr).
+ * The runtime of a command (`setUpRuntime` of @imprint/eval): the `--backend`, the registry with the
+ * `--plugin` modules, the `--engine` on the `--device` — the choices written to stderr.
  */
-async function registryFor(command: Command): Promise<{ registry: Registry; engine: SelectedEngine }> {
-  const registry = await loadRegistry(pluginsOf(command));
-  const engine = await engineFor(command);
-  registry.setEngine(engine.engine);
-  return { registry, engine };
-}
-
-/** The `--engine` and `--device` chosen before the command. */
-function engineFor(command: Command): Promise<SelectedEngine> {
-  const { engine, device } = command.parent?.opts() as { engine: EngineChoice; device: DeviceChoice };
-  return selectEngine(engine, device);
+async function runtimeFor(command: Command): Promise<Runtime> {
+  const { backend, engine, device } = command.parent?.opts() as { backend: BackendChoice; engine: EngineChoice; device: DeviceChoice };
+  const plugins = pluginsOf(command);
+  return setUpRuntime({ backend, engine, device, plugins, registry: await loadRegistry(plugins) });
 }
 
 /**
@@ -93,9 +84,7 @@ function buildProgram(): Command {
     .option('--configs <file>', 'JSON array of configs (camelCase keys); replaces the single-config flags')
     .option('--json', 'print only JSON on stdout')
     .action(async (options: RunOptions, command: Command) => {
-      const backend = (command.parent?.opts() as { backend: BackendChoice }).backend;
-      await selectBackend(backend);
-      await runCommand(options, (await registryFor(command)).registry);
+      await runCommand(options, (await runtimeFor(command)).registry);
     });
   program
     .command('embed')
@@ -109,10 +98,7 @@ function buildProgram(): Command {
     .option('--no-cache', 'neither read nor fill the embedding cache')
     .requiredOption('--out <file>', 'output file (.h5 or .npz)')
     .action(async (options: EmbedOptions, command: Command) => {
-      const backend = (command.parent?.opts() as { backend: BackendChoice }).backend;
-      await selectBackend(backend);
-      const engine = await engineFor(command);
-      await embedCommand(options, engine.backbones);
+      await embedCommand(options, (await runtimeFor(command)).engine.backbones);
     });
   program
     .command('grid <file>')
@@ -123,13 +109,8 @@ function buildProgram(): Command {
     .option('--no-memo', 'do not reuse generated proxies across runs')
     .option('--dry-run', 'print the run ids and exit')
     .action(async (file: string, options: GridOptions, command: Command) => {
-      await selectBackend((command.parent?.opts() as { backend: BackendChoice }).backend);
-      const { registry, engine } = await registryFor(command);
-      await gridCommand(file, options, registry, {
-        pluginModules: pluginsOf(command),
-        ...(engine.module === undefined ? {} : { engineModule: engine.module, backboneLoaderModule: engine.module, ...(engine.options === undefined ? {} : { engineOptions: engine.options }) }),
-        ...(engine.backbones === undefined ? {} : { backboneLoader: engine.backbones }),
-      });
+      const { registry, workers } = await runtimeFor(command);
+      await gridCommand(file, options, registry, workers);
     });
 
   program
@@ -159,8 +140,7 @@ function buildProgram(): Command {
     .option('--workers <n>', 'worker threads for the runs', integerOption('--workers', { min: 1 }))
     .option('--resume', 'keep runs already in results/table1.jsonl (without it they are moved to table1.previous.jsonl once the new runs start)')
     .action(async (options: Table1Options, command: Command) => {
-      await selectBackend((command.parent?.opts() as { backend: BackendChoice }).backend);
-      const { registry, engine } = await registryFor(command);
+      const { registry, engine } = await runtimeFor(command);
       await table1Command({ ...options, out: options.out ?? table1Folder(options.backbones) }, registry, engine);
     });
   program
@@ -176,8 +156,7 @@ function buildProgram(): Command {
     .option('--train-limit <n>', 'train images per data set', integerOption('--train-limit', { min: 1 }))
     .option('--test-limit <n>', 'test images per data set', integerOption('--test-limit', { min: 1 }))
     .action(async (options: OpenSetCommandOptions, command: Command) => {
-      await selectBackend((command.parent?.opts() as { backend: BackendChoice }).backend);
-      const { registry, engine } = await registryFor(command);
+      const { registry, engine } = await runtimeFor(command);
       await opensetCommand(options, registry, engine);
     });
 
@@ -192,8 +171,7 @@ function buildProgram(): Command {
     .option('--train-limit <n>', 'train images per data set', integerOption('--train-limit', { min: 1 }))
     .option('--test-limit <n>', 'test images per data set', integerOption('--test-limit', { min: 1 }))
     .action(async (options: IncrementalCommandOptions, command: Command) => {
-      await selectBackend((command.parent?.opts() as { backend: BackendChoice }).backend);
-      const { registry, engine } = await registryFor(command);
+      const { registry, engine } = await runtimeFor(command);
       await incrementalCommand(options, registry, engine);
     });
   return program;

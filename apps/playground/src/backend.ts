@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { firstAvailable } from '@imprint/core';
 import '@tensorflow/tfjs-backend-webgl';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
@@ -40,15 +41,13 @@ export async function chooseBackend(requested = new URLSearchParams(location.sea
     else if (SOFTWARE_RENDERER.test(renderer)) [order, reason] = [['wasm', 'webgl'], `WebGL is software-rendered here (${renderer})`];
     else [order, reason] = [['webgl', 'wasm'], `GPU: ${renderer}`];
   }
-  for (const name of order) {
-    try {
-      if (await tf.setBackend(name)) {
-        await tf.ready();
-        return { name: tf.getBackend(), reason: name === order[0] ? reason : `${order[0]} failed to start` };
-      }
-    } catch {
-      // try the next one
-    }
-  }
-  throw new Error(`no tf.js backend could start (tried ${order.join(', ')})`);
+  // The first that starts, in order; when none does, one line naming each and why (firstAvailable).
+  const chosen = await firstAvailable(
+    'tf.js backend',
+    order.map((name) => ({
+      name,
+      start: async () => ((await tf.setBackend(name)) ? (await tf.ready(), tf.getBackend()) : undefined),
+    })),
+  );
+  return { name: chosen.value, reason: chosen.skipped.length === 0 ? reason : `${chosen.skipped.join('; ')}` };
 }

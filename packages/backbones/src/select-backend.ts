@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
-import { ImprintError } from '@imprint/core';
+import { ImprintError, firstAvailable, type Candidate } from '@imprint/core';
 
 export type BackendChoice = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'wasm', 'cpu', 'tensorflow'];
@@ -23,50 +23,50 @@ async function activate(name: string): Promise<boolean> {
   }
 }
 
-async function tryTensorflow(log: (line: string) => void): Promise<string | undefined> {
-  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
-    if ((await importOptional(pkg)) !== undefined && (await activate('tensorflow'))) {
-      log(`tfjs backend: tensorflow (${pkg})`);
-      return 'tensorflow';
-    }
-  }
-  return undefined;
+async function tensorflow(pkg: string, log: (line: string) => void): Promise<string | undefined> {
+  if ((await importOptional(pkg)) === undefined) throw new Error(`${pkg} is not installed`);
+  if (!(await activate('tensorflow'))) throw new Error(`${pkg} did not start`);
+  log(`tfjs backend: tensorflow (${pkg})`);
+  return 'tensorflow';
+}
+
+async function wasm(log: (line: string) => void): Promise<string | undefined> {
+  await import('@tensorflow/tfjs-backend-wasm');
+  if (!(await activate('wasm'))) throw new Error('@tensorflow/tfjs-backend-wasm did not start');
+  // Registered, not activated: tensors made from host arrays are kept there, uncopied, until a
+  // WASM kernel reads them (see `tensorFromHost` in @imprint/core) — with a native engine most never are.
+  await import('@tensorflow/tfjs-backend-cpu');
+  log('tfjs backend: wasm');
+  return 'wasm';
+}
+
+async function cpu(log: (line: string) => void): Promise<string | undefined> {
+  await import('@tensorflow/tfjs-backend-cpu');
+  if (!(await activate('cpu'))) throw new Error('@tensorflow/tfjs-backend-cpu did not start');
+  log('tfjs backend: cpu');
+  return 'cpu';
 }
 
 /**
- * Select the tfjs compute backend. `auto` prefers `@tensorflow/tfjs-node-gpu`, then
- * `@tensorflow/tfjs-node` (both optional, never installed by default), then WASM (SIMD), then the
- * pure-JS cpu backend, and reports its choice through `log` (stderr by default). An explicit
- * choice that cannot be used fails with `UNSUPPORTED` and says how to install it.
+ * Select the tfjs compute backend. `auto` takes the first that starts of
+ * `@tensorflow/tfjs-node-gpu`, `@tensorflow/tfjs-node` (both optional, never installed by default),
+ * WASM (SIMD) and the pure-JS cpu backend, and reports its choice through `log` (stderr by
+ * default). A choice that cannot be used fails with one `UNSUPPORTED` line listing each candidate
+ * tried and why it failed (`firstAvailable` of @imprint/core), with how to install it.
  */
 export async function selectBackend(choice: BackendChoice = 'auto', log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<string> {
   if (!BACKEND_CHOICES.includes(choice)) {
     throw new ImprintError('INVALID_CONFIG', `backend must be one of ${BACKEND_CHOICES.join(', ')}, got ${JSON.stringify(choice)}`);
   }
+  const candidates: Candidate<string>[] = [];
   if (choice === 'tensorflow' || choice === 'auto') {
-    const found = await tryTensorflow(log);
-    if (found !== undefined) return found;
-    if (choice === 'tensorflow') {
-      throw new ImprintError(
-        'UNSUPPORTED',
-        'backend "tensorflow" needs @tensorflow/tfjs-node-gpu (CUDA) or @tensorflow/tfjs-node; install one with `pnpm add @tensorflow/tfjs-node-gpu` (its installer downloads libtensorflow, see docs/gpu.md)',
-      );
-    }
+    for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) candidates.push({ name: pkg, start: () => tensorflow(pkg, log) });
   }
-  if (choice === 'wasm' || choice === 'auto') {
-    await import('@tensorflow/tfjs-backend-wasm');
-    if (await activate('wasm')) {
-      // Registered, not activated: tensors made from host arrays are kept there, uncopied, until a
-      // WASM kernel reads them (see `tensorFromHost` in @imprint/core) — with a native engine
-      // most never are.
-      await import('@tensorflow/tfjs-backend-cpu');
-      log('tfjs backend: wasm');
-      return 'wasm';
-    }
-    if (choice === 'wasm') throw new ImprintError('UNSUPPORTED', 'backend "wasm" could not be initialised; is @tensorflow/tfjs-backend-wasm installed?');
-  }
-  await import('@tensorflow/tfjs-backend-cpu');
-  if (!(await activate('cpu'))) throw new ImprintError('UNSUPPORTED', 'backend "cpu" could not be initialised; install @tensorflow/tfjs-backend-cpu');
-  log('tfjs backend: cpu');
-  return 'cpu';
+  if (choice === 'wasm' || choice === 'auto') candidates.push({ name: 'wasm', start: () => wasm(log) });
+  if (choice === 'cpu' || choice === 'auto') candidates.push({ name: 'cpu', start: () => cpu(log) });
+  const hint =
+    choice === 'tensorflow'
+      ? 'Install one with `pnpm add @tensorflow/tfjs-node-gpu` (its installer downloads libtensorflow, see docs/gpu.md)'
+      : 'Install @tensorflow/tfjs-backend-wasm or @tensorflow/tfjs-backend-cpu';
+  return (await firstAvailable(`tf.js backend (${choice})`, candidates, hint)).value;
 }

@@ -8,6 +8,7 @@ import { UNKNOWN, checkRejection, confidenceOf, type ConfidenceMeasure, type Rej
 import { resolvePipeline, type Pipeline, type ResolveOptions } from './pipeline.js';
 import type { ProxySet } from './proxy-set.js';
 import { WeightStore } from './weight-store.js';
+import { requireBackend } from './runtime/tfjs-backend.js';
 import type { Registry } from './registry.js';
 import { createRng, deriveSeed, type Rng } from './rng.js';
 
@@ -76,6 +77,7 @@ export class Imprinter {
   #busy: string | undefined;
 
   constructor(pipeline: Pipeline) {
+    requireBackend(); // a forgotten tf.js backend: one typed line now, not tf.js's error mid-imprint
     this.pipeline = pipeline;
   }
 

@@ -53,3 +53,5 @@ export { Imprinter, argmaxRows, type ImprintOptions } from './imprinter.js';
 export { CONFIDENCE_MEASURES, UNKNOWN, calibrateRejection, checkRejection, confidenceOf, thresholdForFalseRejectRate, type ConfidenceMeasure, type Rejection, type Unknown } from './open-set.js';
 export { HEAD_FORMAT_VERSION, HEAD_FORMAT_VERSIONS_READ, deserializeImprinter, readHeadManifest, serializeImprinter, type HeadManifest } from './serialization.js';
 export { crc32 } from './crc32.js';
+export { firstAvailable, type Candidate, type Chosen } from './runtime/first-available.js';
+export { MISSING_BACKEND_HINT, requireBackend } from './runtime/tfjs-backend.js';

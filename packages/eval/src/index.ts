@@ -37,3 +37,5 @@ export { labelsOf, rowsWhere } from './experiments/protocol-data.js';
 export { writeReport, type ReportOptions } from './experiments/report.js';
 export { loadRunData, type RunDataOptions } from './experiments/run-data.js';
 export { readDataFile } from './data-file.js';
+export { DEVICE_CHOICES, ENGINE_CHOICES, selectEngine, type DeviceChoice, type EngineChoice, type SelectedEngine } from './runtime/engine-choice.js';
+export { loadPlugins, setUpRuntime, setUpWorkerRuntime, type Runtime, type RuntimeOptions, type WorkerRuntimeSettings } from './runtime/set-up.js';

@@ -4,7 +4,7 @@ import { ImprintError, PRESET_NAMES, checkInteger, createRng, deriveSeed, type P
 import { writeFileAtomic } from '@imprint/core/node';
 import { EMBEDDED_BACKBONE_NAMES } from '@imprint/backbones';
 import { classOrder, createStandardRegistry, labelsOf, lineChart, lineChartPng, runIncremental, type IncrementalResult } from '@imprint/eval';
-import type { SelectedEngine } from '../engine-choice.js';
+import type { SelectedEngine } from '@imprint/eval';
 import { Progress } from '../progress.js';
 import { DEFAULT_TEST_LIMIT, DEFAULT_TRAIN_LIMIT, PROTOCOL_DATASETS, TABLE1_METHODS, checkBackbones, protocolEmbeddings } from './protocol.js';
 

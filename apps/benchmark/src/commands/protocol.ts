@@ -1,7 +1,7 @@
 import { ImprintError, didYouMean } from '@imprint/core';
 import { BACKBONE_NAMES } from '@imprint/backbones';
 import { embedDataset, type EmbeddedDataset } from '@imprint/eval';
-import type { SelectedEngine } from '../engine-choice.js';
+import type { SelectedEngine } from '@imprint/eval';
 import { Progress } from '../progress.js';
 
 /** The five methods of the paper's Table 1 (presets). */

@@ -12,7 +12,7 @@ import {
   writeReport,
   type GridRun,
 } from '@imprint/eval';
-import type { SelectedEngine } from '../engine-choice.js';
+import type { SelectedEngine } from '@imprint/eval';
 import { DEFAULT_INPUT_SIZE, DEFAULT_TEST_LIMIT, DEFAULT_TRAIN_LIMIT, PROTOCOL_DATASETS, TABLE1_METHODS, checkBackbones, protocolEmbeddings } from './protocol.js';
 import { Progress } from '../progress.js';
 

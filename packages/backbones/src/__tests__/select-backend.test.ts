@@ -26,6 +26,8 @@ describe('selectBackend', () => {
 
   it('fails for tensorflow without tfjs-node, saying how to install it', async () => {
     await expect(selectBackend('tensorflow', () => undefined)).rejects.toThrow(/pnpm add @tensorflow\/tfjs-node-gpu/);
+    // every candidate tried is named with its reason, in one line
+    await expect(selectBackend('tensorflow', () => undefined)).rejects.toThrow(/^no tf\.js backend \(tensorflow\) could start: @tensorflow\/tfjs-node-gpu: @tensorflow\/tfjs-node-gpu is not installed; @tensorflow\/tfjs-node: @tensorflow\/tfjs-node is not installed\. Install/);
     await expect(selectBackend('gpu' as BackendChoice, () => undefined)).rejects.toBeInstanceOf(ImprintError);
   });
 });

@@ -1,22 +1,15 @@
 // Worker thread of runGrid: one WASM backend, a part of the runs, results appended to the shared file.
 import { parentPort, workerData } from 'node:worker_threads';
-import { selectBackend, type BackboneLoader } from '@imprint/backbones';
-import { errorToTransfer, type Engine } from '@imprint/core';
-import { usePluginModules } from '../plugin-modules.js';
-import { createStandardRegistry } from '../standard-registry.js';
+import type { BackboneLoader } from '@imprint/backbones';
+import { errorToTransfer } from '@imprint/core';
+import { setUpWorkerRuntime } from '../runtime/set-up.js';
 import { loadRunData } from './run-data.js';
 import { runGridInProcess, type GridRun } from './run-grid.js';
 
 const settings = workerData as { runs: GridRun[]; resultsPath: string; memoize: boolean; cacheDir?: string; pluginModules: string[]; engine?: { module: string; options: { threads: number } & Record<string, unknown> }; backboneLoaderModule?: string };
 const port = parentPort!;
 try {
-  await selectBackend('wasm', () => undefined);
-  const registry = createStandardRegistry();
-  await usePluginModules(registry, settings.pluginModules);
-  if (settings.engine !== undefined) {
-    const { createEngine } = (await import(settings.engine.module)) as { createEngine: (options: { threads: number }) => Engine };
-    registry.setEngine(createEngine(settings.engine.options));
-  }
+  const registry = await setUpWorkerRuntime(settings);
   const loader = settings.backboneLoaderModule === undefined ? undefined : ((await import(settings.backboneLoaderModule)) as { createBackboneLoader: () => BackboneLoader }).createBackboneLoader();
   const done = await runGridInProcess(
     settings.runs,

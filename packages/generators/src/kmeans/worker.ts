@@ -1,7 +1,7 @@
 // Worker thread of the k-means pool: its own tfjs backend (WASM if installed, else cpu).
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, errorToTransfer } from '@imprint/core';
+import { createRng, errorToTransfer, firstAvailable } from '@imprint/core';
 import { clusterRowsWith } from './cluster.js';
 
 interface Job {
@@ -14,22 +14,18 @@ interface Job {
   options: { implementation?: 'lloyd' | 'tfjs' | 'ml-kmeans'; maxIterations?: number; tolerance?: number; bounds?: boolean };
 }
 
+/** This worker's tf.js backend: WASM if installed, else cpu (the first that starts). */
 async function initBackend(): Promise<void> {
-  for (const [name, module] of [
-    ['wasm', '@tensorflow/tfjs-backend-wasm'],
-    ['cpu', '@tensorflow/tfjs-backend-cpu'],
-  ] as const) {
-    try {
-      await import(module);
-      if (await tf.setBackend(name)) {
-        await tf.ready();
-        return;
-      }
-    } catch {
-      // try the next backend
-    }
-  }
-  throw new Error('no tfjs backend (install @tensorflow/tfjs-backend-wasm or -cpu)');
+  const start = (name: string, module: string) => async () => {
+    await import(module);
+    if (!(await tf.setBackend(name))) return undefined;
+    await tf.ready();
+    return name;
+  };
+  await firstAvailable('tf.js backend for a k-means worker', [
+    { name: 'wasm', start: start('wasm', '@tensorflow/tfjs-backend-wasm') },
+    { name: 'cpu', start: start('cpu', '@tensorflow/tfjs-backend-cpu') },
+  ]);
 }
 
 const port = parentPort!;

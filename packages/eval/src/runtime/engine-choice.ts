@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ImprintError, type Engine } from '@imprint/core';
+import { ImprintError, firstAvailable, type Engine } from '@imprint/core';
 import type { BackboneLoader } from '@imprint/backbones';
-import { resolvePluginModule } from '@imprint/eval';
 import type * as Onnx from '@imprint/onnx';
+import { resolvePluginModule } from '../plugin-modules.js';
 
 type OnnxModule = typeof Onnx;
 
@@ -38,28 +38,43 @@ export interface SelectedEngine {
  * cannot start fails with one typed line.
  */
 export async function selectEngine(choice: EngineChoice, device: DeviceChoice = 'cpu', log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<SelectedEngine> {
+  if (!(ENGINE_CHOICES as readonly string[]).includes(choice)) throw new ImprintError('INVALID_CONFIG', `engine must be one of ${ENGINE_CHOICES.join(', ')}, got ${JSON.stringify(choice)}`);
   const gpu = device === 'webgpu' || device === 'cuda';
-  if (choice === 'tfjs') {
-    if (gpu) throw new ImprintError('INVALID_CONFIG', `--device ${device} places the onnx engine; with --engine tfjs the device is tf.js's backend (--backend), so leave --device out or use --engine onnx`);
-    log('engine: tfjs (chosen)');
-    return {};
+  if (choice === 'tfjs' && gpu) throw new ImprintError('INVALID_CONFIG', `--device ${device} places the onnx engine; with --engine tfjs the device is tf.js's backend (--backend), so leave --device out or use --engine onnx`);
+  const onnx = {
+    name: 'onnx',
+    start: async (): Promise<SelectedEngine> => {
+      const module: OnnxModule = await import('@imprint/onnx');
+      module.loadOnnxRuntime();
+      const threads = availableParallelism();
+      const engine = module.onnxEngine({ threads, device });
+      const url = onnxModuleUrl();
+      return { engine, ...(url === undefined ? {} : { module: url }), options: { device: engine.device }, backbones: module.onnxBackbones({ threads, device: engine.device }) };
+    },
+  };
+  const tfjs = { name: 'tfjs', start: (): SelectedEngine => ({}) };
+  let chosen: { value: SelectedEngine; skipped: readonly string[] };
+  if (choice === 'auto' && !gpu) {
+    // The fastest that starts here, in priority order (tfjs always starts).
+    chosen = await firstAvailable('compute engine', [onnx, tfjs]);
+  } else if (choice === 'tfjs') {
+    chosen = { value: tfjs.start(), skipped: [] };
+  } else {
+    // An explicit onnx, or a GPU device (which needs onnx): its own typed error when it cannot start.
+    try {
+      chosen = { value: await onnx.start(), skipped: [] };
+    } catch (error) {
+      if (error instanceof ImprintError) throw error;
+      throw new ImprintError('UNSUPPORTED', `${gpu ? `--device ${device}` : '--engine onnx'}: the onnx engine cannot be loaded: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
-  let module: OnnxModule;
-  try {
-    module = await import('@imprint/onnx');
-    module.loadOnnxRuntime();
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    if (choice === 'onnx' || gpu) throw error instanceof ImprintError ? error : new ImprintError('UNSUPPORTED', `${gpu ? `--device ${device}` : '--engine onnx'}: the onnx engine cannot be loaded: ${reason}`);
-    log(`engine: tfjs (auto: the onnx engine is not available: ${reason})`);
-    return {};
+  const { engine } = chosen.value;
+  if (engine === undefined) log(`engine: tfjs (${choice === 'auto' ? `auto: ${chosen.skipped.join('; ')}` : 'chosen'})`);
+  else {
+    log(`engine: ${engine.describe?.() ?? engine.name}${choice === 'auto' ? ' (auto: the fastest installed)' : ''}`);
+    if (device === 'auto') log(`device: ${(engine as Onnx.OnnxEngine).device} (${(engine as Onnx.OnnxEngine).deviceReason})`);
   }
-  const threads = availableParallelism();
-  const engine = module.onnxEngine({ threads, device });
-  log(`engine: ${engine.describe?.() ?? engine.name}${choice === 'auto' ? ' (auto: the fastest installed)' : ''}`);
-  if (device === 'auto') log(`device: ${engine.device} (${engine.deviceReason})`);
-  const url = onnxModuleUrl();
-  return { engine, ...(url === undefined ? {} : { module: url }), options: { device: engine.device }, backbones: module.onnxBackbones({ threads, device: engine.device }) };
+  return chosen.value;
 }
 
 /**
