@@ -51,12 +51,12 @@ function packageVersion(): string {
 export { defaultCacheDir };
 
 /** The content address of an embedding: everything that changes its values. */
-export function embeddingCacheKey(options: Pick<EmbedDatasetOptions, 'dataset' | 'split' | 'backbone' | 'inputSize' | 'limit' | 'loader'>): string {
+export function embeddingCacheKey(options: Pick<EmbedDatasetOptions, 'dataset' | 'split' | 'backbone' | 'inputSize' | 'limit' | 'loader'> & { fingerprint?: string }): string {
   const spec = EMBEDDED_BACKBONES[options.backbone as EmbeddedBackboneName];
   const inputSize = options.inputSize ?? spec?.defaultSize ?? null;
   const engine = options.loader === undefined || options.loader.name === 'tfjs' ? {} : { engine: options.loader.name };
   const model = options.loader?.identity?.(options.backbone);
-  const identity = { dataset: options.dataset, split: options.split, limit: options.limit ?? null, backbone: options.backbone, inputSize, preprocessing: PREPROCESSING, version: packageVersion(), ...engine, ...(model === undefined ? {} : { model }) };
+  const identity = { dataset: options.dataset, ...(options.fingerprint === undefined ? {} : { contents: options.fingerprint }), split: options.split, limit: options.limit ?? null, backbone: options.backbone, inputSize, preprocessing: PREPROCESSING, version: packageVersion(), ...engine, ...(model === undefined ? {} : { model }) };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }
 
@@ -68,13 +68,14 @@ export function embeddingCacheKey(options: Pick<EmbedDatasetOptions, 'dataset' |
  */
 export async function embedDataset(options: EmbedDatasetOptions): Promise<EmbeddedDataset> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const key = embeddingCacheKey(options);
+  const source = limitDataset(await openDataset(options.dataset, options.split), options.limit);
+  // A folder's contents are part of the key: replaced images are embedded anew.
+  const key = embeddingCacheKey({ ...options, ...(source.fingerprint === undefined ? {} : { fingerprint: source.fingerprint }) });
   const useCache = options.cache ?? true;
   const dir = options.cacheDir ?? defaultCacheDir();
   const engine = options.loader === undefined || options.loader.name === 'tfjs' ? '' : `-${options.loader.name}`;
   const name = `${options.dataset.replace(/[^A-Za-z0-9_-]+/g, '_')}-${options.split}-${options.backbone.replace(/[^A-Za-z0-9_-]+/g, '_').slice(-60)}-${options.inputSize ?? 'native'}-${options.limit ?? 'all'}${engine}-${key.slice(0, 16)}.h5`;
   const path = join(dir, name);
-  const source = limitDataset(await openDataset(options.dataset, options.split), options.limit);
   if (source.skipped > 0) log(`${options.dataset}: skipped ${source.skipped} malformed rows`);
   if (useCache) {
     const exists = await stat(path).then(

@@ -64,6 +64,11 @@ export async function readHdf5Embeddings(path: string, { kernels }: ReadEmbeddin
   // libhdf5 prints its error stack (≈45 lines of HDF5-DIAG) to stderr; keep it out of the user's
   // terminal and put its innermost message into the typed error instead.
   const { value, error, diagnostics } = withStderrCaptured(() => readOpened(h5wasm, path));
+  // h5wasm does not throw when libhdf5 fails a read (a damaged compressed chunk, a failed Fletcher-32
+  // checksum, a missing external file): it returns zeros or stale memory and libhdf5 reports the
+  // failure on its error stack. Such values are never data.
+  const reported = innermostHdf5Message(diagnostics);
+  if (error === undefined && reported !== undefined) throw badFile(path, `cannot be read as HDF5: ${reported}`);
   if (error === undefined) return validateEmbeddingSet(value!, path, kernels);
   const cause = innermostHdf5Message(diagnostics);
   if (error instanceof ImprintError && cause === undefined) throw error;
@@ -151,6 +156,18 @@ function innermostHdf5Message(diagnostics: string): string | undefined {
 /**
  * Write embeddings in the reference HDF5 layout, atomically (temporary file, then rename).
  */
+export async function verifyWritten(temporary: string, path: string, set: EmbeddingSet): Promise<void> {
+  let back: EmbeddingSet;
+  try {
+    back = await readHdf5Embeddings(temporary);
+  } catch (error) {
+    throw new ImprintError('IO', `cannot write ${path}: the file written does not read back (${(error as Error).message}); is the disk full?`, { path });
+  }
+  const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const same = back.shape[0] === set.shape[0] && back.shape[1] === set.shape[1] && bytes(back.embeddings).equals(bytes(set.embeddings)) && bytes(back.labels).equals(bytes(Int32Array.from(set.labels)));
+  if (!same) throw new ImprintError('IO', `cannot write ${path}: the file written reads back different values (is the disk full?)`, { path });
+}
+
 export async function writeHdf5Embeddings(path: string, set: EmbeddingSet): Promise<void> {
   validateEmbeddingSet(set, path);
   const h5wasm = await loadH5wasm();
@@ -166,10 +183,12 @@ export async function writeHdf5Embeddings(path: string, set: EmbeddingSet): Prom
         file.close();
       }
     });
-    if (error !== undefined) {
-      const cause = innermostHdf5Message(diagnostics);
-      throw cause === undefined ? error : new ImprintError('IO', `cannot write ${path}: ${cause}`, { path });
-    }
+    const cause = innermostHdf5Message(diagnostics);
+    if (error !== undefined) throw cause === undefined ? error : new ImprintError('IO', `cannot write ${path}: ${cause}`, { path });
+    if (cause !== undefined) throw new ImprintError('IO', `cannot write ${path}: ${cause}`, { path });
+    // h5wasm ignores failed writes (a full disk leaves a short file that reads as zeros): the file
+    // goes into place only when it reads back as exactly what was written.
+    await verifyWritten(temporary, path, set);
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });

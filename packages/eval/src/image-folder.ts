@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import jpeg from 'jpeg-js';
@@ -56,20 +57,62 @@ export interface ImageFolderOptions {
   size?: number;
   /** 1 (grayscale) or 3 (RGB). @default 3 */
   channels?: 1 | 3;
-  /** Split name recorded in cache keys. @default 'train' */
+  /**
+   * The split to read. A folder with `train/` and `test/` sub-folders (each with class
+   * sub-folders) has both; a folder whose sub-folders are the classes has one split only, read as
+   * `train` — asking it for `test` fails, instead of returning the train images again. @default 'train'
+   */
   split?: 'train' | 'test';
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
+/**
+ * The folder that holds a split's class sub-folders: `PATH/train` or `PATH/test` when the folder
+ * has both, else PATH itself for `train` (a folder of class sub-folders is one split). Asking such
+ * a folder for `test` is an error: it has no test images of its own.
+ */
+export async function imageFolderSplit(folder: string, split: 'train' | 'test'): Promise<string> {
+  if ((await isDirectory(join(folder, 'train'))) && (await isDirectory(join(folder, 'test')))) return join(folder, split);
+  if (split === 'train') return folder;
+  throw new ImprintError(
+    'INVALID_CONFIG',
+    `folder:${folder} has no test split: its sub-folders are its classes, so its test images would be its train images. Arrange it as ${join(folder, 'train')}/<class>/… and ${join(folder, 'test')}/<class>/…, or embed a folder of held-out images with --split train as a data set of its own`,
+    { path: folder },
+  );
+}
+
+/** A fingerprint of the images of a folder (relative paths, sizes, modification times): replaced images give a new one. */
+async function fingerprintOf(folder: string, files: readonly string[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of files) {
+    const info = await stat(file);
+    hash.update(`${file.slice(folder.length)}\t${info.size}\t${info.mtimeMs}\n`);
+  }
+  return hash.digest('hex');
 }
 
 /**
  * A folder of PNG/JPEG images with one sub-folder per class (class names sorted become labels
  * 0, 1, …). Images are decoded when read; a file that cannot be decoded fails with BAD_FILE.
  */
-export async function loadImageFolder(folder: string, { size, channels = 3, split = 'train' }: ImageFolderOptions = {}): Promise<ImageDataset> {
+export async function loadImageFolder(root: string, { size, channels = 3, split = 'train' }: ImageFolderOptions = {}): Promise<ImageDataset> {
   let classNames: string[];
+  let folder: string;
   try {
-    classNames = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    folder = await imageFolderSplit(root, split);
+    const entries = await readdir(folder, { withFileTypes: true });
+    // Class folders that are symbolic links count as folders too.
+    const flags = await Promise.all(entries.map(async (e) => e.isDirectory() || (e.isSymbolicLink() && (await isDirectory(join(folder, e.name))))));
+    classNames = entries.filter((_, i) => flags[i]).map((e) => e.name).sort();
   } catch (error) {
-    throw new ImprintError('BAD_FILE', `${folder}: cannot be read as an image folder: ${(error as Error).message}`, { path: folder });
+    if (error instanceof ImprintError) throw error;
+    throw new ImprintError('BAD_FILE', `${root}: cannot be read as an image folder: ${(error as Error).message}`, { path: root });
   }
   const files: string[] = [];
   const labels: number[] = [];
@@ -81,12 +124,14 @@ export async function loadImageFolder(folder: string, { size, channels = 3, spli
     }
   }
   if (files.length === 0) throw new ImprintError('BAD_FILE', `${folder}: no PNG or JPEG images in class sub-folders`, { path: folder });
+  const fingerprint = await fingerprintOf(folder, files);
   const first = decodeImage(await readFile(files[0]), files[0]);
   const height = size ?? first.height;
   const width = size ?? first.width;
   return {
-    name: `folder:${folder}`,
+    name: `folder:${root}`,
     split,
+    fingerprint,
     count: files.length,
     height,
     width,

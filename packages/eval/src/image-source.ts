@@ -12,6 +12,8 @@ export interface ImageDataset extends ImageBatchSource {
   readonly classNames?: readonly string[];
   /** Rows of the source that were malformed and skipped. */
   readonly skipped: number;
+  /** What identifies the images beyond the name (a folder's files, sizes and times): part of cache keys. */
+  readonly fingerprint?: string;
 }
 
 /** The first `limit` images of a data set (the source's order). */
@@ -28,6 +30,7 @@ export function limitDataset(dataset: ImageDataset, limit: number | undefined): 
     labels: dataset.labels.subarray(0, limit),
     ...(dataset.classNames === undefined ? {} : { classNames: dataset.classNames }),
     skipped: dataset.skipped,
+    ...(dataset.fingerprint === undefined ? {} : { fingerprint: dataset.fingerprint }),
     read: (start, count) => dataset.read(start, Math.min(count, limit - start)),
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, symlink, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
@@ -70,6 +70,34 @@ describe('image folders', () => {
     const error = await Promise.resolve(data.read(0, 3)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImprintError);
     expect((error as ImprintError).message).toMatch(/c\.png: cannot be decoded as PNG/);
+  });
+
+  it('a folder of class sub-folders is one split: its test split is refused, not the train images again', async () => {
+    const root = await folder();
+    await expect(loadImageFolder(root, { split: 'test' })).rejects.toThrow(/has no test split: its sub-folders are its classes/);
+    await expect(openDataset(`folder:${root}`, 'test')).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
+    // with train/ and test/ sub-folders each split reads its own images
+    const split = await mkdtemp(join(tmpdir(), 'imprint-split-'));
+    await rename(root, join(split, 'train'));
+    const test = await folder();
+    await rm(join(test, 'dog'), { recursive: true });
+    await rename(test, join(split, 'test'));
+    expect((await loadImageFolder(split, { split: 'train' })).count).toBe(2);
+    const held = await loadImageFolder(split, { split: 'test' });
+    expect([held.count, held.classNames]).toEqual([1, ['cat']]);
+  });
+
+  it('follows class folders that are symbolic links, and fingerprints the images (replaced images: a new cache key)', async () => {
+    const root = await folder();
+    const elsewhere = await mkdtemp(join(tmpdir(), 'imprint-bird-'));
+    await writeFile(join(elsewhere, 'c.png'), await readFile(join(root, 'cat', 'a.png')));
+    await symlink(elsewhere, join(root, 'bird'));
+    const data = await loadImageFolder(root);
+    expect(data.classNames).toEqual(['bird', 'cat', 'dog']);
+    const before = data.fingerprint;
+    expect(before).toMatch(/^[0-9a-f]{64}$/);
+    await writeFile(join(root, 'cat', 'a.png'), Buffer.concat([await readFile(join(root, 'cat', 'a.png')), Buffer.alloc(1)]));
+    expect((await loadImageFolder(root)).fingerprint).not.toBe(before);
   });
 
   it('rejects a folder without images and unknown data sets', async () => {

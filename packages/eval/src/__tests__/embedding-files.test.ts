@@ -65,6 +65,35 @@ describe('HDF5 embedding files (reference layout)', () => {
     await expectBadFile(readEmbeddings(path), /has no dataset "labels" \(found: embeddings\)/);
   });
 
+  it('a read that libhdf5 fails (a damaged gzip chunk) is an error, never zeros as data', async () => {
+    const h5wasm = (await import('h5wasm/node')).default;
+    await h5wasm.ready;
+    const dir = await mkdtemp(join(tmpdir(), 'imprint-h5-gz-'));
+    const path = join(dir, 'gz.h5');
+    const file = new h5wasm.File(path, 'w');
+    file.create_dataset({ name: 'embeddings', data: new Float32Array(2000 * 16).map((_, i) => Math.sin(i)), shape: [2000, 16], dtype: '<f4', chunks: [500, 16], compression: 'gzip' } as never);
+    file.create_dataset({ name: 'labels', data: new Int32Array(2000).map((_, i) => i % 3), shape: [2000], dtype: '<i4' });
+    file.close();
+    expect((await readEmbeddings(path)).shape).toEqual([2000, 16]);
+    const bytes = await readFile(path);
+    for (let i = 6000; i < 6400; i++) bytes[i] ^= 0xff; // inside the first compressed chunk
+    await writeFile(path, bytes);
+    await expect(readEmbeddings(path)).rejects.toThrow(/cannot be read as HDF5: filter returned failure during read/);
+  });
+
+  it('a written file goes into place only when it reads back exactly (a full disk leaves a short file h5wasm does not report)', async () => {
+    const { verifyWritten } = await import('../hdf5.js');
+    const dir = await mkdtemp(join(tmpdir(), 'imprint-h5-verify-'));
+    const path = join(dir, 'set.h5');
+    const set: EmbeddingSet = { embeddings: Float32Array.from([1, 2, 3, 4]), shape: [2, 2], labels: Int32Array.from([0, 1]) };
+    await writeEmbeddings(path, set);
+    await expect(verifyWritten(path, path, set)).resolves.toBeUndefined();
+    await expect(verifyWritten(path, path, { ...set, embeddings: Float32Array.from([1, 2, 3, 5]) })).rejects.toThrow(/reads back different values \(is the disk full\?\)/);
+    const bytes = await readFile(path);
+    await writeFile(path, bytes.subarray(0, bytes.length >> 1)); // what a full disk leaves
+    await expect(verifyWritten(path, path, set)).rejects.toThrow(/does not read back .*is the disk full\?/);
+  });
+
   it('rejects wrong ranks', async () => {
     const flat = join(dir, 'rank1.h5');
     await writeRawHdf5(flat, [
