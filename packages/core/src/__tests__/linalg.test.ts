@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ImprintError, choleskyFactor, matMulTransposed64Js, solveSymmetricPositiveDefinite, type Kernels } from '../index.js';
-import { createRng } from '../rng.js';
+import { createRng } from '../util/rng.js';
 
 /** A symmetric positive definite `n × n` matrix: BᵀB/n + ridge·I for a random B. */
 function spd(n: number, seed: number, ridge = 0.05): Float64Array {

@@ -2,7 +2,7 @@ import { expectTypeOf, test } from 'vitest';
 import type { GeneratorName, ImprintConfigInput } from '../index.js';
 
 // A third-party package adds its generator to the typed registry by declaration merging.
-declare module '../config.js' {
+declare module '../config/config.js' {
   interface GeneratorRegistry {
     gmm: { components: number };
   }

@@ -1,6 +1,6 @@
 // Minimal plugins for core's own tests (core imports no plugin package).
 import * as tf from '@tensorflow/tfjs-core';
-declare module '../config.js' {
+declare module '../config/config.js' {
   interface GeneratorRegistry {
     mean: Record<string, never>;
     random: Record<string, never>;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectNoTensorLeak } from '../testing/index.js';
-import { WeightStore } from '../weight-store.js';
+import { WeightStore } from '../head/weight-store.js';
 
 const rows = (value: number, count: number) => tf.tensor2d(Array.from({ length: count }, (_, i) => [value, i]));
 

@@ -1,4 +1,4 @@
-import type { Kernels } from '../kernels.js';
+import type { Kernels } from '../contracts/kernels.js';
 import { REFERENCE_KERNELS, type CompleteKernels } from './reference-kernels.js';
 
 export type KernelName = keyof Kernels;

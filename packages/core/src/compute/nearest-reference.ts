@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { NearestMetric, NearestResult } from '../kernels.js';
-import { RowBlocks } from '../row-blocks.js';
+import type { NearestMetric, NearestResult } from '../contracts/kernels.js';
+import { RowBlocks } from './row-blocks.js';
 
 /** Most elements of a score or distance block held at once (16 Mi float32 = 64 MiB): the one default of every blocked computation. */
 export const DEFAULT_BLOCK_ELEMENTS = 16 * 1024 * 1024;

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { dotProduct } from '../dot.js';
-import type { HostMatrix64, Kernels, NearestMetric, NearestResult } from '../kernels.js';
-import type { HostMatrix } from '../matrix.js';
-import { gramMatrix, matMulTransposed } from '../products.js';
+import { dotProduct } from './dot.js';
+import type { HostMatrix64, Kernels, NearestMetric, NearestResult } from '../contracts/kernels.js';
+import type { HostMatrix } from './matrix.js';
+import { gramMatrix, matMulTransposed } from './products.js';
 import { nearestOfTensors } from './nearest-reference.js';
 
 /** Every kernel present and answering (none declines): what a complete kernel table holds. */

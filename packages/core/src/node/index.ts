@@ -3,10 +3,10 @@ export { ioError, isSystemError } from './io-error.js';
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ImprintError } from '../errors.js';
-import type { Imprinter } from '../imprinter.js';
-import type { Registry } from '../registry.js';
-import { deserializeImprinter, serializeImprinter } from '../serialization.js';
+import { ImprintError } from '../util/errors.js';
+import type { Imprinter } from '../head/imprinter.js';
+import type { Registry } from '../config/registry.js';
+import { deserializeImprinter, serializeImprinter } from '../head/serialization.js';
 import { ioError } from './io-error.js';
 
 /**

@@ -1,4 +1,4 @@
-import { ImprintError } from '../errors.js';
+import { ImprintError } from '../util/errors.js';
 
 const REASONS: Readonly<Record<string, string>> = {
   ENOENT: 'no such file or directory',

@@ -1,4 +1,4 @@
-import type { PluginKind } from '../plugin.js';
+import type { PluginKind } from '../contracts/plugin.js';
 import type { OptionTable } from './option-table.js';
 
 /** What applicability needs of a registry: its options and its entries. */

@@ -1,5 +1,5 @@
-import { PRESET_NAMES } from '../presets.js';
-import { parseNumberOption } from '../validate.js';
+import { PRESET_NAMES } from '../config/presets.js';
+import { parseNumberOption } from '../config/validate.js';
 import { defineOption, type OptionDeclaration } from './option.js';
 
 const PLUGIN_NAME = 'a plugin name (a non-empty string)';

@@ -1,5 +1,5 @@
-import type { PluginKind } from '../plugin.js';
-import { parseConfig } from '../config.js';
+import type { PluginKind } from '../contracts/plugin.js';
+import { parseConfig } from '../config/config.js';
 import { optionApplies } from './applicability.js';
 import { CORE_OPTION_TABLE, type OptionTable } from './option-table.js';
 import type { OptionDeclaration } from './option.js';

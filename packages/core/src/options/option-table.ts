@@ -1,4 +1,4 @@
-import { ImprintError } from '../errors.js';
+import { ImprintError } from '../util/errors.js';
 import { CORE_OPTIONS } from './core-options.js';
 import { formatValue, type OptionDeclaration } from './option.js';
 

@@ -1,6 +1,6 @@
-import { ImprintError } from '../errors.js';
-import type { PluginKind } from '../plugin.js';
-import { parseNumberOption } from '../validate.js';
+import { ImprintError } from '../util/errors.js';
+import type { PluginKind } from '../contracts/plugin.js';
+import { parseNumberOption } from '../config/validate.js';
 
 /**
  * What an option's value changes, which decides where it counts:

@@ -1,4 +1,4 @@
-import { ImprintError } from '../errors.js';
+import { ImprintError } from '../util/errors.js';
 
 /** One candidate of a priority list: a name and how to start it (throw or return undefined when it cannot). */
 export interface Candidate<T> {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ImprintError } from '../errors.js';
+import { ImprintError } from '../util/errors.js';
 
 /** What a user who forgot a tf.js backend is told (Node and browsers). */
 export const MISSING_BACKEND_HINT =

@@ -8,14 +8,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import type { Aggregator } from '../aggregator.js';
-import type { Backbone } from '../backbone.js';
-import type { Generator } from '../generator.js';
-import { matMulTransposed64Js } from '../host-products.js';
-import type { Engine, Kernels, NearestMetric } from '../kernels.js';
-import { choleskyFactor } from '../linalg.js';
-import type { Normalizer } from '../normalizer.js';
-import { createRng } from '../rng.js';
+import type { Aggregator } from '../contracts/aggregator.js';
+import type { Backbone } from '../contracts/backbone.js';
+import type { Generator } from '../contracts/generator.js';
+import { matMulTransposed64Js } from '../compute/host-products.js';
+import type { Engine, Kernels, NearestMetric } from '../contracts/kernels.js';
+import { choleskyFactor } from '../compute/linalg.js';
+import type { Normalizer } from '../contracts/normalizer.js';
+import { createRng } from '../util/rng.js';
 
 /** Assert two numeric arrays (or nested arrays) have the same shape and agree within `tolerance`. */
 export function expectArraysClose(actual: unknown, expected: unknown, tolerance = 1e-5, path = 'value'): void {

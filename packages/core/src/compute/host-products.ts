@@ -1,8 +1,8 @@
-import { kernelSet } from './compute/kernel-set.js';
-import type { HostMatrix64, Kernels } from './kernels.js';
+import { kernelSet } from './kernel-set.js';
+import type { HostMatrix64, Kernels } from '../contracts/kernels.js';
 import type { HostMatrix } from './matrix.js';
 
-export { matMulTransposed64Js } from './compute/reference-kernels.js';
+export { matMulTransposed64Js } from './reference-kernels.js';
 
 /** `a · bᵀ` (`[n, d] · [m, d]ᵀ → [n, m]`): `kernelSet(kernels).matMulTransposed`. */
 export function hostMatMulTransposed(kernels: Kernels, a: HostMatrix, b: HostMatrix): Float32Array {

@@ -1,4 +1,4 @@
-import type { HostMatrix } from './matrix.js';
+import type { HostMatrix } from '../compute/matrix.js';
 
 /**
  * A row-major float64 matrix in host memory. With `stride`, row `r` is

@@ -1,4 +1,4 @@
-import { ImprintError, type ImprintErrorCode } from './errors.js';
+import { ImprintError, type ImprintErrorCode } from '../util/errors.js';
 
 function describe(value: unknown): string {
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);

@@ -1,7 +1,7 @@
-import { ImprintError } from './errors.js';
-import { CORE_OPTION_NAMES } from './options/core-options.js';
-import { formatValue, optionProblem } from './options/option.js';
-import { CORE_OPTION_TABLE, type OptionTable } from './options/option-table.js';
+import { ImprintError } from '../util/errors.js';
+import { CORE_OPTION_NAMES } from '../options/core-options.js';
+import { formatValue, optionProblem } from '../options/option.js';
+import { CORE_OPTION_TABLE, type OptionTable } from '../options/option-table.js';
 import { expandPreset, type PresetName } from './presets.js';
 
 /** `kMax` when a config with `k: 'auto'` does not set it. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { hostMatrixOf, isMainMemoryBackend, tensorFromHost } from './matrix.js';
-import type { ProxySet } from './proxy-set.js';
+import { hostMatrixOf, isMainMemoryBackend, tensorFromHost } from '../compute/matrix.js';
+import type { ProxySet } from '../contracts/proxy-set.js';
 
 
 /**

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Kernels } from './kernels.js';
 import type { PluginBase } from './plugin.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../util/rng.js';
 
 /** What a k selector gets besides the class's embeddings. */
 export interface KSelectorContext {

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { PluginBase } from './plugin.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../util/rng.js';
 
 /**
  * Presampling before GEN (few-shot subsets, outlier filters): from one class's raw embeddings

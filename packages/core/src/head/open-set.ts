@@ -1,5 +1,5 @@
-import { ImprintError } from './errors.js';
-import type { EmbeddingInput } from './matrix.js';
+import { ImprintError } from '../util/errors.js';
+import type { EmbeddingInput } from '../compute/matrix.js';
 
 /** The label `predict(…, { reject })` returns for a query it rejects as of no known class. */
 export const UNKNOWN: unique symbol = Symbol.for('imprint.unknown');

@@ -1,7 +1,7 @@
-import { kernelSet } from './compute/kernel-set.js';
-import { ImprintError } from './errors.js';
+import { kernelSet } from './kernel-set.js';
+import { ImprintError } from '../util/errors.js';
 import { hostMatMulTransposed64 } from './host-products.js';
-import type { Kernels } from './kernels.js';
+import type { Kernels } from '../contracts/kernels.js';
 import { dotProduct } from './dot.js';
 
 /** Columns per panel of the blocked Cholesky factorisation. */

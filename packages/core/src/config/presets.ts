@@ -1,4 +1,4 @@
-import { ImprintError } from './errors.js';
+import { ImprintError } from '../util/errors.js';
 
 /**
  * Imprinting methods of the literature as named configurations (DESIGN.md, "previously

@@ -1,16 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { K_MAX_DEFAULT, type ImprintConfig, type ImprintConfigInput } from './config.js';
-import { ImprintError } from './errors.js';
-import type { ClassGenerator, JointGenerator } from './generator.js';
+import { K_MAX_DEFAULT, type ImprintConfig, type ImprintConfigInput } from '../config/config.js';
+import { ImprintError } from '../util/errors.js';
+import type { ClassGenerator, JointGenerator } from '../contracts/generator.js';
 import { labelKey, sortedUniqueLabels, type Label } from './labels.js';
-import { assertDimension, cloneTensor, firstNonFinite, hostMatrixOf, tensorFromHost, toHostMatrix, toTensor2D, type EmbeddingInput } from './matrix.js';
+import { assertDimension, cloneTensor, firstNonFinite, hostMatrixOf, tensorFromHost, toHostMatrix, toTensor2D, type EmbeddingInput } from '../compute/matrix.js';
 import { UNKNOWN, checkRejection, confidenceOf, type ConfidenceMeasure, type Rejection, type Unknown } from './open-set.js';
-import { resolvePipeline, type Pipeline, type ResolveOptions } from './pipeline.js';
-import type { ProxySet } from './proxy-set.js';
+import { resolvePipeline, type Pipeline, type ResolveOptions } from '../config/pipeline.js';
+import type { ProxySet } from '../contracts/proxy-set.js';
 import { WeightStore } from './weight-store.js';
-import { requireBackend } from './runtime/tfjs-backend.js';
-import type { Registry } from './registry.js';
-import { createRng, deriveSeed, type Rng } from './rng.js';
+import { requireBackend } from '../runtime/tfjs-backend.js';
+import type { Registry } from '../config/registry.js';
+import { createRng, deriveSeed, type Rng } from '../util/rng.js';
 
 interface StoredClass {
   readonly label: Label;

@@ -1,7 +1,7 @@
-import { kernelSet } from './compute/kernel-set.js';
+import { kernelSet } from './kernel-set.js';
 import * as tf from '@tensorflow/tfjs-core';
-import { ImprintError } from './errors.js';
-import type { Kernels } from './kernels.js';
+import { ImprintError } from '../util/errors.js';
+import type { Kernels } from '../contracts/kernels.js';
 
 /**
  * Embeddings as callers hold them: a rank-2 tensor, an array of rows, or a flat buffer with

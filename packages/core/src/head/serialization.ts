@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { crc32 } from './crc32.js';
-import { ImprintError } from './errors.js';
+import { crc32 } from '../util/crc32.js';
+import { ImprintError } from '../util/errors.js';
 import { Imprinter } from './imprinter.js';
 import type { Label } from './labels.js';
-import type { Registry } from './registry.js';
+import type { Registry } from '../config/registry.js';
 
 /**
  * The saved-head format, one self-contained byte string:

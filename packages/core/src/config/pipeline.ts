@@ -1,11 +1,11 @@
-import type { Aggregator } from './aggregator.js';
+import type { Aggregator } from '../contracts/aggregator.js';
 import { CORE_CONFIG_KEYS, parseConfig, type ImprintConfig, type ImprintConfigInput } from './config.js';
-import { ImprintError } from './errors.js';
-import type { Generator } from './generator.js';
-import { kernelSet, type KernelSet } from './compute/kernel-set.js';
-import type { Normalizer, NormStage } from './normalizer.js';
-import type { KSelector } from './k-selector.js';
-import type { Presampler } from './presampler.js';
+import { ImprintError } from '../util/errors.js';
+import type { Generator } from '../contracts/generator.js';
+import { kernelSet, type KernelSet } from '../compute/kernel-set.js';
+import type { Normalizer, NormStage } from '../contracts/normalizer.js';
+import type { KSelector } from '../contracts/k-selector.js';
+import type { Presampler } from '../contracts/presampler.js';
 import type { Registry } from './registry.js';
 import { didYouMean } from './suggest.js';
 

@@ -1,16 +1,16 @@
-import type { Aggregator } from './aggregator.js';
-import type { Backbone } from './backbone.js';
+import type { Aggregator } from '../contracts/aggregator.js';
+import type { Backbone } from '../contracts/backbone.js';
 import type { ImprintConfig } from './config.js';
-import { ImprintError } from './errors.js';
-import type { Generator } from './generator.js';
-import type { Engine } from './kernels.js';
-import type { Normalizer } from './normalizer.js';
-import type { OptionDeclaration } from './options/option.js';
-import { CORE_OPTIONS } from './options/core-options.js';
-import { OptionTable } from './options/option-table.js';
-import type { PluginKind } from './plugin.js';
-import type { KSelector } from './k-selector.js';
-import type { Presampler } from './presampler.js';
+import { ImprintError } from '../util/errors.js';
+import type { Generator } from '../contracts/generator.js';
+import type { Engine } from '../contracts/kernels.js';
+import type { Normalizer } from '../contracts/normalizer.js';
+import type { OptionDeclaration } from '../options/option.js';
+import { CORE_OPTIONS } from '../options/core-options.js';
+import { OptionTable } from '../options/option-table.js';
+import type { PluginKind } from '../contracts/plugin.js';
+import type { KSelector } from '../contracts/k-selector.js';
+import type { Presampler } from '../contracts/presampler.js';
 import { didYouMean } from './suggest.js';
 
 /** Every plugin, by kind. */
