@@ -1,0 +1,13 @@
+// @imprint/eval/experiments — Experiments: evaluation of configs, grids, results files, analysis, open-set and incremental protocols, reports.
+export { evaluateConfig, type RunResult } from '../evaluate.js';
+export { scoreHead } from '../evaluate.js';
+export { DATA_KEY_NAMES, canonicalJson, generationKey, runId, type DataKeys, type RunConfig } from '../experiments/run-config.js';
+export { canonicalRun, expandGrid, gridKeys, optionListKeys, readGridFile, validateGridSpec, type GridSpec } from '../experiments/grid.js';
+export { appendResult, mergeResults, readResults, type ResultLine } from '../experiments/results.js';
+export { runGrid, shardRuns, type DataProvider, type GridRun, type RunGridOptions, type RunGridSummary } from '../experiments/run-grid.js';
+export { analyzeResults, groupKey, methodKey, methodLabel, type Analysis, type MethodSummary } from '../experiments/analysis.js';
+export { runOpenSet, type OpenSetOptions, type OpenSetResult } from '../experiments/open-set.js';
+export { classOrder, runIncremental, type IncrementalOptions, type IncrementalResult } from '../experiments/incremental.js';
+export { labelsOf, rowsWhere } from '../experiments/protocol-data.js';
+export { writeReport, type ReportOptions } from '../experiments/report.js';
+export { loadRunData, type RunDataOptions } from '../experiments/run-data.js';
