@@ -1,6 +1,6 @@
 import { basename, join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import type { Registry } from '@imprint/core';
+import { didYouMean, type Registry } from '@imprint/core';
 import { DEVICE_CHOICES, ENGINE_CHOICES, createStandardRegistry, loadPlugins, setUpRuntime, type DeviceChoice, type EngineChoice, type Runtime } from '@imprint/eval';
 import { BACKBONE_NAMES, BACKEND_CHOICES, type BackendChoice } from '@imprint/backbones';
 import { embedCommand, type EmbedOptions } from './commands/embed.js';
@@ -12,7 +12,7 @@ import { opensetCommand, type OpenSetCommandOptions } from './commands/openset.j
 import { incrementalCommand, type IncrementalCommandOptions } from './commands/incremental.js';
 import { runCommand, type RunOptions } from './commands/run.js';
 import { debugRequested, reportError } from './errors.js';
-import { integerListOption, integerOption, limitOption, shareOption } from './option-parsers.js';
+import { integerListOption, integerOption, limitOption, shareOption, workersOption } from './option-parsers.js';
 import { addConfigFlags } from './config-options.js';
 
 /** The `--plugin` modules given before the command. */
@@ -60,6 +60,23 @@ function table1Folder(backbones: string | undefined): string {
   return join('results', `table1-${slug}`);
 }
 
+/** Every long flag of the program and its commands (a `run` has its config flags by then). */
+function allFlags(program: Command): string[] {
+  return [program, ...program.commands].flatMap((command) => command.options.map((option) => option.long).filter((flag): flag is string => flag !== undefined));
+}
+
+/**
+ * Commander's error line with a did-you-mean where it has none: a misspelt flag (`--kk` → `--k`)
+ * or a misspelt choice (`--preset imprintKmean` → `imprintKmeans`).
+ */
+function withSuggestion(text: string, program: Command): string {
+  const flag = /unknown option '(--[^']+)'/.exec(text);
+  if (flag !== null && !/did you mean/i.test(text)) return `${text.trimEnd()}${didYouMean(flag[1], allFlags(program))}\n`;
+  const choice = /argument '([^']*)' is invalid\. Allowed choices are (.*)\./.exec(text);
+  if (choice !== null) return `${text.trimEnd()}${didYouMean(choice[1], choice[2].split(', '))}\n`;
+  return text;
+}
+
 function buildProgram(): Command {
   const program = new Command('imprint-bench')
     .description('IMPRINT weight-imprinting benchmark')
@@ -69,7 +86,7 @@ function buildProgram(): Command {
     .option('--debug', 'print stacks with errors (also IMPRINT_DEBUG=1)')
     .option('--plugin <module>', 'load third-party plugins (a package name or file; repeatable): their names work in configs and grids', (value: string, previous: string[] = []) => [...previous, value])
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: (text, write) => write(withSuggestion(text, program)) })
     // Every declared option (core's and the --plugin modules') becomes a flag of `run`, listed in its --help.
     .hook('preSubcommand', async (program, command) => {
       if (command.name() !== 'run') return;
@@ -94,7 +111,7 @@ function buildProgram(): Command {
     .requiredOption('--backbone <name>', `${BACKBONE_NAMES.join(' | ')}`)
     .option('--input-size <n>', 'square input size of the backbone (smaller is faster)', integerOption('--input-size', { min: 1 }))
     .option('--limit <n>', 'only the first N images in the source order', integerOption('--limit', { min: 1 }))
-    .option('--workers <n>', 'worker threads (default: all cores)', integerOption('--workers', { min: 1 }))
+    .option('--workers <n>', 'worker threads (default: all cores)', workersOption())
     .option('--no-cache', 'neither read nor fill the embedding cache')
     .requiredOption('--out <file>', 'output file (.h5 or .npz)')
     .action(async (options: EmbedOptions, command: Command) => {
@@ -104,7 +121,7 @@ function buildProgram(): Command {
     .command('grid <file>')
     .description('run an experiment grid (YAML or JSON lists) into a JSONL results file; resumes')
     .requiredOption('--out <file>', 'results file (JSONL); runs already in it are skipped')
-    .option('--workers <n>', 'worker threads', integerOption('--workers', { min: 1 }))
+    .option('--workers <n>', 'worker threads', workersOption())
     .option('--shard <i/n>', 'run only shard i of n (0-based), e.g. for an Indexed Job')
     .option('--no-memo', 'do not reuse generated proxies across runs')
     .option('--dry-run', 'print the run ids and exit')
@@ -137,7 +154,7 @@ function buildProgram(): Command {
     .option('--seeds <list>', 'comma-separated seeds', integerListOption('--seeds'), [0, 1, 2])
     .option('--train-limit <n>', 'train images per data set, or "all"', limitOption('--train-limit'))
     .option('--test-limit <n>', 'test images per data set, or "all"', limitOption('--test-limit'))
-    .option('--workers <n>', 'worker threads for the runs', integerOption('--workers', { min: 1 }))
+    .option('--workers <n>', 'worker threads for the runs', workersOption())
     .option('--resume', 'keep runs already in results/table1.jsonl (without it they are moved to table1.previous.jsonl once the new runs start)')
     .action(async (options: Table1Options, command: Command) => {
       const { registry, engine } = await runtimeFor(command);

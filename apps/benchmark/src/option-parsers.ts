@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ImprintError, parseIntegerOption, parseNumberOption, type IntegerBounds } from '@imprint/core';
 
 /**
@@ -24,5 +25,18 @@ export function shareOption(flag: string): (value: string) => number {
     const share = parseNumberOption(value, flag);
     if (!(share > 0 && share < 1)) throw new ImprintError('INVALID_CONFIG', `${flag} must be above 0 and below 1, got ${JSON.stringify(value)}`, { value });
     return share;
+  };
+}
+
+/**
+ * Worker threads: an integer from 1 to the number of cores (more threads than cores only adds
+ * memory — each holds its own tf.js backend and data — and then runs out of it).
+ */
+export function workersOption(flag = '--workers'): (value: string) => number {
+  return (value) => {
+    const cores = availableParallelism();
+    const n = parseIntegerOption(value, flag, { min: 1 });
+    if (n > cores) throw new ImprintError('INVALID_CONFIG', `${flag} must be at most the number of cores here (${cores}), got ${n}: more threads than cores only add memory`, { value: n, cores });
+    return n;
   };
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { access, open, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ImprintError } from '@imprint/core';
 import { ioError } from '@imprint/core/node';
@@ -170,6 +171,10 @@ export async function verifyWritten(temporary: string, path: string, set: Embedd
 
 export async function writeHdf5Embeddings(path: string, set: EmbeddingSet): Promise<void> {
   validateEmbeddingSet(set, path);
+  // A missing folder is said as the file system says it (libhdf5's text names the temporary file).
+  await access(dirname(path)).catch((error: unknown) => {
+    throw ioError(error, 'write', path);
+  });
   const h5wasm = await loadH5wasm();
   const temporary = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {

@@ -16,16 +16,31 @@ export interface DecodedImage {
   readonly rgba: Uint8Array;
 }
 
+/** Most pixels an image may declare (50 megapixels: 200 MB decoded); larger ones are refused before decoding. */
+export const MAX_IMAGE_PIXELS = 50_000_000;
+
+/** A PNG's declared size, from its IHDR chunk (bytes 16–23), or undefined for a file too short to have one. */
+function pngSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  if (bytes.length < 24) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
 /** Decode a PNG or JPEG file (pngjs / jpeg-js); anything else fails with BAD_FILE naming the file. */
 export function decodeImage(bytes: Uint8Array, path: string): DecodedImage {
   const extension = extname(path).toLowerCase();
+  const declared = extension === '.png' ? pngSize(bytes) : undefined;
+  if (declared !== undefined && declared.width * declared.height > MAX_IMAGE_PIXELS) {
+    throw new ImprintError('BAD_FILE', `${path}: declares ${declared.width} × ${declared.height} pixels, more than ${MAX_IMAGE_PIXELS / 1e6} megapixels; refused before decoding (resize it first)`, { path });
+  }
   try {
     if (extension === '.png') {
       const png = PNG.sync.read(Buffer.from(bytes));
       return { width: png.width, height: png.height, rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
     }
     if (extension === '.jpg' || extension === '.jpeg') {
-      const image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+      // jpeg-js refuses a declared size above the bound before allocating
+      const image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
       return { width: image.width, height: image.height, rgba: image.data };
     }
   } catch (error) {

@@ -16,6 +16,22 @@ afterEach(() => vi.restoreAllMocks());
 
 const errorLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('imprint-bench:'));
 
+describe('did-you-mean for misspelt flags and choices, and worker counts within the cores', () => {
+  it('suggests the flag or choice that was meant', async () => {
+    const flag = await cli('run', '--train', train, '--test', test, '--kk', '3');
+    expect(flag.stderr).toMatch(/unknown option '--kk' \(did you mean "--k"\?\)/);
+    const choice = await cli('run', '--train', train, '--test', test, '--preset', 'imprintKmean');
+    expect(choice.stderr).toMatch(/Allowed choices are .*\. \(did you mean "imprintKmeans"\?\)/);
+  });
+
+  it('refuses more worker threads than cores, saying why', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'imprint-workers-'));
+    const { code, stderr } = await cli('grid', join(dir, 'none.yaml'), '--out', join(dir, 'r.jsonl'), '--workers', '4096');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/--workers must be at most the number of cores here \(\d+\), got 4096/);
+  });
+});
+
 describe('integer options are parsed strictly, before any work', () => {
   it.each([
     ['grid', ['--workers', '1.5']],

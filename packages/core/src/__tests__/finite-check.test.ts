@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstNonFinite, Imprinter, ImprintError, type Engine, type HostMatrix } from '../index.js';
+import { firstNonFinite, Imprinter, ImprintError, toHostMatrix, type Engine, type HostMatrix } from '../index.js';
 import { testRegistry } from './test-plugins.js';
 
 /** A `rowSquaredNorms` kernel in plain JavaScript that counts its calls. */
@@ -78,3 +78,12 @@ describe('firstNonFinite with an engine kernel', () => {
     head.dispose();
   });
 });
+
+describe('embeddings that are not a matrix of numbers', () => {
+  it('a 3-D array is a rank error naming its shape, not a non-finite value; a string is named as such', () => {
+    const cube = [[[1, 0], [0, 1]], [[1, 1], [0, 0]]] as unknown as number[][];
+    expect(() => toHostMatrix(cube)).toThrow(/embeddings must have rank 2 \[n, d\], got a deeper array: shape \[2, 2, 2, …\]/);
+    expect(() => toHostMatrix([[1, 'x' as unknown as number]])).toThrow(/embeddings must hold numbers, got "x" at row 0, column 1/);
+  });
+});
+

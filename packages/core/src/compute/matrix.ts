@@ -134,7 +134,14 @@ export function toHostMatrix(input: EmbeddingInput, what = 'embeddings', kernels
       throw new ImprintError('DIMENSION_MISMATCH', `${what} row ${r} has ${row.length} values, but row 0 has ${dim}`, { row: r, expected: dim, actual: row.length });
     }
     for (let c = 0; c < dim; c++) {
-      const value = typeof row[c] === 'number' ? row[c] : Number.NaN;
+      const element: unknown = row[c];
+      if (typeof element !== 'number') {
+        if (Array.isArray(element) || ArrayBuffer.isView(element)) {
+          throw new ImprintError('INVALID_INPUT', `${what} must have rank 2 [n, d], got a deeper array: shape [${rowList.length}, ${dim}, ${(element as ArrayLike<unknown>).length}, …] (flatten each sample to one row)`);
+        }
+        throw new ImprintError('INVALID_INPUT', `${what} must hold numbers, got ${JSON.stringify(element) ?? String(element)} at row ${r}, column ${c}`, { row: r, column: c });
+      }
+      const value = element;
       values[r * dim + c] = value;
       // The float32 value is checked: 1e39 is a finite double but overflows to Infinity.
       if (!Number.isFinite(values[r * dim + c])) throw nonFiniteError(what, row[c], r, c);

@@ -1,4 +1,5 @@
 import { ImprintError } from '../util/errors.js';
+import { didYouMean } from './suggest.js';
 
 /**
  * Imprinting methods of the literature as named configurations (DESIGN.md, "previously
@@ -26,7 +27,7 @@ export function expandPreset(input: Record<string, unknown>): Record<string, unk
   const name = input.preset;
   if (name === undefined) return input;
   if (typeof name !== 'string' || !(name in PRESETS)) {
-    throw new ImprintError('INVALID_CONFIG', `invalid config: preset must be one of ${PRESET_NAMES.join(', ')}, got ${JSON.stringify(name)}`, { preset: name });
+    throw new ImprintError('INVALID_CONFIG', `invalid config: preset must be one of ${PRESET_NAMES.join(', ')}, got ${JSON.stringify(name)}${typeof name === 'string' ? didYouMean(name, PRESET_NAMES) : ''}`, { preset: name });
   }
   return { ...PRESETS[name as PresetName], ...input };
 }

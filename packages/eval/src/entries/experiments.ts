@@ -2,7 +2,7 @@
 export { evaluateConfig, type RunResult } from '../evaluate.js';
 export { scoreHead } from '../evaluate.js';
 export { DATA_KEY_NAMES, canonicalJson, generationKey, runId, type DataKeys, type RunConfig } from '../experiments/run-config.js';
-export { canonicalRun, expandGrid, gridKeys, optionListKeys, readGridFile, validateGridSpec, type GridSpec } from '../experiments/grid.js';
+export { MAX_GRID_RUNS, canonicalRun, expandGrid, gridKeys, optionListKeys, readGridFile, validateGridSpec, type GridSpec } from '../experiments/grid.js';
 export { appendResult, mergeResults, readResults, type ResultLine } from '../experiments/results.js';
 export { runGrid, shardRuns, type DataProvider, type GridRun, type RunGridOptions, type RunGridSummary } from '../experiments/run-grid.js';
 export { analyzeResults, groupKey, methodKey, methodLabel, type Analysis, type MethodSummary } from '../experiments/analysis.js';

@@ -43,6 +43,9 @@ export interface GridSpec {
   [option: string]: unknown;
 }
 
+/** Most runs a grid may expand to (its product before filters). */
+export const MAX_GRID_RUNS = 2_000_000;
+
 /** Grid keys that are not option lists (`description` and `meta` are free-form and ignored). */
 const DATA_GRID_KEYS = ['backbones', 'inputSize', 'datasets', 'splits', 'seeds', 'trainLimit', 'testLimit', 'fewshot', 'methods', 'description', 'meta'] as const;
 /** Options with a grid key of their own: `seeds`, and `fewshot` (whose list may hold null: all samples). */
@@ -154,6 +157,23 @@ export function expandGrid(spec: GridSpec, registry: Registry): (RunConfig & { i
   splits.forEach((s) => s === '*' || resolveSplit(s));
   const seeds = spec.seeds ?? [0];
   const fewshots = spec.fewshot ?? [null];
+  // Refuse a grid too large to expand before expanding it (every run is resolved and kept in memory).
+  const sizes: [string, number][] = [
+    ['backbones', spec.backbones.length],
+    ['datasets', spec.datasets.length],
+    ['splits', splits.length],
+    ['seeds', seeds.length],
+    ['fewshot', fewshots.length],
+    ...(spec.methods !== undefined ? [['methods', spec.methods.length] as [string, number]] : lists.filter((key) => Array.isArray(spec[key])).map((key) => [key, (spec[key] as unknown[]).length] as [string, number])),
+  ];
+  const total = sizes.reduce((n, [, size]) => n * size, 1);
+  if (total > MAX_GRID_RUNS) {
+    throw new ImprintError(
+      'INVALID_CONFIG',
+      `grid: ${sizes.filter(([, n]) => n > 1).map(([key, n]) => `${n} ${key}`).join(' × ')} = ${total.toExponential(2)} runs before filters, more than ${MAX_GRID_RUNS.toLocaleString('en')}; split it into several grids (or shards of a smaller one)`,
+      { runs: total },
+    );
+  }
   let methods: ImprintConfigInput[];
   if (spec.methods !== undefined) {
     methods = spec.methods.map((m, i) => {
