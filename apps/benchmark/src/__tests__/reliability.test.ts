@@ -24,6 +24,14 @@ describe('did-you-mean for misspelt flags and choices, and worker counts within 
     expect(choice.stderr).toMatch(/Allowed choices are .*\. \(did you mean "imprintKmeans"\?\)/);
   });
 
+  it('refuses an unknown backbone in a grid before anything runs, --dry-run included', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'imprint-backbone-'));
+    await writeFile(join(dir, 'g.yaml'), 'backbones: [mobilenet_v2_14]\ndatasets: [mnist]\n');
+    const { code, stderr } = await cli('grid', join(dir, 'g.yaml'), '--out', join(dir, 'r.jsonl'), '--dry-run');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/unknown backbone "mobilenet_v2_14" \(did you mean "mobilenet_v2_140"\?\)/);
+  });
+
   it('refuses more worker threads than cores, saying why', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'imprint-workers-'));
     const { code, stderr } = await cli('grid', join(dir, 'none.yaml'), '--out', join(dir, 'r.jsonl'), '--workers', '4096');

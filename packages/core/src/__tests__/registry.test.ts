@@ -1,5 +1,6 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { definePlugin, ImprintError, parseConfig, Registry, resolvePipeline } from '../index.js';
+import { definePlugin, Imprinter, ImprintError, parseConfig, Registry, resolvePipeline } from '../index.js';
 import { average, identity, testRegistry } from './test-plugins.js';
 
 describe('Registry', () => {
@@ -95,5 +96,21 @@ describe('Registry', () => {
     const copy = base.clone().use(definePlugin({ kind: 'generator', name: 'extra', create: average }));
     expect(copy.has('generator', 'extra')).toBe(true);
     expect(base.has('generator', 'extra')).toBe(false);
+  });
+
+  it('a plugin whose create throws is named in one typed line; a normalizer that returns NaN fails instead of predicting class 0', async () => {
+    const registry = testRegistry()
+      .use(definePlugin({ kind: 'generator', name: 'broken', version: '1.2.0', create: () => { throw new TypeError('cannot read properties of undefined'); } }))
+      .use(definePlugin({ kind: 'normalizer', name: 'nan', create: () => ({ kind: 'normalizer', name: 'nan', stages: ['pre', 'post', 'inf'], normalize: (x) => tf.fill(x.shape, Number.NaN) as tf.Tensor2D }) }));
+    expect(() => resolvePipeline({ gen: 'broken' } as Record<string, unknown>, registry)).toThrow(/the generator "broken" 1\.2\.0 failed to start: cannot read properties of undefined/);
+    for (const stage of ['normPre', 'normPost', 'normInf'] as const) {
+      const head = Imprinter.fromConfig({ [stage]: 'nan' } as Record<string, unknown>, registry);
+      const attempt = async () => {
+        await head.imprint([[1, 0], [0, 1]], [0, 1]);
+        head.predict([[1, 1]]);
+      };
+      await expect(attempt()).rejects.toThrow(new RegExp(`normalizer "nan" \\(NORM${stage.slice(4).toLowerCase()}\\) produced a non-finite value`));
+      head.dispose();
+    }
   });
 });

@@ -1,11 +1,11 @@
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { crc32, deserializeImprinter, ImprintError, Imprinter, serializeImprinter } from '../index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { crc32, definePlugin, deserializeImprinter, ImprintError, Imprinter, serializeImprinter } from '../index.js';
 import { loadImprinter, saveImprinter } from '../node/index.js';
 import { syntheticClasses } from '../testing/index.js';
-import { testRegistry } from './test-plugins.js';
+import { randomRows, testRegistry } from './test-plugins.js';
 
 async function sampleHead(): Promise<Imprinter> {
   const { data, labels, dim } = syntheticClasses(3, 10, 7, 21);
@@ -79,6 +79,27 @@ describe('serialization', () => {
       changed[at + 2] ^= 0x01; // still valid JSON: one letter or digit changes
       expect(corruptionOf(changed).message).toMatch(/checksum/);
     }
+  });
+
+  it('refuses non-finite weights even under a valid checksum, and warns when a plugin version changed since saving', async () => {
+    const head = await sampleHead();
+    const bytes = serializeImprinter(head).slice();
+    const view = new DataView(bytes.buffer);
+    view.setUint32(bytes.length - 8, 0x7fc00000, true); // the last weight: NaN
+    view.setUint32(bytes.length - 4, crc32(bytes.subarray(0, bytes.length - 4)), true); // a valid checksum
+    expect(() => deserializeImprinter(bytes, testRegistry(), 'nan.imprint')).toThrow(/nan\.imprint: the saved weights hold a non-finite value \(NaN\)/);
+
+    const versioned = (version: string) =>
+      testRegistry().use(definePlugin({ kind: 'generator', name: 'random', create: () => ({ ...randomRows(), version }) }), { override: true });
+    const saved = Imprinter.fromConfig({ gen: 'random', k: 2 }, versioned('1.0.0'));
+    await saved.imprint([[1, 0], [0, 1], [1, 1], [0, 2]], [0, 0, 1, 1]);
+    const warnings: string[] = [];
+    const spy = vi.spyOn(console, 'warn').mockImplementation((message: string) => void warnings.push(message));
+    deserializeImprinter(serializeImprinter(saved), versioned('2.0.0'), 'v1.imprint').dispose();
+    spy.mockRestore();
+    expect(warnings).toEqual(['v1.imprint: saved with gen "random" 1.0.0, loaded with 2.0.0: predictions may differ from those made when it was saved']);
+    saved.dispose();
+    head.dispose();
   });
 
   it('still reads format version 1 (checksum of the weights in the manifest)', async () => {

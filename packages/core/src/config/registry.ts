@@ -177,7 +177,16 @@ export class Registry {
 
   /** Make the plugin `name` of `kind` for a resolved config. */
   create<K extends PluginKind>(kind: K, name: string, config: ImprintConfig): PluginsByKind[K] {
-    const plugin = this.entry(kind, name).create(config);
+    const entry = this.entry(kind, name);
+    let plugin: PluginsByKind[K];
+    try {
+      plugin = entry.create(config);
+    } catch (error) {
+      // A plugin's own typed error stands; anything else is named with the plugin that threw it.
+      if (error instanceof ImprintError) throw error;
+      throw new ImprintError('INVALID_INPUT', `the ${kind} "${name}"${entry.version === undefined ? '' : ` ${entry.version}`} failed to start: ${error instanceof Error ? error.message : String(error)}`, { kind, name });
+    }
+    if (typeof plugin !== 'object' || plugin === null) throw new ImprintError('INVALID_INPUT', `the ${kind} entry "${name}" created ${JSON.stringify(plugin)}, not a plugin`);
     if (plugin.kind !== kind) {
       throw new ImprintError('INVALID_INPUT', `the ${kind} entry "${name}" created a plugin of kind "${plugin.kind}"`);
     }

@@ -273,7 +273,7 @@ export class Imprinter {
     try {
       assertDimension(data.shape[1], this.#dim!, 'query embeddings', 'the stored weights');
       if (data.shape[0] === 0) return tf.zeros([0, this.#classes.length]) as tf.Tensor2D; // no query: nothing to score
-      const normalized = this.pipeline.normInf.normalize(data, { kernels: this.pipeline.kernels });
+      const normalized = this.#checkNormalized('inf', this.pipeline.normInf.normalize(data, { kernels: this.pipeline.kernels }), 'the query embeddings');
       try {
         return this.pipeline.aggregator.scores(normalized, this.#weights.proxySet(), { kernels: this.pipeline.kernels });
       } finally {
@@ -412,7 +412,7 @@ export class Imprinter {
       }
     }
     try {
-      return this.pipeline.normPre.normalize(current, { kernels: this.pipeline.kernels });
+      return this.#checkNormalized('pre', this.pipeline.normPre.normalize(current, { kernels: this.pipeline.kernels }), `class ${JSON.stringify(label)}`);
     } finally {
       current.dispose();
     }
@@ -429,6 +429,20 @@ export class Imprinter {
     } finally {
       prepared.dispose();
     }
+  }
+
+  /**
+   * A normalizer's output must be finite: a NaN there (a plugin dividing by zero) would otherwise
+   * predict class 0 for every query, silently. Disposes the output and throws when it is not.
+   */
+  #checkNormalized(stage: 'pre' | 'post' | 'inf', output: tf.Tensor2D, what: string): tf.Tensor2D {
+    const key = stage === 'pre' ? 'normPre' : stage === 'post' ? 'normPost' : 'normInf';
+    const host = hostMatrixOf(output);
+    const at = firstNonFinite(host.values, host.dim, this.pipeline.kernels);
+    if (at < 0) return output;
+    output.dispose();
+    const row = Math.floor(at / host.dim);
+    throw new ImprintError('NON_FINITE', `normalizer "${this.pipeline[key].name}" (NORM${stage}) produced a non-finite value for ${what}, at row ${row}, column ${at - row * host.dim}`, { stage, row });
   }
 
   #checkGenerated(label: Label, proxies: tf.Tensor2D): void {
@@ -449,8 +463,12 @@ export class Imprinter {
     const weights = this.#weights;
     const kernels = this.pipeline.kernels;
     const context = weights.numClasses === 0 ? { kernels } : { kernels, get reference() { return weights.proxySet().weights; } };
-    const proxies = this.pipeline.normPost.normalize(raw, context);
-    raw.dispose();
+    let proxies: tf.Tensor2D;
+    try {
+      proxies = this.#checkNormalized('post', this.pipeline.normPost.normalize(raw, context), `class ${JSON.stringify(label)}`);
+    } finally {
+      raw.dispose();
+    }
     this.#classes.push(prepared === undefined ? { label } : { label, prepared });
     weights.append(proxies);
   }

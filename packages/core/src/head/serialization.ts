@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { crc32 } from '../util/crc32.js';
 import { ImprintError } from '../util/errors.js';
+import { warnOnce } from '../util/warn-once.js';
+import { firstNonFinite } from '../compute/matrix.js';
 import { Imprinter } from './imprinter.js';
 import type { Label } from './labels.js';
 import type { Registry } from '../config/registry.js';
@@ -158,6 +160,21 @@ export function deserializeImprinter(bytes: Uint8Array, registry: Registry, sour
   // The saved config was valid when it was saved and is covered by the checksum: keys carried in
   // it (an experiment's data keys) are accepted as they are.
   const head = Imprinter.fromConfig(manifest.config, registry, { extraKeys: Object.keys(manifest.config) });
+  // Weights are data: a non-finite one (written by a broken plugin, checksum and all) is refused.
+  const at = firstNonFinite(weights);
+  if (at >= 0) {
+    head.dispose();
+    throw new ImprintError('NON_FINITE', `${source}: the saved weights hold a non-finite value (${weights[at]}) at weight ${at}; the head cannot predict`, { at });
+  }
+  // A plugin of another version may compute differently: the weights load, but say so.
+  const { pipeline } = head;
+  const now: Record<string, { name: string; version?: string }> = { normPre: pipeline.normPre, gen: pipeline.generator, normPost: pipeline.normPost, normInf: pipeline.normInf, agg: pipeline.aggregator };
+  for (const [stage, saved] of Object.entries(manifest.plugins ?? {})) {
+    const current = now[stage];
+    if (current !== undefined && saved.version !== undefined && current.version !== undefined && saved.version !== current.version) {
+      warnOnce(`${source}: saved with ${stage} "${saved.name}" ${saved.version}, loaded with ${current.version}: predictions may differ from those made when it was saved`);
+    }
+  }
   let row = 0;
   try {
     for (const { label, proxies } of manifest.classes) {
