@@ -1,16 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { K_MAX_DEFAULT, type ImprintConfig, type ImprintConfigInput } from '../config/config.js';
+import type { ImprintConfig, ImprintConfigInput } from '../config/config.js';
 import { ImprintError } from '../util/errors.js';
-import type { ClassGenerator, JointGenerator } from '../contracts/generator.js';
+import type { JointGenerator } from '../contracts/generator.js';
 import { labelKey, sortedUniqueLabels, type Label } from './labels.js';
-import { assertDimension, cloneTensor, firstNonFinite, hostMatrixOf, tensorFromHost, toHostMatrix, toTensor2D, type EmbeddingInput } from '../compute/matrix.js';
+import { assertDimension, cloneTensor, tensorFromHost, toHostMatrix, toTensor2D, type EmbeddingInput } from '../compute/matrix.js';
 import { UNKNOWN, checkRejection, confidenceOf, type ConfidenceMeasure, type Rejection, type Unknown } from './open-set.js';
 import { resolvePipeline, type Pipeline, type ResolveOptions } from '../config/pipeline.js';
 import type { ProxySet } from '../contracts/proxy-set.js';
 import { WeightStore } from './weight-store.js';
+import { ClassGeneration } from './class-generation.js';
 import { requireBackend } from '../runtime/tfjs-backend.js';
 import type { Registry } from '../config/registry.js';
-import { createRng, deriveSeed, type Rng } from '../util/rng.js';
+import { createRng, deriveSeed } from '../util/rng.js';
 
 interface StoredClass {
   readonly label: Label;
@@ -76,9 +77,13 @@ export class Imprinter {
   /** The asynchronous change in progress (imprint, addClass, removeClass), if any. */
   #busy: string | undefined;
 
+  /** Presampling, NORMpre, k and GEN per class, with the checks on what plugins return. */
+  readonly #generation: ClassGeneration;
+
   constructor(pipeline: Pipeline) {
     requireBackend(); // a forgotten tf.js backend: one typed line now, not tf.js's error mid-imprint
     this.pipeline = pipeline;
+    this.#generation = new ClassGeneration(pipeline);
   }
 
   /** Resolve `config` through `registry` and make an empty head. */
@@ -144,14 +149,14 @@ export class Imprinter {
     if (generator.scope === 'joint') {
       const prepared: tf.Tensor2D[] = [];
       try {
-        for (const c of perClass) prepared.push(this.#prepare(c.label, c.embeddings));
+        for (const c of perClass) prepared.push(this.#generation.prepare(c.label, c.embeddings));
         const raw = await generator.generate(prepared, { k: config.k as number, rng: createRng(deriveSeed(config.seed, 'joint')), kernels: this.pipeline.kernels });
         return perClass.map((c, i) => ({ label: c.label, proxies: raw[i] }));
       } finally {
         prepared.forEach((t) => t.dispose());
       }
     }
-    const settled = await Promise.allSettled(perClass.map((c) => this.#generateClass(c.label, c.embeddings)));
+    const settled = await Promise.allSettled(perClass.map((c) => this.#generation.generate(c.label, c.embeddings)));
     const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failure !== undefined) {
       for (const s of settled) if (s.status === 'fulfilled') s.value.dispose();
@@ -273,7 +278,7 @@ export class Imprinter {
     try {
       assertDimension(data.shape[1], this.#dim!, 'query embeddings', 'the stored weights');
       if (data.shape[0] === 0) return tf.zeros([0, this.#classes.length]) as tf.Tensor2D; // no query: nothing to score
-      const normalized = this.#checkNormalized('inf', this.pipeline.normInf.normalize(data, { kernels: this.pipeline.kernels }), 'the query embeddings');
+      const normalized = this.#generation.checkNormalized('inf', this.pipeline.normInf.normalize(data, { kernels: this.pipeline.kernels }), 'the query embeddings');
       try {
         return this.pipeline.aggregator.scores(normalized, this.#weights.proxySet(), { kernels: this.pipeline.kernels });
       } finally {
@@ -394,78 +399,16 @@ export class Imprinter {
     if (this.#dim !== undefined) assertDimension(dim, this.#dim, what, 'the stored weights');
   }
 
-  #classRng(label: Label): Rng {
-    return createRng(deriveSeed(this.pipeline.config.seed, labelKey(label)));
-  }
-
-  /** Presampling then NORMpre, for one class; consumes `embeddings`. */
-  #prepare(label: Label, embeddings: tf.Tensor2D): tf.Tensor2D {
-    let current = embeddings;
-    const rng = this.#classRng(label).fork('presample');
-    for (const presampler of this.pipeline.presamplers) {
-      const next = presampler.select(current, { rng });
-      current.dispose();
-      current = next;
-      if (current.shape[0] === 0) {
-        current.dispose();
-        throw new ImprintError('EMPTY_CLASS', `presampling "${presampler.name}" left class ${JSON.stringify(label)} without samples`, { label });
-      }
-    }
-    try {
-      return this.#checkNormalized('pre', this.pipeline.normPre.normalize(current, { kernels: this.pipeline.kernels }), `class ${JSON.stringify(label)}`);
-    } finally {
-      current.dispose();
-    }
-  }
-
-  /** Presampling, NORMpre, the shared k rule and GEN for one class; consumes `embeddings`. */
-  async #generateClass(label: Label, embeddings: tf.Tensor2D): Promise<tf.Tensor2D> {
-    const { generator, config } = this.pipeline;
-    const prepared = this.#prepare(label, embeddings);
-    try {
-      const k = config.k === 'auto' ? await this.#chooseK(label, prepared) : config.k;
-      const useAll = k === -1 || prepared.shape[0] < k;
-      return useAll ? cloneTensor(prepared) : await (generator as ClassGenerator).generate(prepared, { k, rng: this.#classRng(label).fork('generate'), kernels: this.pipeline.kernels });
-    } finally {
-      prepared.dispose();
-    }
-  }
-
-  /**
-   * A normalizer's output must be finite: a NaN there (a plugin dividing by zero) would otherwise
-   * predict class 0 for every query, silently. Disposes the output and throws when it is not.
-   */
-  #checkNormalized(stage: 'pre' | 'post' | 'inf', output: tf.Tensor2D, what: string): tf.Tensor2D {
-    const key = stage === 'pre' ? 'normPre' : stage === 'post' ? 'normPost' : 'normInf';
-    const host = hostMatrixOf(output);
-    const at = firstNonFinite(host.values, host.dim, this.pipeline.kernels);
-    if (at < 0) return output;
-    output.dispose();
-    const row = Math.floor(at / host.dim);
-    throw new ImprintError('NON_FINITE', `normalizer "${this.pipeline[key].name}" (NORM${stage}) produced a non-finite value for ${what}, at row ${row}, column ${at - row * host.dim}`, { stage, row });
-  }
-
-  #checkGenerated(label: Label, proxies: tf.Tensor2D): void {
-    const dim = this.#dim!;
-    if (proxies.rank !== 2 || proxies.shape[1] !== dim || proxies.shape[0] < 1) {
-      throw new ImprintError('INVALID_INPUT', `generator "${this.pipeline.generator.name}" returned shape [${proxies.shape.join(', ')}] for class ${JSON.stringify(label)}; expected [p ≥ 1, ${dim}]`);
-    }
-    const at = firstNonFinite(hostMatrixOf(proxies).values);
-    if (at >= 0) {
-      throw new ImprintError('NON_FINITE', `generator "${this.pipeline.generator.name}" produced a non-finite weight for class ${JSON.stringify(label)}`, { label });
-    }
-  }
-
   /** NORMpost of one class's new proxies against the weights stored before it; consumes `raw`. */
   #store(label: Label, raw: tf.Tensor2D, prepared?: tf.Tensor2D): void {
-    this.#checkGenerated(label, raw);
+    this.#generation.checkGenerated(label, raw, this.#dim!);
     // The reference is packed only when the normalizer reads it (quantile does, l2 does not).
     const weights = this.#weights;
     const kernels = this.pipeline.kernels;
     const context = weights.numClasses === 0 ? { kernels } : { kernels, get reference() { return weights.proxySet().weights; } };
     let proxies: tf.Tensor2D;
     try {
-      proxies = this.#checkNormalized('post', this.pipeline.normPost.normalize(raw, context), `class ${JSON.stringify(label)}`);
+      proxies = this.#generation.checkNormalized('post', this.pipeline.normPost.normalize(raw, context), `class ${JSON.stringify(label)}`);
     } finally {
       raw.dispose();
     }
@@ -489,7 +432,7 @@ export class Imprinter {
         try {
           for (; index < batch.length; index++) {
             const { label, embeddings } = batch[index];
-            const prepared = this.#prepare(label, embeddings);
+            const prepared = this.#generation.prepare(label, embeddings);
             added.push({ label, prepared });
           }
           // The head changes only when the joint solve over old and new classes succeeded.
@@ -502,7 +445,7 @@ export class Imprinter {
       }
       // All classes are generated concurrently (a generator may work off this thread, e.g.
       // k-means workers), then stored in order, each NORMpost seeing the classes before it.
-      const generated = batch.map(({ label, embeddings }) => this.#generateClass(label, embeddings));
+      const generated = batch.map(({ label, embeddings }) => this.#generation.generate(label, embeddings));
       index = batch.length;
       const settled = await Promise.allSettled(generated);
       const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -518,15 +461,6 @@ export class Imprinter {
     }
   }
 
-  /** k of one class under `k: 'auto'`: the pipeline's selector, checked to be an integer in [1, kMax]. */
-  async #chooseK(label: Label, prepared: tf.Tensor2D): Promise<number> {
-    const selector = this.pipeline.kSelector!;
-    const kMax = typeof this.pipeline.config.kMax === 'number' ? this.pipeline.config.kMax : K_MAX_DEFAULT;
-    const k = await selector.choose(prepared, { kMax, rng: this.#classRng(label).fork('choose-k'), kernels: this.pipeline.kernels });
-    if (!Number.isInteger(k) || k < 1 || k > kMax) throw new ImprintError('INTERNAL', `k selector "${selector.name}" chose k = ${k} for class ${JSON.stringify(label)}; it must be an integer from 1 to kMax = ${kMax}`, { label, k });
-    return k;
-  }
-
   /**
    * Solve the joint generator for `classes` (by default every stored class) and make them the
    * stored classes. Nothing changes when the generator fails or returns unusable weights.
@@ -539,7 +473,7 @@ export class Imprinter {
       if (raw.length !== classes.length) {
         throw new ImprintError('INVALID_INPUT', `generator "${generator.name}" returned ${raw.length} classes for ${classes.length}`);
       }
-      classes.forEach((c, i) => this.#checkGenerated(c.label, raw[i]));
+      classes.forEach((c, i) => this.#generation.checkGenerated(c.label, raw[i], this.#dim!));
     } catch (error) {
       raw.forEach((t) => t.dispose());
       throw error;
