@@ -20,12 +20,12 @@ describe('no private kernel fallback (lint rule)', () => {
     expect(optional[0]).toMatch(/kernelSet\(kernels\)\.name/);
     const branch = await problems('declare const kernels: { nearest?: () => void };\nexport const has = kernels.nearest !== undefined;\n');
     expect(branch).toHaveLength(1);
-  }, 60_000);
+  });
 
   it('lets a call through the kernel table and an algorithm choice by overridden pass', async () => {
     const fine = await problems(
       "declare const set: { gram(x: number): number; overridden: Set<string> };\nexport const g = set.gram(1);\nexport const blocked = set.overridden.has('matMulTransposed64');\n",
     );
     expect(fine).toEqual([]);
-  }, 60_000);
+  });
 });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { PRESET_NAMES, optionFromText, parseConfig, type Backbone, type ImprintConfigInput, type OptionDeclaration, type PresetName } from '@imprint/core';
+import { PRESET_NAMES, applicableOptions, optionFromText, parseConfig, type Backbone, type ImprintConfigInput, type OptionDeclaration, type PresetName } from '@imprint/core';
 import { loadEmbeddedBackboneFromUrl } from '@imprint/backbones/browser';
 import { chooseBackend } from './backend.js';
 import { decodeImageFile, imageTensor, thumbnail, type ImageSource } from './images.js';
@@ -52,22 +52,16 @@ async function embed(source: ImageSource): Promise<Float32Array> {
  */
 function controlledOptions(values: Record<string, unknown>): OptionDeclaration[] {
   const registry = session.registry;
-  const applicable = new Set<string>();
-  const selected = [
-    registry.find('generator', String(values.gen)),
-    registry.find('normalizer', String(values.normPre)),
-    registry.find('normalizer', String(values.normPost)),
-    registry.find('normalizer', String(values.normInf)),
-    registry.find('aggregator', String(values.agg)),
-    ...registry.names('presampler').map((name) => registry.find('presampler', name)),
-    ...registry.names('kselector').map((name) => registry.find('kselector', name)),
-  ];
-  for (const entry of selected) for (const option of entry?.options ?? []) if (!(entry?.ignores ?? []).includes(option.name)) applicable.add(option.name);
+  const applies = applicableOptions(values, registry);
+  // Presamplers and k selectors are switched on by their own options (fewshot, prefilter, k auto): always offered.
+  const switches = new Set(
+    (['presampler', 'kselector'] as const).flatMap((kind) => registry.names(kind).flatMap((name) => (registry.find(kind, name)?.options ?? []).map((o) => o.name))),
+  );
   return registry
     .options()
     .list()
     .filter((option) => option.flag !== false && option.stage !== 'runtime' && option.stage !== 'label')
-    .filter((option) => registry.options().ownerOf(option.name) === 'core' || applicable.has(option.name));
+    .filter((option) => applies(option.name) || switches.has(option.name));
 }
 
 function effectiveConfig(config: ImprintConfigInput): Record<string, unknown> {

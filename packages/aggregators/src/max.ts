@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DEFAULT_BLOCK_ELEMENTS, RowBlocks, hostMatrixOf, isMainMemoryBackend, kernelSet, type Aggregator, type ProxySet } from '@imprint/core';
+import { DEFAULT_BLOCK_ELEMENTS, RowBlocks, hostMatrixOf, kernelSet, type Aggregator, type ProxySet } from '@imprint/core';
 import { rowsPerBlock } from './blocks.js';
 
 export interface MaxOptions {
@@ -57,7 +57,7 @@ export function max({ blockElements = DEFAULT_BLOCK_ELEMENTS }: MaxOptions = {})
       const kernels = kernelSet(context?.kernels);
       // The products go to the matMulTransposed kernel (the engine's, else the reference: tf.js); on
       // a GPU backend without an engine the queries stay there and the same tf.js product runs there.
-      if ((kernels.overridden.has('matMulTransposed') || isMainMemoryBackend()) && rows > 0) {
+      if (kernels.onHost('matMulTransposed') && rows > 0) {
         const weights = hostMatrixOf(proxies.weights);
         const dim = weights.dim;
         const all = queries.dataSync() as Float32Array;

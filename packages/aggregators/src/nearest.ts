@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { DEFAULT_BLOCK_ELEMENTS, NO_KERNELS, hostMatrixOf, isMainMemoryBackend, kernelSet, nearestByDistances, nearestOfTensors, type Kernels, type NearestResult } from '@imprint/core';
+import { DEFAULT_BLOCK_ELEMENTS, NO_KERNELS, hostMatrixOf, kernelSet, nearestByDistances, nearestOfTensors, type Kernels, type NearestResult } from '@imprint/core';
 import type { Metric } from './options.js';
 import { distanceFunction } from './distance.js';
 import { mahalanobisWhitening, whiten } from './mahalanobis.js';
@@ -28,7 +28,7 @@ export function nearestProxies(queries: tf.Tensor2D, weights: tf.Tensor2D, m: nu
   }
   const resolved = metric === 'inner_product' ? 'cosine' : metric;
   if (resolved === 'cosine' || resolved === 'euclidean') {
-    if (!table.overridden.has('nearest') && !isMainMemoryBackend()) return nearestOfTensors(queries, weights, neighbours, resolved, blockElements);
+    if (!table.onHost('nearest')) return nearestOfTensors(queries, weights, neighbours, resolved, blockElements);
     const [rows, dim] = queries.shape;
     return table.nearest({ values: queries.dataSync() as Float32Array, rows, dim }, hostMatrixOf(weights), neighbours, resolved);
   }

@@ -41,7 +41,7 @@ export { defineOption, formatValue, isValidValue, kebabCase, optionFromText, opt
 export { CORE_OPTIONS, CORE_OPTION_NAMES } from './options/core-options.js';
 export { CORE_OPTION_TABLE, OptionTable, type OwnedOption } from './options/option-table.js';
 export { describeConfig, type DescribeOptions, type DescribeSource } from './options/describe.js';
-export { activeEntries, optionApplies, type ApplicabilitySource } from './options/applicability.js';
+export { activeEntries, applicableOptions, optionApplies, type ApplicabilitySource } from './options/applicability.js';
 export { PRESETS, PRESET_NAMES, expandPreset, type PresetName } from './config/presets.js';
 export { Registry, definePlugin, type Plugin, type PluginEntry, type PluginsByKind, type UseOptions } from './config/registry.js';
 export { resolvePipeline, type Pipeline, type ResolveOptions } from './config/pipeline.js';

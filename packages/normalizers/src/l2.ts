@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { hostMatrixOf, isMainMemoryBackend, kernelSet, tensorFromHost, type KernelSet, type Normalizer } from '@imprint/core';
+import { hostMatrixOf, kernelSet, tensorFromHost, type KernelSet, type Normalizer } from '@imprint/core';
 
 export interface L2Options {
   /**
@@ -34,7 +34,7 @@ export function l2({ epsilon = 1e-12 }: L2Options = {}): Normalizer {
     normalize: (matrix, context) => {
       const kernels = kernelSet(context?.kernels);
       // On a GPU backend without an engine the rows stay where they are: tf.js operations there.
-      if (kernels.overridden.has('unitRows') || isMainMemoryBackend()) return l2OnHost(matrix, epsilon, kernels);
+      if (kernels.onHost('unitRows')) return l2OnHost(matrix, epsilon, kernels);
       return tf.tidy(() => {
         const norms = tf.maximum(tf.sqrt(tf.sum(tf.square(matrix), 1, true)), tf.scalar(epsilon));
         return tf.div(matrix, norms) as tf.Tensor2D;

@@ -100,5 +100,5 @@ describe('gmm in the option space: declared once here, derived everywhere', () =
     const test = join(root, 'apps/benchmark/fixtures/example-test.h5');
     const run = await bench('run', '--train', train, '--test', test, '--gen', 'gmm', '--k', '2', '--covariance', 'spherical', '--iterations', '4');
     expect(run.stdout).toMatch(/^l2\/gmm k=2\/l2\/l2\/max covariance=spherical iterations=4 seed=42$/m);
-  }, 120_000);
+  });
 });

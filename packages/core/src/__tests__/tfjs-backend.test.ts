@@ -26,7 +26,7 @@ describe('runtime set-up', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  });
 
   it('with a backend, requireBackend names it', () => {
     expect(['wasm', 'cpu']).toContain(requireBackend());

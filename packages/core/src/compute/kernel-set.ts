@@ -1,4 +1,5 @@
 import type { Kernels } from '../contracts/kernels.js';
+import { isMainMemoryBackend } from './matrix.js';
 import { REFERENCE_KERNELS, type CompleteKernels } from './reference-kernels.js';
 
 export type KernelName = keyof Kernels;
@@ -12,7 +13,15 @@ export const KERNEL_NAMES: readonly KernelName[] = Object.freeze(Object.keys(REF
  * engine's own: an algorithm may be chosen by it (a blocked Cholesky only when float64 products
  * are native), but never a private fallback.
  */
-export type KernelSet = CompleteKernels & { readonly overridden: ReadonlySet<KernelName> };
+export type KernelSet = CompleteKernels & {
+  readonly overridden: ReadonlySet<KernelName>;
+  /**
+   * Whether to call kernel `name` on host data: the engine has it, or tf.js keeps tensors in main
+   * memory anyway (WASM, cpu). False only on a GPU backend without that kernel in an engine, where a
+   * plugin keeps its tensors on the device and runs the same tf.js computation there.
+   */
+  onHost(name: KernelName): boolean;
+};
 
 const sets = new WeakMap<object, KernelSet>();
 
@@ -22,7 +31,7 @@ function isKernelSet(kernels: Kernels | KernelSet): kernels is KernelSet {
 
 function build(engine: Kernels): KernelSet {
   const overridden = new Set<KernelName>(KERNEL_NAMES.filter((name) => typeof engine[name] === 'function'));
-  const set: Record<string, unknown> = { overridden };
+  const set: Record<string, unknown> = { overridden, onHost: (name: KernelName) => overridden.has(name) || isMainMemoryBackend() };
   for (const name of KERNEL_NAMES) {
     const reference = REFERENCE_KERNELS[name] as (...args: unknown[]) => unknown;
     const own = engine[name] as ((...args: unknown[]) => unknown) | undefined;

@@ -30,17 +30,27 @@ export function activeEntries(config: Readonly<Record<string, unknown>>): Set<st
 }
 
 /**
- * Whether option `name` acts in a config: core's options and keys nobody declares always do; a
- * plugin's option only when a plugin that declares it is at work in the config and does not list it
- * in `ignores` (`lambda` acts with `ls` and `kls`, not with `mean`; `mean` ignores `k`).
+ * Which options act in a config: core's options and keys nobody declares always do; a plugin's
+ * option only when a plugin that declares it is at work in the config, and none of the config's
+ * plugins lists it in `ignores` (`lambda` acts with `ls` and `kls`, not with `mean`; `mean` ignores
+ * `k`). The config's plugins are looked up once; the returned test is then cheap per option.
  */
-export function optionApplies(name: string, config: Readonly<Record<string, unknown>>, source: ApplicabilitySource): boolean {
+export function applicableOptions(config: Readonly<Record<string, unknown>>, source: ApplicabilitySource): (name: string) => boolean {
   const active = activeEntries(config);
+  const ignored = new Set<string>();
   for (const [key, kind] of STAGE_KINDS) {
     const value = config[key];
-    if (typeof value === 'string' && (source.find(kind, value)?.ignores ?? []).includes(name)) return false;
+    if (typeof value === 'string') for (const name of source.find(kind, value)?.ignores ?? []) ignored.add(name);
   }
-  const owners = source.options().ownersOf(name);
-  if (owners.length === 0 || owners.includes('core')) return true;
-  return owners.some((owner) => active.has(owner));
+  const options = source.options();
+  return (name) => {
+    if (ignored.has(name)) return false;
+    const owners = options.ownersOf(name);
+    return owners.length === 0 || owners.includes('core') || owners.some((owner) => active.has(owner));
+  };
+}
+
+/** Whether option `name` acts in a config (see {@link applicableOptions}). */
+export function optionApplies(name: string, config: Readonly<Record<string, unknown>>, source: ApplicabilitySource): boolean {
+  return applicableOptions(config, source)(name);
 }

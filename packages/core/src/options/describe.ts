@@ -1,6 +1,6 @@
 import type { PluginKind } from '../contracts/plugin.js';
 import { parseConfig } from '../config/config.js';
-import { optionApplies } from './applicability.js';
+import { applicableOptions } from './applicability.js';
 import { CORE_OPTION_TABLE, type OptionTable } from './option-table.js';
 import type { OptionDeclaration } from './option.js';
 
@@ -48,7 +48,7 @@ function fragment(name: string, option: OptionDeclaration | undefined, value: un
 export function describeConfig(config: Readonly<Record<string, unknown>>, source?: DescribeSource, options: DescribeOptions = {}): string {
   const table = source?.options() ?? CORE_OPTION_TABLE;
   const skip = new Set(options.skip ?? []);
-  const applies = (name: string) => source === undefined || optionApplies(name, config, source);
+  const applies = source === undefined ? () => true : applicableOptions(config, source);
   const show = (name: string): string | undefined => (!applies(name) || skip.has(name) ? undefined : fragment(name, table.get(name), config[name], config));
   const rest = (keep: (name: string) => boolean): string[] => {
     const declared = table.names().filter((name) => !POSITIONAL.has(name) && keep(name));

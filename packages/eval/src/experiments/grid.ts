@@ -1,4 +1,4 @@
-import { ImprintError, checkInteger, didYouMean, optionApplies, resolvePipeline, type ApplicabilitySource, type ImprintConfigInput, type OptionTable, type Registry } from '@imprint/core';
+import { ImprintError, applicableOptions, checkInteger, didYouMean, resolvePipeline, type ApplicabilitySource, type ImprintConfigInput, type OptionTable, type Registry } from '@imprint/core';
 import { standardDescribeSource, standardOptions } from '../standard-registry.js';
 import { readDataFile } from '../data-file.js';
 import { resolveSplit } from '../tasks.js';
@@ -131,8 +131,9 @@ export async function readGridFile(path: string, options: OptionTable = standard
  */
 export function canonicalRun(run: RunConfig, source: ApplicabilitySource = standardDescribeSource()): RunConfig | undefined {
   const out: RunConfig = { ...run };
+  const applies = applicableOptions(run, source);
   for (const option of source.options().list()) {
-    if (out[option.name] === undefined || optionApplies(option.name, out, source)) continue;
+    if (out[option.name] === undefined || applies(option.name)) continue;
     if (option.recorded && option.default !== undefined) out[option.name] = option.default;
     else delete out[option.name];
   }
