@@ -3,11 +3,12 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ImprintError } from '@imprint/core';
-import { defaultCacheDir } from '@imprint/core/node';
-import { EMBEDDED_BACKBONES, embedImages, type BackboneLoader, type EmbeddedBackboneName } from '@imprint/backbones';
+import { defaultCacheDir, ioError } from '@imprint/core/node';
+import { EMBEDDED_BACKBONES, embedImages, tfjsBackbones, type BackboneLoader, type EmbeddedBackboneName } from '@imprint/backbones';
 import type { EmbeddingSet } from './embedding-set.js';
-import { readHdf5Embeddings, writeHdf5Embeddings } from './hdf5.js';
-import { limitDataset } from './image-source.js';
+import { readHdf5Embeddings } from './hdf5.js';
+import { limitDataset, sliceDataset } from './image-source.js';
+import { embedSharedEntry, embedWholeEntry, type EntryShare } from './embedding-parts.js';
 import { openDataset } from './datasets.js';
 
 export interface EmbedDatasetOptions {
@@ -32,6 +33,13 @@ export interface EmbedDatasetOptions {
    * cache key when it is not tf.js. @default tfjsBackbones
    */
   loader?: BackboneLoader;
+  /**
+   * Embed a cache entry together with other tasks (on a shared cache): the entry is cut into
+   * parts of `PART_ROWS` rows (`IMPRINT_PART_ROWS`); this task embeds parts `index`, `index + count`, … first, then any
+   * part nobody has taken, then waits for the rest, and whoever finds every part there joins them
+   * into the entry. Needs the cache.
+   */
+  share?: EntryShare;
 }
 
 export interface EmbeddedDataset extends EmbeddingSet {
@@ -39,6 +47,8 @@ export interface EmbeddedDataset extends EmbeddingSet {
   readonly path?: string;
   readonly cached: boolean;
   readonly skipped: number;
+  /** Rows this process embedded (0: all from the cache or from other tasks). */
+  readonly embeddedRows: number;
 }
 
 /** How images are turned into model input; part of the cache key, bump on any change. */
@@ -60,11 +70,33 @@ export function embeddingCacheKey(options: Pick<EmbedDatasetOptions, 'dataset' |
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }
 
+/** Read a cache entry if it is there and sound; an unreadable one is reported, removed and `undefined`. */
+export async function readCacheEntry(path: string, rows: number, log: (line: string) => void): Promise<EmbeddingSet | undefined> {
+  const exists = await stat(path).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) return undefined;
+  try {
+    const set = await readHdf5Embeddings(path);
+    if (set.shape[0] !== rows) throw new ImprintError('BAD_FILE', `${path}: holds ${set.shape[0]} rows, expected ${rows}`);
+    return set;
+  } catch (error) {
+    log(`embedding cache: ${path} is unreadable (${(error as Error).message}); rebuilding it`);
+    await rm(path, { force: true });
+    return undefined;
+  }
+}
+
 /**
  * Embeddings of a data set split with a backbone, from a content-addressed cache when present
  * (key: data set, split, subset, backbone, input size, preprocessing, package version). A cache
  * file that cannot be read (truncated, corrupt) is reported through `log`, removed and rebuilt;
- * new files are written atomically, so a killed run never leaves a half-written entry.
+ * new files are written atomically, so a killed run never leaves a half-written entry. The cache
+ * may be shared by several processes or machines (`IMPRINT_CACHE_DIR` on a shared file system):
+ * an entry is embedded under a lock (`ENTRY.h5.lock`: host, pid, refreshed while held), so no
+ * entry is embedded twice and one left by a killed process is taken over; with `share`, the
+ * entry is embedded in parts that several tasks split among themselves (see `embedSharedEntry`).
  */
 export async function embedDataset(options: EmbedDatasetOptions): Promise<EmbeddedDataset> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -77,34 +109,29 @@ export async function embedDataset(options: EmbedDatasetOptions): Promise<Embedd
   const name = `${options.dataset.replace(/[^A-Za-z0-9_-]+/g, '_')}-${options.split}-${options.backbone.replace(/[^A-Za-z0-9_-]+/g, '_').slice(-60)}-${options.inputSize ?? 'native'}-${options.limit ?? 'all'}${engine}-${key.slice(0, 16)}.h5`;
   const path = join(dir, name);
   if (source.skipped > 0) log(`${options.dataset}: skipped ${source.skipped} malformed rows`);
-  if (useCache) {
-    const exists = await stat(path).then(
-      () => true,
-      () => false,
-    );
-    if (exists) {
-      try {
-        const set = await readHdf5Embeddings(path);
-        if (set.shape[0] !== source.count) throw new ImprintError('BAD_FILE', `${path}: holds ${set.shape[0]} rows, expected ${source.count}`);
-        return { ...set, key, path, cached: true, skipped: source.skipped };
-      } catch (error) {
-        log(`embedding cache: ${path} is unreadable (${(error as Error).message}); rebuilding it`);
-        await rm(path, { force: true });
-      }
-    }
+  const describe = `${options.dataset} ${options.split} images with ${options.backbone}${options.inputSize ? ` at ${options.inputSize}px` : ''}${options.loader === undefined ? '' : ` (${options.loader.name})`}`;
+  const embedRows = async (start: number, rows: number, onProgress?: (done: number, total: number) => void): Promise<EmbeddingSet> => {
+    const part = sliceDataset(source, start, rows);
+    const { dim, data } = await embedImages(part, {
+      backbone: options.backbone,
+      ...(options.loader === undefined ? {} : { loader: options.loader }),
+      ...(options.inputSize === undefined ? {} : { inputSize: options.inputSize }),
+      ...(options.workers === undefined ? {} : { workers: options.workers }),
+      ...(onProgress === undefined ? {} : { onProgress }),
+    });
+    return { embeddings: data, shape: [rows, dim], labels: Int32Array.from(source.labels.subarray(start, start + rows)) };
+  };
+  if (!useCache) {
+    log(`embedding ${source.count} ${describe}`);
+    const set = await embedRows(0, source.count, options.onProgress);
+    return { ...set, key, cached: false, skipped: source.skipped, embeddedRows: source.count };
   }
-  log(`embedding ${source.count} ${options.dataset} ${options.split} images with ${options.backbone}${options.inputSize ? ` at ${options.inputSize}px` : ''}${options.loader === undefined ? '' : ` (${options.loader.name})`}`);
-  const { dim, data } = await embedImages(source, {
-    backbone: options.backbone,
-    ...(options.loader === undefined ? {} : { loader: options.loader }),
-    ...(options.inputSize === undefined ? {} : { inputSize: options.inputSize }),
-    ...(options.workers === undefined ? {} : { workers: options.workers }),
-    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+  const cached = await readCacheEntry(path, source.count, log);
+  if (cached !== undefined) return { ...cached, key, path, cached: true, skipped: source.skipped, embeddedRows: 0 };
+  await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+    throw ioError(error, 'create the cache folder', dir);
   });
-  const set: EmbeddingSet = { embeddings: data, shape: [source.count, dim], labels: Int32Array.from(source.labels) };
-  if (useCache) {
-    await mkdir(dir, { recursive: true });
-    await writeHdf5Embeddings(path, set);
-  }
-  return { ...set, key, ...(useCache ? { path } : {}), cached: false, skipped: source.skipped };
+  const entry = { path, rows: source.count, batchSize: options.loader?.batchSize ?? tfjsBackbones.batchSize ?? 32, log, describe, embedRows, ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) };
+  const result = options.share === undefined ? await embedWholeEntry(entry) : await embedSharedEntry(entry, options.share);
+  return { ...result.set, key, path, cached: result.embeddedRows === 0, skipped: source.skipped, embeddedRows: result.embeddedRows };
 }

@@ -34,3 +34,22 @@ export function limitDataset(dataset: ImageDataset, limit: number | undefined): 
     read: (start, count) => dataset.read(start, Math.min(count, limit - start)),
   };
 }
+
+/** Rows `start` … `start + count − 1` of a data set, as a data set of their own (for embedding in parts). */
+export function sliceDataset(dataset: ImageDataset, start: number, count: number): ImageDataset {
+  if (start === 0 && count === dataset.count) return dataset;
+  if (start < 0 || count < 0 || start + count > dataset.count) throw new RangeError(`rows ${start}…${start + count - 1} are outside the ${dataset.count} rows of ${dataset.name}`);
+  return {
+    name: dataset.name,
+    split: dataset.split,
+    count,
+    height: dataset.height,
+    width: dataset.width,
+    channels: dataset.channels,
+    labels: dataset.labels.subarray(start, start + count),
+    ...(dataset.classNames === undefined ? {} : { classNames: dataset.classNames }),
+    skipped: dataset.skipped,
+    ...(dataset.fingerprint === undefined ? {} : { fingerprint: dataset.fingerprint }),
+    read: (from, n) => dataset.read(start + from, Math.min(n, count - from)),
+  };
+}

@@ -2,6 +2,7 @@ import { ImprintError } from '@imprint/core';
 import type { BackboneLoader } from '@imprint/backbones';
 import { embedDataset } from '../embedding-cache.js';
 import type { EmbeddingSet } from '../embedding-set.js';
+import type { EntryShare } from '../embedding-parts.js';
 import { groupByLabel } from '../group-by-label.js';
 import { combiMnist } from '../tasks.js';
 import type { DataKeys } from './run-config.js';
@@ -13,6 +14,8 @@ export interface RunDataOptions {
   log?: (line: string) => void;
   /** Where backbones come from (see `embedDataset`). */
   loader?: BackboneLoader;
+  /** Embed missing cache entries together with other tasks (see `embedDataset`'s `share`). */
+  share?: EntryShare;
 }
 
 /**
@@ -33,6 +36,7 @@ export async function loadRunData(keys: DataKeys, part: 'train' | 'test', option
       ...(options.workers === undefined ? {} : { workers: options.workers }),
       ...(options.log === undefined ? {} : { log: options.log }),
       ...(options.loader === undefined ? {} : { loader: options.loader }),
+      ...(options.share === undefined ? {} : { share: options.share }),
     });
   const combi = /^combi_mnist:(\d+)$/.exec(keys.dataset);
   if (combi === null && keys.dataset.startsWith('combi_mnist')) throw new ImprintError('INVALID_CONFIG', `CombiMNIST is named combi_mnist:D with D dividing 20, got ${JSON.stringify(keys.dataset)}`);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { Imprinter, checkInteger, errorFromTransfer, errorToTransfer, type Label, type Registry, type TransferredError } from '@imprint/core';
@@ -13,11 +12,18 @@ import { resolveSplit, selectClasses } from '../tasks.js';
 import { appendResult, readResults, terminateLastLine } from './results.js';
 import { lockResultsFile } from './results-lock.js';
 import { DATA_KEY_NAMES, generationKey, type DataKeys, type RunConfig } from './run-config.js';
+import type { EntryShare } from '../embedding-parts.js';
+import { dataSizes } from './run-cost.js';
+import { planShards, shardOfPlan, type PlanOptions, type ShardPlan } from './shard-plan.js';
 
 export type GridRun = RunConfig & { id: string };
 
-/** Embeddings of one data set split for a run (train or test, limited as the run says). */
-export type DataProvider = (keys: DataKeys, part: 'train' | 'test') => Promise<EmbeddingSet>;
+/**
+ * Embeddings of one data set split for a run (train or test, limited as the run says). `share`:
+ * this task's place among the grid's tasks that need the same embeddings, for filling a shared
+ * cache together (providers that do not embed ignore it).
+ */
+export type DataProvider = (keys: DataKeys, part: 'train' | 'test', context?: { share?: EntryShare }) => Promise<EmbeddingSet>;
 
 export interface RunGridOptions {
   runs: readonly GridRun[];
@@ -26,7 +32,12 @@ export interface RunGridOptions {
   registry?: Registry;
   /** Worker threads, each with its own WASM backend. @default 1 */
   workers?: number;
-  /** Run only shard `index` of `count` (0-based): a deterministic partition by GEN key. */
+  /**
+   * Run only shard `index` of `count` (0-based) of `planShards(runs, count)`: a deterministic cut by
+   * data locality and estimated cost, the same in every task. The shard's embeddings are filled
+   * first, together with the other shards that need them (parts of each cache entry, see
+   * `embedDataset`'s `share`), so a shared cache is filled by all tasks with nothing embedded twice.
+   */
   shard?: { index: number; count: number };
   /** Reuse generated proxies across runs that share data, seed, few-shot, NORMpre, GEN and k. @default true */
   memoize?: boolean;
@@ -60,20 +71,21 @@ export interface RunGridOptions {
 }
 
 export interface RunGridSummary {
+  /** Runs of this shard (of the grid when not sharded). */
   readonly total: number;
+  /** Of those, runs already in the results file. */
   readonly skipped: number;
   readonly completed: number;
   readonly memoHits: number;
   readonly seconds: number;
 }
 
-function bucket(key: string, count: number): number {
-  return createHash('sha256').update(key).digest().readUInt32BE(0) % count;
-}
-
-/** The runs of shard `index`/`count`; runs sharing generated proxies stay in one shard. */
-export function shardRuns<T extends RunConfig>(runs: readonly T[], index: number, count: number): T[] {
-  return runs.filter((run) => bucket(generationKey(run), count) === index);
+/**
+ * The runs of shard `index`/`count` (see `planShards`: by data locality and estimated cost; runs
+ * sharing generated proxies stay in one shard).
+ */
+export function shardRuns<T extends RunConfig>(runs: readonly T[], index: number, count: number, options: PlanOptions = {}): T[] {
+  return shardOfPlan(runs, index, count, options);
 }
 
 function dataKey(keys: DataKeys, part: 'train' | 'test'): string {
@@ -81,7 +93,22 @@ function dataKey(keys: DataKeys, part: 'train' | 'test'): string {
 }
 
 function defaultProvider(cacheDir: string | undefined, log: (line: string) => void, loader: BackboneLoader | undefined): DataProvider {
-  return (keys, part) => loadRunData(keys, part, { ...(cacheDir === undefined ? {} : { cacheDir }), log, ...(loader === undefined ? {} : { loader }) });
+  return (keys, part, context) => loadRunData(keys, part, { ...(cacheDir === undefined ? {} : { cacheDir }), log, ...(loader === undefined ? {} : { loader }), ...(context?.share === undefined ? {} : { share: context.share }) });
+}
+
+/**
+ * For each data split a shard's runs use: the shard's place among the shards that use it (sorted),
+ * so that they share the embedding of its missing cache entries.
+ */
+function entryShares(plan: ShardPlan<GridRun>, index: number): Map<string, EntryShare> {
+  const users = new Map<string, number[]>();
+  for (const shard of plan.shards) {
+    const keys = new Set(shard.runs.flatMap((run) => [dataKey(run, 'train'), dataKey(run, 'test')]));
+    for (const key of keys) users.set(key, [...(users.get(key) ?? []), shard.index]);
+  }
+  const shares = new Map<string, EntryShare>();
+  for (const [key, shards] of users) if (shards.includes(index)) shares.set(key, { index: shards.indexOf(index), count: shards.length });
+  return shares;
 }
 
 interface HostProxies {
@@ -91,10 +118,10 @@ interface HostProxies {
 }
 
 /** Run grid runs in this thread; returns completed and memo-hit counts. */
-async function runInProcess(runs: readonly GridRun[], options: RunGridOptions, provide: DataProvider, progress: (n: number) => void): Promise<{ completed: number; memoHits: number }> {
+async function runInProcess(runs: readonly GridRun[], options: RunGridOptions, provide: DataProvider, progress: (n: number) => void, loaded = new Map<string, Promise<EmbeddingSet>>()): Promise<{ completed: number; memoHits: number }> {
   const registry = options.registry ?? createStandardRegistry();
   const memoize = options.memoize ?? true;
-  const sets = new Map<string, Promise<EmbeddingSet>>();
+  const sets = loaded;
   const load = (keys: DataKeys, part: 'train' | 'test') => {
     const key = dataKey(keys, part);
     if (!sets.has(key)) sets.set(key, provide(keys, part));
@@ -153,6 +180,40 @@ async function runInProcess(runs: readonly GridRun[], options: RunGridOptions, p
 }
 
 /**
+ * Make sure the embeddings of `runs` are there, one data split after another in the same order in
+ * every task; `shareOf` gives this task's place among those filling each split's cache entries.
+ */
+async function embedGridData(runs: readonly GridRun[], provide: DataProvider, shareOf: (key: string) => EntryShare | undefined, keep?: Map<string, Promise<EmbeddingSet>>): Promise<number> {
+  const needed = new Map<string, { keys: GridRun; part: 'train' | 'test' }>();
+  for (const run of runs) for (const part of ['train', 'test'] as const) if (!needed.has(dataKey(run, part))) needed.set(dataKey(run, part), { keys: run, part });
+  for (const key of [...needed.keys()].sort()) {
+    const { keys, part } = needed.get(key)!;
+    const share = shareOf(key);
+    const set = provide(keys, part, share === undefined ? {} : { share });
+    await set;
+    keep?.set(key, set);
+  }
+  return needed.size;
+}
+
+export interface FillGridCacheOptions extends Pick<RunGridOptions, 'cacheDir' | 'backboneLoader' | 'log'> {
+  runs: readonly GridRun[];
+  /** This task among the tasks filling the cache together (e.g. a Slurm array's): `index` of `count`. */
+  share?: EntryShare;
+}
+
+/**
+ * Fill the embedding cache with every embedding a grid needs, without running it: the embedding
+ * phase of a cluster (`grid --embed-only --shard auto`), where each task embeds its parts of every
+ * entry and all tasks end with the whole cache. Returns the number of data splits.
+ */
+export async function fillGridCache(options: FillGridCacheOptions): Promise<number> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const provide = defaultProvider(options.cacheDir, log, options.backboneLoader);
+  return embedGridData(options.runs, provide, () => options.share);
+}
+
+/**
  * Run an experiment grid: skip runs already in the results file, keep this shard's runs, make
  * sure every embedding exists (cache), then run — in this thread or in worker threads that each
  * take a deterministic part of the runs — appending one JSON line per finished run.
@@ -172,9 +233,17 @@ async function runGridLocked(options: RunGridOptions, start: number): Promise<Ru
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   terminateLastLine(options.resultsPath);
   const done = new Set(readResults(options.resultsPath).results.map((r) => r.id));
-  let runs = options.runs.filter((r) => !done.has(r.id));
-  const skipped = options.runs.length - runs.length;
-  if (options.shard !== undefined) runs = shardRuns(runs, options.shard.index, options.shard.count);
+  let runs: readonly GridRun[] = options.runs;
+  let shares = new Map<string, EntryShare>();
+  if (options.shard !== undefined) {
+    // The plan of the whole grid (not of the runs left here), so that every task cuts it alike.
+    const plan = planShards(options.runs, options.shard.count, { ...(options.registry === undefined ? {} : { registry: options.registry }), sizes: await dataSizes(options.runs) });
+    runs = plan.shards[options.shard.index]?.runs ?? [];
+    shares = entryShares(plan, options.shard.index);
+  }
+  const total = runs.length;
+  runs = runs.filter((r) => !done.has(r.id));
+  const skipped = total - runs.length;
   const provide = options.data ?? defaultProvider(options.cacheDir, log, options.backboneLoader);
   let finished = 0;
   const progress = (n: number) => {
@@ -188,22 +257,17 @@ async function runGridLocked(options: RunGridOptions, start: number): Promise<Ru
     options.log?.(`grid: one thread, not ${workers}: the engine ${engine.name} has no module for worker threads (engineModule)`);
     workers = 1;
   }
-  if (workers === 1 || options.data !== undefined) {
-    const { completed, memoHits } = await runInProcess(runs, options, provide, progress);
-    return { total: options.runs.length, skipped, completed, memoHits, seconds: (performance.now() - start) / 1000 };
+  const inProcess = workers === 1 || options.data !== undefined;
+  // Embeddings first, in one order in every task (so that tasks sharing an entry fill it together);
+  // in this thread they are kept for the runs, for worker threads only the cache is filled.
+  const loaded = new Map<string, Promise<EmbeddingSet>>();
+  if (!inProcess || options.shard !== undefined) await embedGridData(runs, provide, (key) => shares.get(key), inProcess ? loaded : undefined);
+  if (inProcess) {
+    const { completed, memoHits } = await runInProcess(runs, options, provide, progress, loaded);
+    return { total, skipped, completed, memoHits, seconds: (performance.now() - start) / 1000 };
   }
-  // Fill the embedding cache first, so workers only read it.
-  const seen = new Set<string>();
-  for (const run of runs) {
-    for (const part of ['train', 'test'] as const) {
-      const key = dataKey(run, part);
-      if (!seen.has(key)) {
-        seen.add(key);
-        await provide(run, part);
-      }
-    }
-  }
-  const parts = Array.from({ length: workers }, (_, i) => shardRuns(runs, i, workers));
+  const sizes = await dataSizes(runs);
+  const parts = planShards(runs, workers, { ...(options.registry === undefined ? {} : { registry: options.registry }), sizes }).shards.map((s) => s.runs);
   let memoHits = 0;
   let completed = 0;
   await Promise.all(
@@ -233,7 +297,7 @@ async function runGridLocked(options: RunGridOptions, start: number): Promise<Ru
         }),
     ),
   );
-  return { total: options.runs.length, skipped, completed, memoHits, seconds: (performance.now() - start) / 1000 };
+  return { total, skipped, completed, memoHits, seconds: (performance.now() - start) / 1000 };
 }
 
 export { runInProcess as runGridInProcess };
