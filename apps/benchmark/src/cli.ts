@@ -113,16 +113,22 @@ function buildProgram(): Command {
     .option('--limit <n>', 'only the first N images in the source order', integerOption('--limit', { min: 1 }))
     .option('--workers <n>', 'worker threads (default: all cores)', workersOption())
     .option('--no-cache', 'neither read nor fill the embedding cache')
-    .requiredOption('--out <file>', 'output file (.h5 or .npz)')
+    .option('--out <file>', 'output file (.h5 or .npz); optional with --shard (the cache is the output)')
+    .option('--shard <i/n|auto>', 'embed together with other tasks into a shared cache (IMPRINT_CACHE_DIR): this task is i of n, or auto from a Slurm job array / Kubernetes Indexed Job')
+    .option('--shards <n>', 'number of tasks for --shard auto under a Kubernetes Indexed Job (else IMPRINT_SHARD_COUNT)', integerOption('--shards', { min: 1 }))
     .action(async (options: EmbedOptions, command: Command) => {
       await embedCommand(options, (await runtimeFor(command)).engine.backbones);
     });
   program
     .command('grid <file>')
     .description('run an experiment grid (YAML or JSON lists) into a JSONL results file; resumes')
-    .requiredOption('--out <file>', 'results file (JSONL); runs already in it are skipped')
+    .option('--out <file>', 'results file (JSONL); runs already in it are skipped (required unless --plan, --dry-run or --embed-only)')
     .option('--workers <n>', 'worker threads', workersOption())
-    .option('--shard <i/n>', 'run only shard i of n (0-based), e.g. for an Indexed Job')
+    .option('--shard <i/n|auto>', 'run only shard i of n (0-based); auto: from a Slurm job array (SLURM_ARRAY_TASK_ID/COUNT) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX with --shards or IMPRINT_SHARD_COUNT)')
+    .option('--shards <n>', 'number of shards: for --shard auto under Kubernetes, and for --plan', integerOption('--shards', { min: 1 }))
+    .option('--plan', 'print how the grid is cut into shards (runs, FM × data set pairs, estimated cost, balance) and exit')
+    .option('--json', 'with --plan: print one JSON object')
+    .option('--embed-only', 'only fill the embedding cache (with --shard: this task\'s parts of every entry) and exit')
     .option('--no-memo', 'do not reuse generated proxies across runs')
     .option('--dry-run', 'print the run ids and exit')
     .action(async (file: string, options: GridOptions, command: Command) => {

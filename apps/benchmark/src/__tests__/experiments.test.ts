@@ -70,7 +70,71 @@ describe('imprint-bench table1, grid, merge, report', () => {
       expect(await readFile(join(dir, 'report', 'report.md'), 'utf8')).toMatch(/8 runs, 2 groups/);
       const bad = await cli('grid', grid, '--out', join(dir, 'y.jsonl'), '--shard', '3/2');
       expect(bad.code).toBe(1);
-      expect(bad.stderr).toMatch(/--shard must be i\/n with 0 ≤ i < n, got "3\/2"/);
+      expect(bad.stderr).toMatch(/--shard 3\/2 gives shard 3 of 2; the index must be 0 ≤ i < 2/);
+      const noOut = await cli('grid', grid);
+      expect(noOut.code).toBe(1);
+      expect(noOut.stderr).toMatch(/--out RESULTS.jsonl is required/);
+    } finally {
+      delete process.env.IMPRINT_CACHE_DIR;
+    }
+  });
+
+  it('grid --plan cuts the paper grid into 16 balanced shards of one FM × data set pair each', async () => {
+    const grid = join(import.meta.dirname, '..', '..', 'grids', 'paper-grid.yaml');
+    const json = await cli('grid', grid, '--plan', '--shards', '16', '--json');
+    expect(json.code).toBe(0);
+    const plan = JSON.parse(json.stdout) as { runs: number; shards: { runs: number; pairs: string[]; cost: number }[]; pairs: number; pairLoads: number; maxOverMean: number };
+    expect(plan.shards).toHaveLength(16);
+    expect(plan.shards.reduce((a, s) => a + s.runs, 0)).toBe(plan.runs);
+    expect(plan.maxOverMean).toBeLessThanOrEqual(1.2);
+    expect(plan.pairLoads).toBeLessThanOrEqual(plan.pairs + 16 - 1);
+    const text = await cli('grid', grid, '--plan', '--shards', '16');
+    expect(text.stdout).toMatch(/5616 runs in 16 shards/);
+    expect(text.stdout).toMatch(/balance: max\/mean estimated cost 1\.\d{3}/);
+  });
+
+  it('--shard auto reads a Slurm job array or a Kubernetes Indexed Job, and says when there is neither', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'imprint-cli-auto-'));
+    const grid = join(dir, 'grid.yaml');
+    await writeFile(grid, ['backbones: [pixels]', 'datasets: [mnist]', 'splits: [all, short]', 'seeds: [0, 1]', 'trainLimit: 100', 'testLimit: 50', 'gen: [mean, kmeans]', 'k: [2]'].join('\n'));
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, { SLURM_ARRAY_TASK_ID: '11', SLURM_ARRAY_TASK_MIN: '10', SLURM_ARRAY_TASK_COUNT: '2' });
+      const slurm = await cli('grid', grid, '--plan', '--shard', 'auto', '--json');
+      expect(JSON.parse(slurm.stdout).shards).toHaveLength(2);
+      const dry = await cli('grid', grid, '--shard', 'auto', '--dry-run');
+      expect(dry.stderr).toMatch(/shard 1\/2 \(Slurm job array\)/);
+      for (const key of ['SLURM_ARRAY_TASK_ID', 'SLURM_ARRAY_TASK_MIN', 'SLURM_ARRAY_TASK_COUNT']) delete process.env[key];
+      process.env.JOB_COMPLETION_INDEX = '0';
+      const k8s = await cli('grid', grid, '--shard', 'auto', '--dry-run');
+      expect(k8s.code).toBe(1);
+      expect(k8s.stderr).toMatch(/needs the number of shards: pass --shards N/);
+      expect((await cli('grid', grid, '--shard', 'auto', '--shards', '3', '--dry-run')).stderr).toMatch(/shard 0\/3 \(Kubernetes Indexed Job\)/);
+      delete process.env.JOB_COMPLETION_INDEX;
+      const none = await cli('grid', grid, '--shard', 'auto', '--dry-run');
+      expect(none.code).toBe(1);
+      expect(none.stderr).toMatch(/--shard auto found no scheduler/);
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+  });
+
+  it('embed --shard fills the shared cache together with other tasks; --out is then optional', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'imprint-cli-embed-shard-'));
+    process.env.IMPRINT_CACHE_DIR = join(dir, 'cache');
+    try {
+      const args = ['embed', '--dataset', 'mnist', '--split', 'test', '--backbone', 'pixels', '--limit', '300', '--workers', '1'];
+      // One after the other here (concurrent tasks are the Slurm test's): the first finds every part free.
+      const first = await cli(...args, '--shard', '0/2');
+      expect(first.code).toBe(0);
+      expect(first.stderr).toMatch(/cache entry .*\.h5: 300 × 784 \(300 rows embedded here/);
+      expect((await cli(...args, '--shard', '1/2')).stderr).toMatch(/cache entry .*: 300 × 784 \(from cache/);
+      const out = join(dir, 'test.npz');
+      const whole = await cli(...args, '--out', out);
+      expect(whole.stderr).toMatch(/from cache/);
+      expect((await cli(...args)).stderr).toMatch(/--out FILE is required/);
+      expect((await cli(...args, '--shard', '0/2', '--no-cache')).stderr).toMatch(/cannot be combined with --no-cache/);
     } finally {
       delete process.env.IMPRINT_CACHE_DIR;
     }

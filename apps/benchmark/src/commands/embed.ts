@@ -1,4 +1,4 @@
-import { writeEmbeddings, embedDataset } from '@imprint/eval';
+import { writeEmbeddings, embedDataset, describeShard, resolveShard } from '@imprint/eval';
 import { ImprintError } from '@imprint/core';
 import type { BackboneLoader } from '@imprint/backbones';
 import { Progress } from '../progress.js';
@@ -10,14 +10,23 @@ export interface EmbedOptions {
   inputSize?: number;
   limit?: number;
   workers?: number;
-  out: string;
+  /** Output file; optional with `shard` (the shared cache is then the output). */
+  out?: string;
   cache?: boolean;
+  /** `i/n` or `auto`: embed together with other tasks into the shared cache. */
+  shard?: string;
+  /** Task count for `--shard auto` under a Kubernetes Indexed Job. */
+  shards?: number;
 }
 
 /** `imprint-bench embed`: embed a data set split with a backbone and write reference-layout HDF5. */
 export async function embedCommand(options: EmbedOptions, loader?: BackboneLoader): Promise<void> {
   if (options.split !== 'train' && options.split !== 'test') throw new ImprintError('INVALID_CONFIG', `--split must be train or test, got ${JSON.stringify(options.split)}`);
   const { limit, inputSize, workers } = options;
+  const share = resolveShard(options.shard, options.shards === undefined ? {} : { shards: options.shards });
+  if (share !== undefined && options.cache === false) throw new ImprintError('INVALID_CONFIG', '--shard embeds into the shared embedding cache; it cannot be combined with --no-cache');
+  if (share === undefined && options.out === undefined) throw new ImprintError('INVALID_CONFIG', 'embed: --out FILE is required (optional only with --shard, where the cache is the output)');
+  if (share !== undefined) process.stderr.write(`embed: ${describeShard(share)} of ${options.dataset} ${options.split} with ${options.backbone}\n`);
   let progress: Progress | undefined;
   const start = performance.now();
   const result = await embedDataset({
@@ -29,14 +38,19 @@ export async function embedCommand(options: EmbedOptions, loader?: BackboneLoade
     ...(workers === undefined ? {} : { workers }),
     cache: options.cache !== false,
     ...(loader === undefined ? {} : { loader }),
+    ...(share === undefined ? {} : { share }),
     onProgress: (done, total) => {
       progress ??= new Progress('embedding', total, 'images', start);
       progress.update(done);
     },
   });
-  await writeEmbeddings(options.out, result);
   const seconds = (performance.now() - start) / 1000;
-  process.stderr.write(
-    `wrote ${options.out}: ${result.shape[0]} × ${result.shape[1]} (${result.cached ? 'from cache' : `${(result.shape[0] / seconds).toFixed(1)} img/s`}, ${seconds.toFixed(1)} s)\n`,
-  );
+  const embedded = result.embeddedRows;
+  const how = result.cached && embedded === 0 ? 'from cache' : `${embedded} rows embedded here, ${(embedded / seconds).toFixed(1)} img/s`;
+  if (options.out === undefined) {
+    process.stderr.write(`cache entry ${result.path ?? ''}: ${result.shape[0]} × ${result.shape[1]} (${how}, ${seconds.toFixed(1)} s)\n`);
+    return;
+  }
+  await writeEmbeddings(options.out, result);
+  process.stderr.write(`wrote ${options.out}: ${result.shape[0]} × ${result.shape[1]} (${how}, ${seconds.toFixed(1)} s)\n`);
 }

@@ -2,25 +2,29 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ImprintError, didYouMean, type Registry } from '@imprint/core';
 import { BACKBONE_NAMES } from '@imprint/backbones';
-import { createStandardRegistry, expandGrid, readGridFile, readResults, runGrid, type RunGridOptions } from '@imprint/eval';
+import { createStandardRegistry, dataSizes, describeShard, expandGrid, fillGridCache, planShards, readGridFile, readResults, resolveShard, runGrid, type GridRun, type RunGridOptions, type ShardPlan, type ShardSpec } from '@imprint/eval';
 import { Progress } from '../progress.js';
 
 export interface GridOptions {
-  out: string;
+  out?: string;
   workers?: number;
+  /** `i/n` or `auto` (a Slurm job array or a Kubernetes Indexed Job). */
   shard?: string;
+  /** Number of shards for `--shard auto` under Kubernetes and for `--plan`. */
+  shards?: number;
   memo?: boolean;
   dryRun?: boolean;
+  /** Print how the grid is cut into shards (runs, pairs, estimated cost, balance) and exit. */
+  plan?: boolean;
+  /** With `--plan`: one JSON object on stdout. */
+  json?: boolean;
+  /** Only fill the embedding cache (together with the other shards) and exit. */
+  embedOnly?: boolean;
 }
 
-/** Parse `--shard i/n` (0-based). */
-export function parseShard(text: string | undefined): { index: number; count: number } | undefined {
-  if (text === undefined) return undefined;
-  const match = /^(\d+)\/(\d+)$/.exec(text);
-  const index = Number(match?.[1]);
-  const count = Number(match?.[2]);
-  if (match === null || count < 1 || index >= count) throw new ImprintError('INVALID_CONFIG', `--shard must be i/n with 0 ≤ i < n, got ${JSON.stringify(text)}`);
-  return { index, count };
+/** Parse `--shard i/n` (0-based); `auto` reads the scheduler's variables (see `resolveShard`). */
+export function parseShard(text: string | undefined, shards?: number): ShardSpec | undefined {
+  return resolveShard(text, shards === undefined ? {} : { shards });
 }
 
 /**
@@ -44,19 +48,33 @@ export async function gridCommand(file: string, options: GridOptions, registry: 
   const spec = await readGridFile(file, registry.options());
   checkBackbones(spec.backbones, file, workerSetup.backboneLoader !== undefined);
   const runs = expandGrid(spec, registry);
-  const shard = parseShard(options.shard);
-  process.stderr.write(`${file}: ${runs.length} runs after filters${shard ? `, shard ${shard.index}/${shard.count}` : ''}\n`);
+  const shard = parseShard(options.shard, options.shards);
+  if (options.plan) {
+    const count = shard?.count ?? options.shards ?? 1;
+    const plan = planShards(runs, count, { registry, sizes: await dataSizes(runs) });
+    process.stdout.write(options.json ? `${JSON.stringify(planJson(plan, runs.length))}\n` : formatPlan(plan, file, runs.length));
+    return;
+  }
+  process.stderr.write(`${file}: ${runs.length} runs after filters${shard ? `, ${describeShard(shard)}` : ''}\n`);
   if (options.dryRun) {
     process.stdout.write(`${JSON.stringify(runs.map((r) => r.id))}\n`);
     return;
   }
+  if (options.embedOnly) {
+    const start = performance.now();
+    const splits = await fillGridCache({ runs, ...(shard === undefined ? {} : { share: shard }), ...(workerSetup.backboneLoader === undefined ? {} : { backboneLoader: workerSetup.backboneLoader }) });
+    process.stderr.write(`done: the embeddings of ${splits} data splits are in the cache (${((performance.now() - start) / 1000).toFixed(1)} s)\n`);
+    return;
+  }
+  if (options.out === undefined) throw new ImprintError('INVALID_CONFIG', 'grid: --out RESULTS.jsonl is required to run a grid (not for --plan, --dry-run or --embed-only)');
+  const out = options.out;
   let progress: Progress | undefined;
   const start = performance.now();
   // Ctrl-C: say what is kept and how to go on (finished runs are in the results file, line by line).
   const ids = new Set(runs.map((r) => r.id));
   const interrupted = () => {
-    const kept = readResults(options.out).results.filter((r) => ids.has(r.id)).length;
-    process.stderr.write(`\ninterrupted: ${kept} of ${runs.length} runs of ${file} are in ${options.out}; run the same command again to resume\n`);
+    const kept = readResults(out).results.filter((r) => ids.has(r.id)).length;
+    process.stderr.write(`\ninterrupted: ${kept} of ${runs.length} runs of ${file} are in ${out}; run the same command again to resume\n`);
     process.exit(130);
   };
   process.once('SIGINT', interrupted);
@@ -64,7 +82,7 @@ export async function gridCommand(file: string, options: GridOptions, registry: 
   try {
     summary = await runGrid({
       runs,
-      resultsPath: options.out,
+      resultsPath: out,
       registry,
       ...(options.workers === undefined ? {} : { workers: options.workers }),
       ...(shard === undefined ? {} : { shard }),
@@ -79,6 +97,34 @@ export async function gridCommand(file: string, options: GridOptions, registry: 
     process.off('SIGINT', interrupted);
   }
   process.stderr.write(
-    `done: ${summary.completed} runs in ${summary.seconds.toFixed(1)} s (${(summary.completed / Math.max(summary.seconds, 1e-9)).toFixed(1)} runs/s), ${summary.skipped} already in ${options.out}, ${summary.memoHits} proxy sets reused\n`,
+    `done: ${summary.completed} runs in ${summary.seconds.toFixed(1)} s (${(summary.completed / Math.max(summary.seconds, 1e-9)).toFixed(1)} runs/s), ${summary.skipped} already in ${out}, ${summary.memoHits} proxy sets reused\n`,
   );
+}
+
+function formatCost(cost: number): string {
+  return cost >= 1e12 ? `${(cost / 1e12).toFixed(2)} T` : `${(cost / 1e9).toFixed(2)} G`;
+}
+
+/** `grid --plan`: per shard its runs, the FM × data set pairs it loads and its estimated cost. */
+export function formatPlan(plan: ShardPlan<GridRun>, file: string, runs: number): string {
+  const lines = [`${file}: ${runs} runs in ${plan.shards.length} shards; ${plan.pairs} FM × data set pairs, ${plan.pairLoads} pair loads in all`, ''];
+  lines.push(`${'shard'.padStart(5)} ${'runs'.padStart(7)} ${'pairs'.padStart(5)} ${'est. cost'.padStart(10)} ${'× mean'.padStart(7)}  pairs loaded`);
+  const mean = plan.totalCost / plan.shards.length;
+  for (const shard of plan.shards) {
+    lines.push(`${String(shard.index).padStart(5)} ${String(shard.runs.length).padStart(7)} ${String(shard.pairs.length).padStart(5)} ${formatCost(shard.cost).padStart(10)} ${(mean > 0 ? shard.cost / mean : 1).toFixed(2).padStart(7)}  ${shard.pairs.join('; ')}`);
+  }
+  lines.push('', `balance: max/mean estimated cost ${plan.maxOverMean.toFixed(3)} (1 is perfect); cost is estimated multiply-adds of GEN (once per shared GEN key) and prediction`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `grid --plan --json`. */
+export function planJson(plan: ShardPlan<GridRun>, runs: number): Record<string, unknown> {
+  return {
+    runs,
+    shards: plan.shards.map((s) => ({ index: s.index, runs: s.runs.length, pairs: s.pairs, cost: s.cost })),
+    pairs: plan.pairs,
+    pairLoads: plan.pairLoads,
+    totalCost: plan.totalCost,
+    maxOverMean: plan.maxOverMean,
+  };
 }
