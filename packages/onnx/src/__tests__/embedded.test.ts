@@ -86,6 +86,32 @@ describe('the built models are cached on disk, content-addressed', () => {
     repaired.dispose();
   });
 
+  it('looks in IMPRINT_MODEL_DIR first (models built into an image) and builds into the cache when it cannot be written', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'imprint-onnx-model-dir-'));
+    const pixels = mnistDigits(2);
+    const previous = process.env.IMPRINT_MODEL_DIR;
+    try {
+      process.env.IMPRINT_MODEL_DIR = join(dir, 'models');
+      const built = await onnxEmbeddedBackbone('mobilenet_v2_nsfw', { inputSize: 96, cacheDir: join(dir, 'build-cache') });
+      const expected = await built.embedPixels!(pixels, 2, 28, 28, 1);
+      built.dispose();
+      expect(await readdir(join(dir, 'models'))).toHaveLength(1);
+      const used = await onnxEmbeddedBackbone('mobilenet_v2_nsfw', { inputSize: 96, cacheDir: join(dir, 'run-cache') });
+      expect(Array.from(await used.embedPixels!(pixels, 2, 28, 28, 1))).toEqual(Array.from(expected));
+      used.dispose();
+      await expect(readdir(join(dir, 'run-cache'))).rejects.toMatchObject({ code: 'ENOENT' }); // nothing built at run time
+      await writeFile(join(dir, 'a-file'), '');
+      process.env.IMPRINT_MODEL_DIR = join(dir, 'a-file', 'models'); // cannot be created
+      const fallback = await onnxEmbeddedBackbone('mobilenet_v2_nsfw', { inputSize: 96, cacheDir: join(dir, 'run-cache') });
+      expect(Array.from(await fallback.embedPixels!(pixels, 2, 28, 28, 1))).toEqual(Array.from(expected));
+      fallback.dispose();
+      expect(await readdir(join(dir, 'run-cache', 'onnx'))).toHaveLength(1);
+    } finally {
+      if (previous === undefined) delete process.env.IMPRINT_MODEL_DIR;
+      else process.env.IMPRINT_MODEL_DIR = previous;
+    }
+  });
+
   it('rejects an unknown backbone and an input size out of range with typed errors', async () => {
     await expect(onnxEmbeddedBackbone('mobilenet_v3', { cacheDir })).rejects.toMatchObject({ code: 'UNKNOWN_PLUGIN' });
     await expect(onnxEmbeddedBackbone('mobilenet_v2_nsfw', { inputSize: 32, cacheDir })).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringMatching(/from 96 to 224, got 32/) });

@@ -25,7 +25,7 @@ export interface OnnxEmbeddedOptions {
   inputSize?: number;
   /** onnxruntime intra-op threads. @default the number of cores */
   threads?: number;
-  /** Folder of built models (`onnx/` inside it). @default $IMPRINT_CACHE_DIR or ./.imprint-cache */
+  /** Folder of built models (`onnx/` inside it; `IMPRINT_MODEL_DIR` is looked in first). @default $IMPRINT_CACHE_DIR or ./.imprint-cache */
   cacheDir?: string;
   /** Where the model runs: `cpu`, `webgpu`, `cuda` or `auto` (see `onnxEngine`). @default 'cpu' */
   device?: OnnxDeviceChoice;
@@ -75,9 +75,11 @@ function buildModel(source: ModelSource, height: number, width: number, channels
 async function modelSession(runtime: OrtRuntime, placement: { threads: number; device: OnnxDevice }, source: ModelSource, height: number, width: number, channels: 1 | 3, input: ModelInput, cacheDir: string): Promise<OrtSession> {
   const identity = JSON.stringify({ converter: CONVERTER_VERSION, nsfwjs: source.nsfwjsVersion, model: source.spec.model, feature: source.spec.featureLayer, size: source.size, height, width, channels, ...(input === 'uint8' ? { input } : {}) });
   const key = createHash('sha256').update(identity).digest('hex').slice(0, 16);
-  const path = join(cacheDir, 'onnx', `${source.name}-${source.size}-${height}x${width}x${channels}${input === 'uint8' ? '-u8' : ''}-${key}.onnx`);
-  const cached = await readFile(path).catch(() => undefined);
-  if (cached !== undefined) {
+  const name = `${source.name}-${source.size}-${height}x${width}x${channels}${input === 'uint8' ? '-u8' : ''}-${key}.onnx`;
+  const folders = modelFolders(cacheDir);
+  for (const folder of folders) {
+    const cached = await readFile(join(folder, name)).catch(() => undefined);
+    if (cached === undefined) continue;
     try {
       return runtime.createSession(cached, { ...placement, label: source.name });
     } catch {
@@ -85,9 +87,26 @@ async function modelSession(runtime: OrtRuntime, placement: { threads: number; d
     }
   }
   const bytes = buildModel(source, height, width, channels, input);
-  await mkdir(join(cacheDir, 'onnx'), { recursive: true });
-  await writeFileAtomic(path, bytes);
+  // The first folder that takes it: a read-only model folder (baked into an image) passes to the cache.
+  for (const [i, folder] of folders.entries()) {
+    try {
+      await mkdir(folder, { recursive: true });
+      await writeFileAtomic(join(folder, name), bytes);
+      break;
+    } catch (error) {
+      if (i === folders.length - 1) throw error;
+    }
+  }
   return runtime.createSession(bytes, { ...placement, label: source.name });
+}
+
+/**
+ * Where built models are looked for, in order, and kept: `IMPRINT_MODEL_DIR` when set (e.g. models
+ * built into a container image, read-only at run time), then `onnx/` in the cache folder.
+ */
+export function modelFolders(cacheDir: string): string[] {
+  const modelDir = process.env.IMPRINT_MODEL_DIR;
+  return [...(modelDir === undefined || modelDir === '' ? [] : [modelDir]), join(cacheDir, 'onnx')];
 }
 
 /**
