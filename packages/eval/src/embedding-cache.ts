@@ -35,7 +35,7 @@ export interface EmbedDatasetOptions {
   loader?: BackboneLoader;
   /**
    * Embed a cache entry together with other tasks (on a shared cache): the entry is cut into
-   * parts of `PART_ROWS` rows (`IMPRINT_PART_ROWS`); this task embeds parts `index`, `index + count`, … first, then any
+   * parts (of `rows / count` rows, at most `PART_ROWS`; `IMPRINT_PART_ROWS` sets it); this task embeds parts `index`, `index + count`, … first, then any
    * part nobody has taken, then waits for the rest, and whoever finds every part there joins them
    * into the entry. Needs the cache.
    */

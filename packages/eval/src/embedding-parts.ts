@@ -31,19 +31,26 @@ export interface FilledEntry {
   readonly embeddedRows: number;
 }
 
-/** Rows per part of a shared entry (rounded up to whole batches). */
+/** The most rows in one part of a shared entry (before rounding up to whole batches). */
 export const PART_ROWS = 4096;
 
 /**
- * Rows per part: `IMPRINT_PART_ROWS` (smaller parts spread a slow FM's entry over more tasks) or
- * `PART_ROWS`. Every task sharing an entry must use the same value.
+ * Rows per part of an entry of `rows` rows shared by `count` tasks, in whole batches:
+ * `IMPRINT_PART_ROWS` when set, else `rows / count` (so that every task has a part of every
+ * entry, and none waits for another's whole entry) but at most `PART_ROWS`. Tasks that share an
+ * entry agree on it (same count); tasks with another count or setting use other part files and
+ * may embed rows twice, never wrongly.
  */
-export function partRowsSetting(): number {
+export function partRowsFor(rows: number, count: number, batchSize: number): number {
   const text = process.env.IMPRINT_PART_ROWS;
-  if (text === undefined || text === '') return PART_ROWS;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new ImprintError('INVALID_CONFIG', `IMPRINT_PART_ROWS must be a positive integer (rows per part of a shared cache entry), got ${JSON.stringify(text)}`, { IMPRINT_PART_ROWS: text });
-  return value;
+  let target: number;
+  if (text !== undefined && text !== '') {
+    target = Number(text);
+    if (!Number.isInteger(target) || target < 1) throw new ImprintError('INVALID_CONFIG', `IMPRINT_PART_ROWS must be a positive integer (rows per part of a shared cache entry), got ${JSON.stringify(text)}`, { IMPRINT_PART_ROWS: text });
+  } else {
+    target = Math.min(PART_ROWS, Math.ceil(rows / count));
+  }
+  return batchSize * Math.max(1, Math.ceil(target / batchSize));
 }
 /** Seconds between looks at an entry that another process is filling. @default 2 */
 function pollSeconds(): number {
@@ -97,8 +104,8 @@ export async function embedWholeEntry(job: CacheEntryJob): Promise<FilledEntry> 
 }
 
 /**
- * Fill a cache entry together with other tasks. The entry is cut into parts of `PART_ROWS` rows
- * (whole batches; the cut does not depend on the number of tasks, so any tasks agree on it); each
+ * Fill a cache entry together with other tasks. The entry is cut into parts (whole batches, see
+ * `partRowsFor`); each
  * part is embedded under its own lock into `ENTRY.parts-R/part-P-of-N.h5` (written atomically). A
  * task takes its own parts first (`index`, `index + count`, …), then any part nobody holds, then
  * waits for the parts others hold, taking over those whose owner is gone; whoever finds every part
@@ -109,7 +116,7 @@ export async function embedSharedEntry(job: CacheEntryJob, share: EntryShare): P
   if (!Number.isInteger(share.count) || share.count < 1 || !Number.isInteger(share.index) || share.index < 0 || share.index >= share.count) {
     throw new ImprintError('INVALID_CONFIG', `share must be index/count with 0 ≤ index < count, got ${share.index}/${share.count}`, { share });
   }
-  const partRows = job.batchSize * Math.ceil(partRowsSetting() / job.batchSize);
+  const partRows = partRowsFor(job.rows, share.count, job.batchSize);
   const parts = Math.max(1, Math.ceil(job.rows / partRows));
   const folder = `${job.path}.parts-${partRows}`;
   const partPath = (p: number) => join(folder, `part-${String(p).padStart(5, '0')}-of-${parts}.h5`);

@@ -11,6 +11,7 @@ import {
   embedDataset,
   estimateRunCost,
   expandGrid,
+  partRowsFor,
   planShards,
   readHdf5Embeddings,
   readResults,
@@ -162,6 +163,20 @@ describe('embedding on a shared cache', () => {
   afterAll(() => {
     if (previous === undefined) delete process.env.IMPRINT_PART_ROWS;
     else process.env.IMPRINT_PART_ROWS = previous;
+  });
+  it('cuts an entry into one part per task, in whole batches, at most PART_ROWS rows a part', () => {
+    delete process.env.IMPRINT_PART_ROWS;
+    try {
+      expect(partRowsFor(2000, 8, 16)).toBe(256);
+      expect(partRowsFor(60000, 2, 16)).toBe(4096);
+      expect(partRowsFor(10, 4, 32)).toBe(32);
+      process.env.IMPRINT_PART_ROWS = '100';
+      expect(partRowsFor(60000, 2, 32)).toBe(128);
+      process.env.IMPRINT_PART_ROWS = 'many';
+      expect(() => partRowsFor(60000, 2, 32)).toThrow(/IMPRINT_PART_ROWS must be a positive integer .* got "many"/);
+    } finally {
+      process.env.IMPRINT_PART_ROWS = '256';
+    }
   });
   const base = { dataset: 'mnist', split: 'test', backbone: 'pixels', limit: 1000, workers: 1, log: () => undefined } as const;
 

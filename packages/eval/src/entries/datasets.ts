@@ -5,7 +5,7 @@ export { FASHION_MNIST_CLASSES, FASHION_MNIST_TRAIN_PER_CLASS, fashionMnistDirec
 export { decodeImage, loadImageFolder, type DecodedImage, type ImageFolderOptions } from '../image-folder.js';
 export { DATASET_NAMES, openDataset } from '../datasets.js';
 export { PREPROCESSING, defaultCacheDir, embedDataset, embeddingCacheKey, readCacheEntry, type EmbedDatasetOptions, type EmbeddedDataset } from '../embedding-cache.js';
-export { PART_ROWS, embedSharedEntry, embedWholeEntry, type CacheEntryJob, type EntryShare, type FilledEntry } from '../embedding-parts.js';
+export { PART_ROWS, partRowsFor, embedSharedEntry, embedWholeEntry, type CacheEntryJob, type EntryShare, type FilledEntry } from '../embedding-parts.js';
 export { describeOwner, lockStaleSeconds, tryLock, type HeldLock, type LockAttempt, type LockOwner } from '../cache-lock.js';
 export { TASK_SPLITS, combiMnist, resolveSplit, selectClasses } from '../tasks.js';
 export { gaussianModes, type GaussianModesOptions } from '../synthetic.js';
