@@ -5,7 +5,7 @@ import { DEVICE_CHOICES, ENGINE_CHOICES, createStandardRegistry, loadPlugins, se
 import { BACKBONE_NAMES, BACKEND_CHOICES, type BackendChoice } from '@imprint/backbones';
 import { embedCommand, type EmbedOptions } from './commands/embed.js';
 import { gridCommand, type GridOptions } from './commands/grid.js';
-import { mergeCommand } from './commands/merge.js';
+import { mergeCommand, type MergeOptions } from './commands/merge.js';
 import { reportCommand, type ReportCommandOptions } from './commands/report.js';
 import { table1Command, type Table1Options } from './commands/table1.js';
 import { opensetCommand, type OpenSetCommandOptions } from './commands/openset.js';
@@ -140,7 +140,8 @@ function buildProgram(): Command {
     .command('merge <files...>')
     .description('join results files (e.g. of shards), one line per run id')
     .requiredOption('--out <file>', 'merged results file')
-    .action(async (files: string[], options: { out: string }) => mergeCommand(files, options));
+    .option('--expect <grid>', 'check that every run of this grid file is in the merged results (fails naming the missing ones)')
+    .action(async (files: string[], options: MergeOptions, command: Command) => mergeCommand(files, options, await loadRegistry(pluginsOf(command))));
 
   program
     .command('report <results>')

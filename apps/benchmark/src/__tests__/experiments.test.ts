@@ -64,6 +64,11 @@ describe('imprint-bench table1, grid, merge, report', () => {
       for (const shard of ['0/2', '1/2']) expect((await cli('grid', grid, '--out', join(dir, `s${shard[0]}.jsonl`), '--shard', shard)).code).toBe(0);
       const merged = await cli('merge', join(dir, 's0.jsonl'), join(dir, 's1.jsonl'), '--out', join(dir, 'all.jsonl'));
       expect(merged.stderr).toMatch(/8 runs \(0 duplicates dropped/);
+      const checked = await cli('merge', join(dir, 's0.jsonl'), join(dir, 's1.jsonl'), '--out', join(dir, 'checked.jsonl'), '--expect', grid);
+      expect(checked.stderr).toMatch(/complete: all 8 runs of/);
+      const partial = await cli('merge', join(dir, 's0.jsonl'), '--out', join(dir, 'partial.jsonl'), '--expect', grid);
+      expect(partial.code).toBe(1);
+      expect(partial.stderr).toMatch(/\d of the 8 runs of .* are missing .* a shard did not finish/);
       const rerun = await cli('grid', grid, '--out', join(dir, 'all.jsonl'));
       expect(rerun.stderr).toMatch(/done: 0 runs .* 8 already in/);
       expect((await cli('report', join(dir, 'all.jsonl'), '--out', join(dir, 'report'))).code).toBe(0);
