@@ -72,7 +72,13 @@ try {
   const embedMax = Math.max(...embedTimes.map((t) => t.seconds));
   const gridMax = Math.max(...gridTimes.map((t) => t.seconds));
   console.log(`embedding: sum ${embedTimes.reduce((a, t) => a + t.seconds, 0)} s, max ${embedMax} s; grid: sum ${gridTimes.reduce((a, t) => a + t.seconds, 0)} s, max ${gridMax} s, max/mean time ${(gridMax / gridMean).toFixed(2)} (plan's estimate ${plan.maxOverMean.toFixed(2)}); merge + report ${mergeTime} s`);
-  console.log(`wall time on this machine: ${total.toFixed(0)} s; with one node per task (each task as here): about ${embedMax + gridMax + mergeTime} s (max embed + max grid + merge)`);
+  // Projection for one node per task: the embedding work (task time beyond a task's start-up, the
+  // shortest embedding task being start-up only) spread evenly over the tasks, as the parts are.
+  const startup = Math.min(...embedTimes.map((t) => t.seconds));
+  const embedWork = embedTimes.reduce((a, t) => a + t.seconds - startup, 0);
+  const projected = embedWork / tasks + startup + gridMax + mergeTime;
+  console.log(`wall time on this machine: ${total.toFixed(0)} s (tasks ${Math.max(1, Math.floor(availableParallelism() / cpus))} at a time)`);
+  console.log(`projection for ${tasks} nodes, one task each with ${cpus} CPU as here: embedding work ${embedWork} s / ${tasks} + start-up ${startup} s, + max grid task ${gridMax} s + merge ${mergeTime} s ≈ ${projected.toFixed(0)} s`);
 } finally {
   slurm.stop();
 }

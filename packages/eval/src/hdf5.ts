@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { access, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ImprintError } from '@imprint/core';
+import { ImprintError, crc32 } from '@imprint/core';
 import { ioError } from '@imprint/core/node';
 import type * as H5wasmNode from 'h5wasm/node';
 import type { EmbeddingSet } from './embedding-set.js';
@@ -100,6 +100,10 @@ function readOpened(h5wasm: H5Module, path: string): EmbeddingSet {
     const values = toFloat32(embeddings.value);
     if (values === undefined) throw badFile(path, `dataset "embeddings" must hold numbers, got dtype ${String(embeddings.dtype)}`);
     const set: EmbeddingSet = { embeddings: values, shape: [shape[0], shape[1]], labels: exactInt32Labels(labels.value, path) };
+    const written = embeddings.attrs[CHECKSUM_ATTRIBUTE]?.value;
+    if (typeof written === 'string' && written !== contentChecksum(set)) {
+      throw badFile(path, `does not hold what was written to it (its ${CHECKSUM_ATTRIBUTE} attribute is ${written}, its contents give ${contentChecksum(set)}): the file was altered or damaged on disk`);
+    }
     return set;
   } catch (error) {
     if (error instanceof ImprintError) throw error;
@@ -114,6 +118,22 @@ function readOpened(h5wasm: H5Module, path: string): EmbeddingSet {
  * through h5wasm's raw file-system layer (`fs.writeSync` on descriptor 2), other code through
  * `process.stderr`; both are caught.
  */
+/**
+ * The attribute of "embeddings" in files this package writes: the CRC-32 of the embeddings' and
+ * the labels' bytes (float32 and int32, little-endian). Files without it (other writers) are read
+ * as they are; with it, a file altered or damaged on disk after it was written is refused.
+ */
+export const CHECKSUM_ATTRIBUTE = 'imprint_crc32';
+
+function hex(value: number): string {
+  return value.toString(16).padStart(8, '0');
+}
+
+function contentChecksum(set: EmbeddingSet): string {
+  const bytes = (view: Float32Array | Int32Array) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  return `embeddings ${hex(crc32(bytes(set.embeddings)))} labels ${hex(crc32(bytes(set.labels)))}`;
+}
+
 function withStderrCaptured<T>(body: () => T): { value?: T; error?: unknown; diagnostics: string } {
   const chunks: string[] = [];
   const text = (chunk: unknown, offset?: number, length?: number) => {
@@ -182,7 +202,8 @@ export async function writeHdf5Embeddings(path: string, set: EmbeddingSet): Prom
     const { error, diagnostics } = withStderrCaptured(() => {
       const file = new h5wasm.File(temporary, 'w');
       try {
-        file.create_dataset({ name: 'embeddings', data: set.embeddings, shape: [set.shape[0], set.shape[1]], dtype: '<f4' });
+        const embeddings = file.create_dataset({ name: 'embeddings', data: set.embeddings, shape: [set.shape[0], set.shape[1]], dtype: '<f4' });
+        embeddings.create_attribute(CHECKSUM_ATTRIBUTE, contentChecksum(set));
         file.create_dataset({ name: 'labels', data: set.labels, shape: [set.labels.length], dtype: '<i4' });
       } finally {
         file.close();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ImprintError } from '@imprint/core';
-import { encodeNpy, parseNpy, readEmbeddings, writeEmbeddings, type EmbeddingSet } from '../index.js';
+import { embedDataset, encodeNpy, parseNpy, readEmbeddings, writeEmbeddings, type EmbeddingSet } from '../index.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 let dir: string;
@@ -92,6 +92,33 @@ describe('HDF5 embedding files (reference layout)', () => {
     const bytes = await readFile(path);
     await writeFile(path, bytes.subarray(0, bytes.length >> 1)); // what a full disk leaves
     await expect(verifyWritten(path, path, set)).rejects.toThrow(/does not read back .*is the disk full\?/);
+  });
+
+  it('refuses a file altered on disk after it was written (its checksum attribute), and the cache rebuilds such an entry', async () => {
+    const path = join(dir, 'altered.h5');
+    const set: EmbeddingSet = { embeddings: Float32Array.from({ length: 64 }, (_, i) => i / 7), shape: [16, 4], labels: Int32Array.from({ length: 16 }, (_, i) => i % 3) };
+    await writeEmbeddings(path, set);
+    expect(Array.from((await readEmbeddings(path)).embeddings)).toEqual(Array.from(set.embeddings));
+    const bytes = await readFile(path);
+    const at = bytes.indexOf(Buffer.from(set.embeddings.buffer));
+    expect(at).toBeGreaterThan(0);
+    bytes.writeFloatLE(123.5, at + 4 * 10); // one value changed, the file still valid HDF5
+    await writeFile(path, bytes);
+    await expectBadFile(readEmbeddings(path), /altered.h5: does not hold what was written to it .* altered or damaged on disk/);
+
+    const cacheDir = join(dir, 'altered-cache');
+    const options = { dataset: 'mnist', split: 'test', backbone: 'pixels', inputSize: 8, limit: 40, workers: 1, cacheDir } as const;
+    const first = await embedDataset({ ...options, log: () => undefined });
+    const entry = await readFile(first.path!);
+    const offset = entry.indexOf(Buffer.from(first.embeddings.buffer, first.embeddings.byteOffset, first.embeddings.byteLength));
+    expect(offset).toBeGreaterThan(0);
+    entry.writeFloatLE(-1, offset + 4 * 100);
+    await writeFile(first.path!, entry);
+    const lines: string[] = [];
+    const again = await embedDataset({ ...options, log: (line) => lines.push(line) });
+    expect(lines.join('\n')).toMatch(/is unreadable .* altered or damaged on disk.*; rebuilding it/);
+    expect(again.cached).toBe(false);
+    expect(Array.from(again.embeddings)).toEqual(Array.from(first.embeddings));
   });
 
   it('rejects wrong ranks', async () => {
