@@ -101,8 +101,8 @@ export async function gridCommand(file: string, options: GridOptions, registry: 
   );
 }
 
-function formatCost(cost: number): string {
-  return cost >= 1e12 ? `${(cost / 1e12).toFixed(2)} T` : `${(cost / 1e9).toFixed(2)} G`;
+function formatCost(seconds: number): string {
+  return seconds >= 3600 ? `${(seconds / 3600).toFixed(1)} h` : seconds >= 60 ? `${(seconds / 60).toFixed(1)} min` : `${seconds.toFixed(1)} s`;
 }
 
 /** `grid --plan`: per shard its runs, the FM × data set pairs it loads and its estimated cost. */
@@ -113,7 +113,7 @@ export function formatPlan(plan: ShardPlan<GridRun>, file: string, runs: number)
   for (const shard of plan.shards) {
     lines.push(`${String(shard.index).padStart(5)} ${String(shard.runs.length).padStart(7)} ${String(shard.pairs.length).padStart(5)} ${formatCost(shard.cost).padStart(10)} ${(mean > 0 ? shard.cost / mean : 1).toFixed(2).padStart(7)}  ${shard.pairs.join('; ')}`);
   }
-  lines.push('', `balance: max/mean estimated cost ${plan.maxOverMean.toFixed(3)} (1 is perfect); cost is estimated multiply-adds of GEN (once per shared GEN key) and prediction`);
+  lines.push('', `balance: max/mean estimated cost ${plan.maxOverMean.toFixed(3)} (1 is perfect); cost is an estimate of seconds on one core (GEN once per shared GEN key, data passes and prediction per run), for balance, not a promise`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -114,9 +114,10 @@ describe('planShards', () => {
     ]);
     const [mean, kmeans, all] = expandGrid({ backbones: ['mobilenet_v2_140'], datasets: ['mnist'], splits: ['all'], seeds: [0], methods: [{ gen: 'mean' }, { gen: 'kmeans', k: 20 }, { gen: 'all', agg: 'mnn', m: 5 }] }, registry);
     const cost = (run: typeof mean) => estimateRunCost(run!, sizes);
-    expect(cost(kmeans).generate).toBeGreaterThan(10 * cost(mean).generate);
-    expect(cost(kmeans).predict).toBeCloseTo(20 * cost(mean).predict, -3);
-    expect(cost(all).predict).toBeGreaterThan(1000 * cost(mean).predict);
+    // k-means: 12 assignment steps over 20 centroids; every run passes over its rows; all + mnn scores 60 000 proxies
+    expect(cost(kmeans).generate).toBeGreaterThan(5 * cost(mean).generate);
+    expect(cost(kmeans).predict).toBeGreaterThan(cost(mean).predict);
+    expect(cost(all).predict).toBeGreaterThan(10 * cost(mean).predict);
   });
 });
 

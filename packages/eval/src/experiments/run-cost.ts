@@ -57,7 +57,16 @@ export function backboneDim(run: Pick<RunConfig, 'backbone' | 'inputSize'>): num
 /** k-means iterations assumed by the estimate (Lloyd steps, k-means++ seeding counted as one). */
 const KMEANS_STEPS = 12;
 
-/** Estimated operations of one run: generation (shared by runs with one GEN key) and prediction. */
+/**
+ * Throughputs that turn operation counts into seconds on one core, measured on the 2-core
+ * reference machine with the onnx engine (Table 1's complete protocol, mobilenet_v2_nsfw):
+ * dense products (least squares, scores) run near BLAS speed, k-means' assignment steps an order
+ * slower, and the per-run passes over the data (class selection, normalisation, means, copies) are
+ * memory-bound. Only their ratios matter for balancing.
+ */
+const RATE = { products: 3e10, kmeans: 3e9, memory: 1e8 } as const;
+
+/** Estimated seconds of one run on one core: generation (shared by runs with one GEN key) and the rest. */
 export interface RunCost {
   readonly generate: number;
   readonly predict: number;
@@ -79,9 +88,9 @@ function taskRows(size: SplitSize, limit: number | undefined, split: string): { 
 }
 
 /**
- * A cost model of one run in multiply-adds, from what drives the time: GEN kind and k, the rows
- * per class (few-shot and limits applied), the test queries, the proxies searched and the
- * embedding width. It ranks and balances runs; it does not predict seconds.
+ * A cost model of one run in seconds on one core (see `RATE`), from what drives the time: GEN kind
+ * and k, the rows per class (few-shot and limits applied), the test queries, the proxies searched
+ * and the embedding width. It ranks and balances runs; it is not a promise of seconds elsewhere.
  */
 export function estimateRunCost(run: RunConfig, sizes: DataSizes): RunCost {
   const train = taskRows(sizes.get(sizeKey(run.dataset, 'train')) ?? UNKNOWN_SIZE, run.trainLimit, run.split);
@@ -93,32 +102,35 @@ export function estimateRunCost(run: RunConfig, sizes: DataSizes): RunCost {
   const perClass = n / c;
   const kValue = run.k === 'auto' ? Number(run.kMax ?? 20) : Number(run.k ?? 1);
   const k = kValue < 0 ? perClass : Math.min(Math.max(1, kValue), perClass);
+  const kmeans = (n * k * d * KMEANS_STEPS * (run.k === 'auto' ? 4 : 1)) / RATE.kmeans;
+  const pass = (n * d) / RATE.memory; // one pass over the training rows
   let generate: number;
   switch (run.gen) {
     case 'mean':
     case 'all':
     case 'random':
-      generate = n * d;
+      generate = pass;
       break;
     case 'kmeans':
-      generate = n * k * d * KMEANS_STEPS * (run.k === 'auto' ? 4 : 1);
+      generate = pass + kmeans;
       break;
     case 'kmedoids':
-      generate = perClass * n * d + n * k * d * KMEANS_STEPS;
+      generate = pass + (perClass * n * d) / RATE.products + kmeans;
       break;
     case 'ls':
-      generate = n * d * d + (d * d * d) / 3;
+      generate = pass + (n * d * d + (d * d * d) / 3) / RATE.products;
       break;
     case 'kls':
-      generate = n * k * d * KMEANS_STEPS + k * c * d * d + (d * d * d) / 3;
+      generate = pass + kmeans + (k * c * d * d + (d * d * d) / 3) / RATE.products;
       break;
     default:
-      generate = n * k * d; // fps, cov_max and plugins: a few passes over the class per proxy
+      generate = pass + (n * k * d) / RATE.kmeans; // fps, cov_max and plugins: a few passes over the class per proxy
   }
-  if (typeof run.prefilter === 'string' && run.prefilter !== 'all') generate += n * d;
+  if (typeof run.prefilter === 'string' && run.prefilter !== 'all') generate += pass;
   const proxies = run.gen === 'ls' ? c : run.gen === 'mean' ? c : k * c;
-  let predict = test.rows * proxies * d;
-  if (run.agg === 'mnn') predict *= 1.25; // top-m selection over the scores
-  if (run.normPost === 'quantile' || run.normInf === 'quantile') predict += proxies * d * 4;
+  // every run selects and normalises its rows (train and test), then scores the test rows
+  let predict = ((n + test.rows) * d) / RATE.memory + (test.rows * proxies * d) / RATE.products;
+  if (run.agg === 'mnn') predict += (test.rows * proxies) / RATE.memory; // top-m selection over the scores
+  if (run.normPost === 'quantile' || run.normInf === 'quantile') predict += (proxies * d * 4) / RATE.memory;
   return { generate, predict, rows: n + test.rows };
 }

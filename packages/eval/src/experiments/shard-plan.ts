@@ -9,7 +9,7 @@ export interface PlannedShard<T> {
   readonly runs: T[];
   /** The FM × data set pairs whose embeddings the shard loads (`backbone@size dataset`). */
   readonly pairs: string[];
-  /** Estimated multiply-adds of GEN (once per shared GEN key) and prediction. */
+  /** Estimated seconds on one core (`estimateRunCost`): GEN once per shared GEN key, the rest per run. */
   readonly cost: number;
 }
 
