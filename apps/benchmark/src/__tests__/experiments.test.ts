@@ -73,6 +73,20 @@ describe('imprint-bench table1, grid, merge, report', () => {
       expect(rerun.stderr).toMatch(/done: 0 runs .* 8 already in/);
       expect((await cli('report', join(dir, 'all.jsonl'), '--out', join(dir, 'report'))).code).toBe(0);
       expect(await readFile(join(dir, 'report', 'report.md'), 'utf8')).toMatch(/8 runs, 2 groups/);
+      // results a report must not take: out of range, fractions, one config under two ids
+      const lines = (await readFile(join(dir, 'all.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { id: string; accuracy: number });
+      const write = async (name: string, rows: unknown[]) => writeFile(join(dir, name), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      await write('range.jsonl', lines.map((l, i) => (i === 2 ? { ...l, accuracy: 150 } : l)));
+      const range = await cli('report', join(dir, 'range.jsonl'), '--out', join(dir, 'r1'));
+      expect(range.code).toBe(1);
+      expect(range.stderr).toMatch(/1 of 8 runs have an accuracy outside 0–100 \(run [0-9a-f]+: 150\)/);
+      await write('fractions.jsonl', lines.map((l) => ({ ...l, accuracy: l.accuracy / 100 })));
+      expect((await cli('report', join(dir, 'fractions.jsonl'), '--out', join(dir, 'r2'))).stderr).toMatch(/look like fractions/);
+      await write('versions.jsonl', [...lines.map((l) => ({ ...l, id: `old-${l.id}`, accuracy: 1 })), ...lines]);
+      const versions = await cli('report', join(dir, 'versions.jsonl'), '--out', join(dir, 'r3'));
+      expect(versions.stderr).toMatch(/8 runs repeat the config of a later line under another id/);
+      expect(await readFile(join(dir, 'r3', 'report.md'), 'utf8')).toMatch(/8 runs, 2 groups/);
+      expect(await readFile(join(dir, 'r3', 'methods.csv'), 'utf8')).toEqual(await readFile(join(dir, 'report', 'methods.csv'), 'utf8'));
       const bad = await cli('grid', grid, '--out', join(dir, 'y.jsonl'), '--shard', '3/2');
       expect(bad.code).toBe(1);
       expect(bad.stderr).toMatch(/--shard 3\/2 gives shard 3 of 2; the index must be 0 ≤ i < 2/);

@@ -1,5 +1,5 @@
 import { ImprintError, type DescribeSource } from '@imprint/core';
-import { readDataFile, readResults, writeReport } from '@imprint/eval';
+import { canonicalJson, readDataFile, readResults, writeReport, type ResultLine } from '@imprint/eval';
 
 export interface ReportCommandOptions {
   out: string;
@@ -16,11 +16,41 @@ async function readNc1(path: string): Promise<Record<string, number>> {
   return parsed as Record<string, number>;
 }
 
+/** Accuracies are percentages: a value outside 0–100 (or not finite) is not a result of this tool. */
+function checkAccuracies(results: readonly ResultLine[], file: string): void {
+  const bad = results.filter((r) => !Number.isFinite(r.accuracy) || r.accuracy < 0 || r.accuracy > 100);
+  if (bad.length === 0) {
+    if (results.every((r) => r.accuracy <= 1) && results.some((r) => r.accuracy > 0)) {
+      throw new ImprintError('BAD_FILE', `${file}: every accuracy is between 0 and 1 (e.g. ${String(results[0]!.accuracy)}): these look like fractions, but results hold percentages (0–100); multiply them by 100`, { path: file });
+    }
+    return;
+  }
+  const first = bad[0]!;
+  throw new ImprintError('BAD_FILE', `${file}: ${bad.length} of ${results.length} runs have an accuracy outside 0–100 (run ${first.id}: ${String(first.accuracy)}); accuracies are percentages, as grid, table1 and merge write them`, { path: file, count: bad.length });
+}
+
+/**
+ * One line per resolved config: runs of one config under two ids (results of two versions, whose
+ * ids differ) would count twice in the ranks. The line later in the file (the newer) is kept.
+ */
+function oneLinePerConfig(results: readonly ResultLine[], file: string): ResultLine[] {
+  const byConfig = new Map<string, ResultLine>();
+  for (const result of results) byConfig.set(canonicalJson(result.config), result);
+  const dropped = results.length - byConfig.size;
+  if (dropped > 0) process.stderr.write(`${file}: ${dropped} runs repeat the config of a later line under another id (results of another version); the later lines are used\n`);
+  if (dropped === 0) return [...results];
+  const kept = new Set(byConfig.values());
+  return results.filter((r) => kept.has(r));
+}
+
 /** `imprint-bench report RESULTS.jsonl --out DIR`: report.md, methods.csv and SVG charts from any results file. */
 export async function reportCommand(file: string, options: ReportCommandOptions, describe?: DescribeSource): Promise<void> {
-  const { results, malformed, duplicates } = readResults(file, { mustExist: true });
-  if (results.length === 0) throw new ImprintError('BAD_FILE', `${file} holds no results`, { path: file });
+  const read = readResults(file, { mustExist: true });
+  const { malformed, duplicates } = read;
+  if (read.results.length === 0) throw new ImprintError('BAD_FILE', `${file} holds no results`, { path: file });
   if (duplicates > 0) process.stderr.write(`${file}: ${duplicates} duplicate lines (a run id seen before) ignored\n`);
+  checkAccuracies(read.results, file);
+  const results = oneLinePerConfig(read.results, file);
   const nc1 = options.nc1 === undefined ? undefined : await readNc1(options.nc1);
   const start = performance.now();
   const { files, analysis } = await writeReport(results, options.out, {
