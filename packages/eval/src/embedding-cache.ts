@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { ImprintError } from '@imprint/core';
 import { defaultCacheDir, ioError } from '@imprint/core/node';
 import { EMBEDDED_BACKBONES, embedImages, tfjsBackbones, type BackboneLoader, type EmbeddedBackboneName } from '@imprint/backbones';
 import type { EmbeddingSet } from './embedding-set.js';
-import { readHdf5Embeddings } from './hdf5.js';
 import { limitDataset, sliceDataset } from './image-source.js';
-import { embedSharedEntry, embedWholeEntry, type EntryShare } from './embedding-parts.js';
+import { embedSharedEntry, embedWholeEntry, readCacheEntry, type EntryShare } from './embedding-parts.js';
 import { openDataset } from './datasets.js';
 
 export interface EmbedDatasetOptions {
@@ -68,24 +66,6 @@ export function embeddingCacheKey(options: Pick<EmbedDatasetOptions, 'dataset' |
   const model = options.loader?.identity?.(options.backbone);
   const identity = { dataset: options.dataset, ...(options.fingerprint === undefined ? {} : { contents: options.fingerprint }), split: options.split, limit: options.limit ?? null, backbone: options.backbone, inputSize, preprocessing: PREPROCESSING, version: packageVersion(), ...engine, ...(model === undefined ? {} : { model }) };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
-}
-
-/** Read a cache entry if it is there and sound; an unreadable one is reported, removed and `undefined`. */
-export async function readCacheEntry(path: string, rows: number, log: (line: string) => void): Promise<EmbeddingSet | undefined> {
-  const exists = await stat(path).then(
-    () => true,
-    () => false,
-  );
-  if (!exists) return undefined;
-  try {
-    const set = await readHdf5Embeddings(path);
-    if (set.shape[0] !== rows) throw new ImprintError('BAD_FILE', `${path}: holds ${set.shape[0]} rows, expected ${rows}`);
-    return set;
-  } catch (error) {
-    log(`embedding cache: ${path} is unreadable (${(error as Error).message}); rebuilding it`);
-    await rm(path, { force: true });
-    return undefined;
-  }
 }
 
 /**

@@ -58,11 +58,18 @@ function pollSeconds(): number {
   return Number.isFinite(value) && value > 0 ? value : 2;
 }
 
-async function readIfThere(path: string, rows: number): Promise<EmbeddingSet | undefined> {
+/** Read a cache entry if it is there and sound; an unreadable one is reported, removed and `undefined`. */
+export async function readCacheEntry(path: string, rows: number, log: (line: string) => void): Promise<EmbeddingSet | undefined> {
   if (!existsSync(path)) return undefined;
-  const set = await readHdf5Embeddings(path);
-  if (set.shape[0] !== rows) throw new ImprintError('BAD_FILE', `${path}: holds ${set.shape[0]} rows, expected ${rows}`, { path });
-  return set;
+  try {
+    const set = await readHdf5Embeddings(path);
+    if (set.shape[0] !== rows) throw new ImprintError('BAD_FILE', `${path}: holds ${set.shape[0]} rows, expected ${rows}`, { path });
+    return set;
+  } catch (error) {
+    log(`embedding cache: ${path} is unreadable (${(error as Error).message}); rebuilding it`);
+    await rm(path, { force: true });
+    return undefined;
+  }
 }
 
 /** Says once per owner that this process waits, so a long wait is not silent. */
@@ -86,7 +93,7 @@ export async function embedWholeEntry(job: CacheEntryJob): Promise<FilledEntry> 
     const attempt = tryLock(`${job.path}.lock`);
     if ('held' in attempt) {
       try {
-        const done = await readIfThere(job.path, job.rows);
+        const done = await readCacheEntry(job.path, job.rows, job.log);
         if (done !== undefined) return { set: done, embeddedRows: 0 };
         job.log(`embedding ${job.rows} ${job.describe}`);
         const set = await job.embedRows(0, job.rows, job.onProgress);
@@ -98,7 +105,7 @@ export async function embedWholeEntry(job: CacheEntryJob): Promise<FilledEntry> 
     }
     waiting(job.path, attempt.heldBy);
     await sleep(pollSeconds() * 1000);
-    const done = await readIfThere(job.path, job.rows);
+    const done = await readCacheEntry(job.path, job.rows, job.log);
     if (done !== undefined) return { set: done, embeddedRows: 0 };
   }
 }
@@ -132,7 +139,7 @@ export async function embedSharedEntry(job: CacheEntryJob, share: EntryShare): P
     return { set, embeddedRows };
   };
   for (;;) {
-    const done = await readIfThere(job.path, job.rows);
+    const done = await readCacheEntry(job.path, job.rows, job.log);
     if (done !== undefined) return finish(done);
     await mkdir(folder, { recursive: true });
     let progressed = false;
@@ -176,7 +183,7 @@ async function joinParts(job: CacheEntryJob, parts: number, partPath: (p: number
     return undefined;
   }
   try {
-    const done = await readIfThere(job.path, job.rows);
+    const done = await readCacheEntry(job.path, job.rows, job.log);
     if (done !== undefined) return done;
     const sets: EmbeddingSet[] = [];
     for (let p = 0; p < parts; p++) sets.push(await readHdf5Embeddings(partPath(p)));

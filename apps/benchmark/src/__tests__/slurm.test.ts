@@ -95,7 +95,9 @@ describe.skipIf(skipReason !== undefined)('deploy/slurm on a single-node Slurm c
       .join('\n');
   }
 
-  it('embeds on a shared cache, runs an 8-task grid array with a task requeued mid-run, merges: the results of one machine', async () => {
+  // Three dependent arrays of 13 Node processes in all, two at a time: 190 s on an idle 2-core
+  // machine; the limit leaves room for a busy one (each wait below has its own limit too).
+  it('embeds on a shared cache, runs an 8-task grid array with a task requeued mid-run, merges: the results of one machine', { timeout: 1_800_000 }, async () => {
     const work = await mkdtemp(join(tmpdir(), 'imprint-slurm-work-'));
     const grid = join(work, 'grid.yaml');
     await writeFile(grid, GRID);

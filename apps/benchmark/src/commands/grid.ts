@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ImprintError, didYouMean, type Registry } from '@imprint/core';
 import { BACKBONE_NAMES } from '@imprint/backbones';
-import { createStandardRegistry, dataSizes, describeShard, expandGrid, fillGridCache, planShards, readGridFile, readResults, resolveShard, runGrid, type GridRun, type RunGridOptions, type ShardPlan, type ShardSpec } from '@imprint/eval';
+import { createStandardRegistry, dataSizes, describeShard, expandGrid, fillGridCache, planShards, readGridFile, readResults, resolveShard, runGrid, type GridRun, type RunGridOptions, type ShardPlan } from '@imprint/eval';
 import { Progress } from '../progress.js';
 
 export interface GridOptions {
@@ -20,11 +20,6 @@ export interface GridOptions {
   json?: boolean;
   /** Only fill the embedding cache (together with the other shards) and exit. */
   embedOnly?: boolean;
-}
-
-/** Parse `--shard i/n` (0-based); `auto` reads the scheduler's variables (see `resolveShard`). */
-export function parseShard(text: string | undefined, shards?: number): ShardSpec | undefined {
-  return resolveShard(text, shards === undefined ? {} : { shards });
 }
 
 /**
@@ -48,7 +43,7 @@ export async function gridCommand(file: string, options: GridOptions, registry: 
   const spec = await readGridFile(file, registry.options());
   checkBackbones(spec.backbones, file, workerSetup.backboneLoader !== undefined);
   const runs = expandGrid(spec, registry);
-  const shard = parseShard(options.shard, options.shards);
+  const shard = resolveShard(options.shard, options.shards === undefined ? {} : { shards: options.shards });
   if (options.plan) {
     const count = shard?.count ?? options.shards ?? 1;
     const plan = planShards(runs, count, { registry, sizes: await dataSizes(runs) });

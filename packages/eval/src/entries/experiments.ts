@@ -12,5 +12,5 @@ export { labelsOf, rowsWhere } from '../experiments/protocol-data.js';
 export { writeReport, type ReportOptions } from '../experiments/report.js';
 export { loadRunData, type RunDataOptions } from '../experiments/run-data.js';
 export { describeShard, resolveShard, type Environment, type ShardSpec } from '../experiments/shard-spec.js';
-export { dataPairKey, planShards, shardOfPlan, type PlanOptions, type PlannedShard, type ShardPlan } from '../experiments/shard-plan.js';
+export { dataPairKey, planShards, type PlanOptions, type PlannedShard, type ShardPlan } from '../experiments/shard-plan.js';
 export { backboneDim, dataSizes, estimateRunCost, type DataSizes, type RunCost, type SplitSize } from '../experiments/run-cost.js';

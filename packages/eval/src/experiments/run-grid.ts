@@ -13,8 +13,8 @@ import { appendResult, readResults, terminateLastLine } from './results.js';
 import { lockResultsFile } from './results-lock.js';
 import { DATA_KEY_NAMES, generationKey, type DataKeys, type RunConfig } from './run-config.js';
 import type { EntryShare } from '../embedding-parts.js';
-import { dataSizes } from './run-cost.js';
-import { planShards, shardOfPlan, type PlanOptions, type ShardPlan } from './shard-plan.js';
+import { dataSizes, type DataSizes } from './run-cost.js';
+import { planShards, type PlanOptions, type ShardPlan } from './shard-plan.js';
 
 export type GridRun = RunConfig & { id: string };
 
@@ -85,7 +85,7 @@ export interface RunGridSummary {
  * sharing generated proxies stay in one shard).
  */
 export function shardRuns<T extends RunConfig>(runs: readonly T[], index: number, count: number, options: PlanOptions = {}): T[] {
-  return shardOfPlan(runs, index, count, options);
+  return planShards(runs, count, options).shards[index]?.runs ?? [];
 }
 
 function dataKey(keys: DataKeys, part: 'train' | 'test'): string {
@@ -235,9 +235,12 @@ async function runGridLocked(options: RunGridOptions, start: number): Promise<Ru
   const done = new Set(readResults(options.resultsPath).results.map((r) => r.id));
   let runs: readonly GridRun[] = options.runs;
   let shares = new Map<string, EntryShare>();
+  // Data set sizes for the cost estimates (listed once: a folder data set is read from disk).
+  let sizes: DataSizes | undefined;
   if (options.shard !== undefined) {
     // The plan of the whole grid (not of the runs left here), so that every task cuts it alike.
-    const plan = planShards(options.runs, options.shard.count, { ...(options.registry === undefined ? {} : { registry: options.registry }), sizes: await dataSizes(options.runs) });
+    sizes ??= await dataSizes(options.runs);
+    const plan = planShards(options.runs, options.shard.count, { ...(options.registry === undefined ? {} : { registry: options.registry }), sizes });
     runs = plan.shards[options.shard.index]?.runs ?? [];
     shares = entryShares(plan, options.shard.index);
   }
@@ -266,7 +269,7 @@ async function runGridLocked(options: RunGridOptions, start: number): Promise<Ru
     const { completed, memoHits } = await runInProcess(runs, options, provide, progress, loaded);
     return { total, skipped, completed, memoHits, seconds: (performance.now() - start) / 1000 };
   }
-  const sizes = await dataSizes(runs);
+  sizes ??= await dataSizes(runs);
   const parts = planShards(runs, workers, { ...(options.registry === undefined ? {} : { registry: options.registry }), sizes }).shards.map((s) => s.runs);
   let memoHits = 0;
   let completed = 0;

@@ -121,9 +121,3 @@ export function planShards<T extends RunConfig>(runs: readonly T[], count: numbe
     maxOverMean: mean > 0 ? Math.max(...planned.map((s) => s.cost)) / mean : 1,
   };
 }
-
-/** The runs of shard `index` of `count` (see `planShards`). */
-export function shardOfPlan<T extends RunConfig>(runs: readonly T[], index: number, count: number, options: PlanOptions = {}): T[] {
-  return planShards(runs, count, options).shards[index]?.runs ?? [];
-}
-
