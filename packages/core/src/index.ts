@@ -51,7 +51,7 @@ export { errorFromTransfer, errorToTransfer, type TransferredError } from './uti
 export { checkInteger, parseIntegerOption, parseNumberOption, type IntegerBounds } from './config/validate.js';
 export { Imprinter, argmaxRows, type ImprintOptions } from './head/imprinter.js';
 export { CONFIDENCE_MEASURES, UNKNOWN, calibrateRejection, checkRejection, confidenceOf, thresholdForFalseRejectRate, type ConfidenceMeasure, type Rejection, type Unknown } from './head/open-set.js';
-export { HEAD_FORMAT_VERSION, HEAD_FORMAT_VERSIONS_READ, deserializeImprinter, readHeadManifest, serializeImprinter, type HeadManifest } from './head/serialization.js';
+export { HEAD_FORMAT_VERSION, HEAD_FORMAT_VERSIONS_READ, deserializeImprinter, readHeadManifest, serializeImprinter, type HeadManifest, type ReadHeadOptions } from './head/serialization.js';
 export { crc32 } from './util/crc32.js';
 export { firstAvailable, type Candidate, type Chosen } from './runtime/first-available.js';
 export { MISSING_BACKEND_HINT, requireBackend } from './runtime/tfjs-backend.js';

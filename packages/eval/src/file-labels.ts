@@ -25,3 +25,16 @@ export function exactInt32Labels(values: unknown, path: string): Int32Array {
   const dtype = (values as { constructor?: { name?: string } } | null)?.constructor?.name ?? typeof values;
   throw badFile(path, `"labels" must hold integers, got ${dtype}`);
 }
+
+/**
+ * Labels read from a file: integers (see {@link exactInt32Labels}), or strings — class names —
+ * numbered in sorted order (`classNames[label]` is the name), as `np.unique` numbers them.
+ */
+export function labelsFromFile(values: unknown, path: string): { labels: Int32Array; classNames?: readonly string[] } {
+  if (Array.isArray(values) && values.every((v) => typeof v === 'string')) {
+    const classNames = [...new Set(values as string[])].sort();
+    const index = new Map(classNames.map((name, i) => [name, i]));
+    return { labels: Int32Array.from(values as string[], (name) => index.get(name)!), classNames };
+  }
+  return { labels: exactInt32Labels(values, path) };
+}

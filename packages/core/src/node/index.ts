@@ -1,13 +1,15 @@
 export { startModuleWorker } from './module-worker.js';
 export { ioError, isSystemError } from './io-error.js';
+export { assertRegularFile, readInputFile, readInputFileSync } from './read-input-file.js';
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ImprintError } from '../util/errors.js';
 import type { Imprinter } from '../head/imprinter.js';
 import type { Registry } from '../config/registry.js';
-import { deserializeImprinter, serializeImprinter } from '../head/serialization.js';
+import { deserializeImprinter, serializeImprinter, type ReadHeadOptions } from '../head/serialization.js';
 import { ioError } from './io-error.js';
+import { readInputFile } from './read-input-file.js';
 
 /**
  * Write `bytes` to `path` atomically: a temporary file beside it is written and flushed, then
@@ -42,13 +44,7 @@ export async function saveImprinter(head: Imprinter, path: string): Promise<void
   await writeFileAtomic(path, serializeImprinter(head));
 }
 
-/** Load a head saved by {@link saveImprinter}; corrupt or foreign files fail with `CORRUPT_FILE`. */
-export async function loadImprinter(path: string, registry: Registry): Promise<Imprinter> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw ioError(error, 'read saved head', path, 'BAD_FILE');
-  }
-  return deserializeImprinter(bytes, registry, path);
+/** Load a head saved by {@link saveImprinter}; corrupt or foreign files fail with `CORRUPT_FILE`, format-1 files with `UNVERIFIED_FILE` unless `allowUnverifiedManifest`. */
+export async function loadImprinter(path: string, registry: Registry, options: ReadHeadOptions = {}): Promise<Imprinter> {
+  return deserializeImprinter(await readInputFile(path, 'saved head'), registry, path, options);
 }

@@ -17,6 +17,7 @@ export type ImprintErrorCode =
   | 'UNKNOWN_CLASS'
   | 'CLASS_EXISTS'
   | 'CORRUPT_FILE'
+  | 'UNVERIFIED_FILE'
   | 'BAD_FILE'
   | 'UNSUPPORTED'
   | 'BUSY'

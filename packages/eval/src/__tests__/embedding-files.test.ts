@@ -191,7 +191,7 @@ describe('HDF5 embedding files (reference layout)', () => {
 
   it('rejects unknown extensions and missing files', async () => {
     await expectBadFile(readEmbeddings(join(dir, 'x.csv')), /unknown embedding file type ".csv"/);
-    await expectBadFile(readEmbeddings(join(dir, 'missing.h5')), /cannot be opened/);
+    await expectBadFile(readEmbeddings(join(dir, 'missing.h5')), /cannot read embeddings .*missing\.h5: no such file or directory \(ENOENT\)/);
   });
 });
 
@@ -227,8 +227,8 @@ describe('.npz / .npy embedding files', () => {
     expect(Array.from(read.embeddings)).toEqual(Array.from(sample.embeddings));
     const bytes = encodeNpy(sample.embeddings, [3, 2]);
     const shared = parseNpy(bytes, 'x', { share: true });
-    expect(shared.data.buffer).toBe(bytes.buffer);
-    expect(parseNpy(bytes).data.buffer).not.toBe(bytes.buffer); // a copy unless asked
+    expect((shared.data as Float32Array).buffer).toBe(bytes.buffer);
+    expect((parseNpy(bytes).data as Float32Array).buffer).not.toBe(bytes.buffer); // a copy unless asked
     const unaligned = new Uint8Array(bytes.length + 1);
     unaligned.set(bytes, 1);
     expect(Array.from(parseNpy(unaligned.subarray(1), 'x', { share: true }).data as Float32Array)).toEqual(Array.from(sample.embeddings)); // copied when misaligned
@@ -240,19 +240,19 @@ describe('.npz / .npy embedding files', () => {
     const whole = new Uint8Array(await readFile(path));
     const truncated = join(dir, 'truncated.npz');
     await writeFile(truncated, whole.subarray(0, whole.length - 30));
-    await expectBadFile(readEmbeddings(truncated), /is not a \.npz \(zip\) archive: it has no end-of-central-directory record/);
+    await expectBadFile(readEmbeddings(truncated), /is not a valid \.npz \(zip\) archive: it has no end-of-central-directory record/);
     const damaged = whole.slice();
     const central = Buffer.from(damaged).lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); // a central-directory entry's signature
     damaged[central] = 0;
     const damagedPath = join(dir, 'damaged.npz');
     await writeFile(damagedPath, damaged);
-    await expectBadFile(readEmbeddings(damagedPath), /is not a \.npz \(zip\) archive: it has a damaged central directory/);
+    await expectBadFile(readEmbeddings(damagedPath), /is not a valid \.npz \(zip\) archive: it has a damaged central directory/);
     const oversized = whole.slice();
     const firstCentral = Buffer.from(oversized).indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); // embeddings.npy's entry
     new DataView(oversized.buffer).setUint32(firstCentral + 20, whole.length * 2, true); // its compressed size, past the end
     const oversizedPath = join(dir, 'oversized.npz');
     await writeFile(oversizedPath, oversized);
-    await expectBadFile(readEmbeddings(oversizedPath), /is not a \.npz \(zip\) archive: it is truncated: entry embeddings\.npy needs \d+ bytes, the file has \d+/);
+    await expectBadFile(readEmbeddings(oversizedPath), /is not a valid \.npz \(zip\) archive: it is truncated: entry embeddings\.npy needs \d+ bytes, the file has \d+/);
   });
 
   it('rejects archives without labels or with the wrong rank', async () => {
@@ -260,7 +260,7 @@ describe('.npz / .npy embedding files', () => {
     await expectBadFile(readEmbeddings(fixture('numpy-rank3.npz')), /"embeddings" must have rank 2 \[n, d\], got shape \(3, 2, 2\)/);
     const path = join(dir, 'notzip.npz');
     await writeFile(path, 'not a zip');
-    await expectBadFile(readEmbeddings(path), /is not a \.npz \(zip\) archive/);
+    await expectBadFile(readEmbeddings(path), /is not a valid \.npz \(zip\) archive/);
   });
 
   it('encodes and parses .npy with 64-byte aligned headers', () => {

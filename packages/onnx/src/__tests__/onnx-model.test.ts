@@ -96,3 +96,91 @@ describe('onnxModel: any ONNX image model as a backbone', () => {
     expect(loader.identity(`onnx:${path}`)).not.toBe(before);
   });
 });
+
+/** A model around the tiny CNN's features with its input and output changed as `shape` says. */
+function contractModel(shape: { inputType?: 'float32' | 'int64'; inputDims?: (number | string)[]; extraInput?: boolean; output: (graph: GraphBuilder, features: string) => { name: string; type: 'float32' | 'int64'; dims: (number | string)[] } }): Uint8Array {
+  const graph = new GraphBuilder('contract');
+  let x = graph.input('pixels', shape.inputType ?? 'float32', shape.inputDims ?? ['batch', 3, 8, 8]);
+  if (shape.inputType === 'int64') x = graph.op('Cast', [x], { to: 1 });
+  if (shape.extraInput) graph.input('mask', 'float32', ['batch', 8, 8]);
+  const map = graph.op('Relu', [graph.op('Conv', [x, graph.constant(W, [4, 3, 1, 1]), graph.constant(B, [4])], { kernel_shape: [1, 1] })]);
+  const features = graph.op('Flatten', [graph.op('GlobalAveragePool', [map])], { axis: 1 });
+  const out = shape.output(graph, features);
+  graph.output(out.name, out.type, out.dims);
+  return graph.encode();
+}
+
+const featuresOut = (graph: GraphBuilder, features: string) => {
+  graph.node('Identity', [features], {}, ['features']);
+  return { name: 'features', type: 'float32' as const, dims: ['batch', 4] };
+};
+
+describe('onnxModel checks the model it is given (one line, never rows left zero or scrambled)', () => {
+  const write = async (name: string, bytes: Uint8Array) => {
+    const path = join(dir, name);
+    await writeFile(path, bytes);
+    return path;
+  };
+  const refused = (path: string, message: RegExp, options = {}) => expect(onnxModel(path, options)).rejects.toMatchObject({ code: 'BAD_FILE', message: expect.stringMatching(message) });
+
+  it('refuses two inputs, an int64 input, a non-image input and an integer output, saying what to export', async () => {
+    await refused(await write('two-inputs.onnx', contractModel({ extraInput: true, output: featuresOut })), /has 2 inputs \(pixels \[batch, 3, 8, 8\], mask \[batch, 8, 8\]\); an image model for onnxModel takes one image tensor/);
+    await refused(await write('int64-input.onnx', contractModel({ inputType: 'int64', output: featuresOut })), /input pixels is int64; onnxModel feeds float32 images/);
+    await refused(await write('four-channels.onnx', contractModel({ inputDims: ['batch', 4, 8, 8], output: featuresOut })), /has 4 channels in its NCHW channel position; onnxModel feeds RGB images/);
+    await refused(await write('huge-input.onnx', contractModel({ inputDims: ['batch', 3, 100000, 100000], output: featuresOut })), /is fixed at 100000 × 100000 pixels; onnxModel embeds at most 4096 × 4096/);
+    const argmax = (graph: GraphBuilder, features: string) => {
+      graph.node('ArgMax', [features], { axis: 1, keepdims: 0 }, ['class']);
+      return { name: 'class', type: 'int64' as const, dims: ['batch'] };
+    };
+    await refused(await write('int64-output.onnx', contractModel({ output: argmax })), /output class is int64, not features/);
+  });
+
+  it('refuses an output whose first dimension is not the batch, one that ignores the image, and one that mixes the images of a batch', async () => {
+    const transposed = (graph: GraphBuilder, features: string) => {
+      graph.node('Transpose', [features], { perm: [1, 0] }, ['features_t']);
+      return { name: 'features_t', type: 'float32' as const, dims: [4, 'batch'] };
+    };
+    await refused(await write('transposed.onnx', contractModel({ output: transposed })), /output features_t has shape \[4, 2\] for a batch of 2 images; its first dimension must be the batch/);
+    const constant = (graph: GraphBuilder, features: string) => {
+      graph.node('Add', [graph.op('Mul', [features, graph.constant([0], [])]), graph.constant([1, 2, 3, 4], [1, 4])], {}, ['bias']);
+      return { name: 'bias', type: 'float32' as const, dims: ['batch', 4] };
+    };
+    await refused(await write('constant.onnx', contractModel({ output: constant })), /output bias is the same for a blank image and a patterned one: it does not depend on the image/);
+    const centred = (graph: GraphBuilder, features: string) => {
+      graph.node('Sub', [features, graph.op('ReduceMean', [features], { axes: [0], keepdims: 1 })], {}, ['centred']);
+      return { name: 'centred', type: 'float32' as const, dims: ['batch', 4] };
+    };
+    await refused(await write('batch-mixing.onnx', contractModel({ output: centred })), /output centred for an image changes with the other images of its batch/);
+  });
+
+  it('runs a model exported with a fixed batch of 1 one image at a time, with the same embeddings as a dynamic batch', async () => {
+    const fixed = await onnxModel(await write('batch-one.onnx', contractModel({ inputDims: [1, 3, 8, 8], output: featuresOut })), { mean: MEAN, std: STD });
+    const dynamic = await onnxModel(await write('batch-any.onnx', contractModel({ output: featuresOut })), { mean: MEAN, std: STD });
+    const images = crops(5, 8);
+    const expected = expectedFeatures(images, 5, 8, 1).flat();
+    expectArraysClose(Array.from(await fixed.embedPixels!(images, 5, 8, 8, 1)), expected, 1e-5);
+    expectArraysClose(Array.from(await dynamic.embedPixels!(images, 5, 8, 8, 1)), expected, 1e-5);
+    fixed.dispose();
+    dynamic.dispose();
+  });
+
+  it('validates options from <model>.onnx.json, the metadata and the caller, naming where a bad value came from', async () => {
+    const path = await write('sidecar.onnx', contractModel({ output: featuresOut }));
+    for (const [sidecar, message] of [
+      [{ mean: 'abc' }, /sidecar\.onnx\.json: mean must be three finite numbers, one per channel/],
+      [{ std: [1e-50, 1, 1] }, /sidecar\.onnx\.json: std must be three numbers from 1e-6 to 1000/],
+      [{ layout: 'CHWN' }, /sidecar\.onnx\.json: layout must be one of NCHW, NHWC, got "CHWN"/],
+      [{ meen: [0.5, 0.5, 0.5] }, /sidecar\.onnx\.json: unknown option "meen" \(did you mean "mean"\?\)/],
+      [[1, 2, 3], /sidecar\.onnx\.json must hold an object of onnxModel options/],
+    ] as const) {
+      await writeFile(`${path}.json`, JSON.stringify(sidecar));
+      await expect(onnxModel(path)).rejects.toMatchObject({ code: 'BAD_FILE', message: expect.stringMatching(message), details: { path: `${path}.json` } });
+    }
+    await writeFile(`${path}.json`, '{}');
+    await expect(onnxModel(path, { size: 0 })).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringMatching(/onnxModel options: size must be an integer from 1 to 4096/) });
+    await expect(onnxModel(path, { size: 16 })).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringMatching(/input pixels is fixed at 8 × 8 pixels, size 16 was asked/) });
+    const metadata = join(dir, 'bad-metadata.onnx');
+    await writeFile(metadata, tinyModel('NCHW', { 'imprint.std': '[0, 0, 0]' }));
+    await expect(onnxModel(metadata, { output: 'features' })).rejects.toMatchObject({ code: 'BAD_FILE', message: expect.stringMatching(/bad-metadata\.onnx metadata_props \(imprint\.\*\): std must be/) });
+  });
+});

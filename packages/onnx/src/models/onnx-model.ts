@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import onnxProto from 'onnx-proto';
 import { ImprintError, checkInteger, rememberHostValues, type Backbone } from '@imprint/core';
+import { readInputFileSync } from '@imprint/core/node';
 import { GraphBuilder } from '../graph.js';
+import { validateModelOptions } from './model-options.js';
 import { resolveDevice } from '../device-choice.js';
 import type { OnnxDeviceChoice } from '../device.js';
 import { loadOnnxRuntime, type OrtSession } from '../runtime.js';
@@ -38,11 +40,24 @@ export interface OnnxModelOptions {
 /** Keys of the model's `metadata_props` that supply options (a JSON value each). */
 export const ONNX_METADATA_KEYS = { input: 'imprint.input', output: 'imprint.output', size: 'imprint.size', layout: 'imprint.layout', outputLayout: 'imprint.outputLayout', mean: 'imprint.mean', std: 'imprint.std' } as const;
 
+interface ValueInfo {
+  readonly name: string;
+  readonly dims: (number | string)[];
+  /** ONNX TensorProto data type (1 float32, 7 int64, …; 0 when the model does not say). */
+  readonly elemType: number;
+}
+
 interface ModelInfo {
-  readonly inputs: { name: string; dims: (number | string)[] }[];
-  readonly outputs: { name: string; dims: (number | string)[] }[];
+  readonly inputs: ValueInfo[];
+  readonly outputs: ValueInfo[];
   readonly metadata: Record<string, string>;
 }
+
+/** Names of ONNX element types, for errors. */
+const ELEMENT_NAMES: Record<number, string> = { 1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string', 9: 'bool', 10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 16: 'bfloat16' };
+const FLOAT32 = 1;
+const FLOAT64 = 11;
+const elementName = (type: number) => ELEMENT_NAMES[type] ?? `element type ${type}`;
 
 function describeModel(bytes: Uint8Array, path: string): ModelInfo {
   let model: ReturnType<typeof onnx.ModelProto.decode>;
@@ -54,16 +69,20 @@ function describeModel(bytes: Uint8Array, path: string): ModelInfo {
   const graph = model.graph;
   if (graph === null || graph === undefined) throw new ImprintError('BAD_FILE', `${path} holds no graph`, { path });
   const initializers = new Set((graph.initializer ?? []).map((t) => t.name));
-  const dims = (v: { type?: { tensorType?: { shape?: { dim?: { dimValue?: unknown; dimParam?: string | null }[] | null } | null } | null } | null }) =>
-    (v.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue ?? -1)));
+  type Value = { name?: string | null; type?: { tensorType?: { elemType?: number | null; shape?: { dim?: { dimValue?: unknown; dimParam?: string | null }[] | null } | null } | null } | null };
+  const info = (v: Value): ValueInfo => ({
+    name: v.name ?? '',
+    dims: (v.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue ?? -1))),
+    elemType: v.type?.tensorType?.elemType ?? 0,
+  });
   return {
-    inputs: (graph.input ?? []).filter((v) => !initializers.has(v.name ?? '')).map((v) => ({ name: v.name ?? '', dims: dims(v) })),
-    outputs: (graph.output ?? []).map((v) => ({ name: v.name ?? '', dims: dims(v) })),
+    inputs: (graph.input ?? []).filter((v) => !initializers.has(v.name ?? '')).map(info),
+    outputs: (graph.output ?? []).map(info),
     metadata: Object.fromEntries((model.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? ''])),
   };
 }
 
-function fromMetadata(info: ModelInfo): OnnxModelOptions {
+function fromMetadata(info: ModelInfo, path: string): OnnxModelOptions {
   const options: Record<string, unknown> = {};
   for (const [option, key] of Object.entries(ONNX_METADATA_KEYS)) {
     const raw = info.metadata[key];
@@ -74,23 +93,33 @@ function fromMetadata(info: ModelInfo): OnnxModelOptions {
       options[option] = raw; // plain strings (input/output names, layout) need no quotes
     }
   }
-  return options as OnnxModelOptions;
+  return validateModelOptions(options, { name: `${path} metadata_props (imprint.*)`, path, code: 'BAD_FILE' });
 }
 
 /** Options from `<model>.json` beside the model file, when there is one. */
 function sidecarOptions(path: string): OnnxModelOptions {
-  let text: string;
+  const file = `${path}.json`;
+  if (!existsSync(file)) return {};
+  const text = readInputFileSync(file, 'ONNX model options').toString('utf8');
+  let parsed: unknown;
   try {
-    text = readFileSync(`${path}.json`, 'utf8');
-  } catch {
-    return {};
-  }
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-    return parsed as OnnxModelOptions;
+    parsed = JSON.parse(text);
   } catch (error) {
-    throw new ImprintError('BAD_FILE', `${path}.json must hold a JSON object of onnxModel options: ${(error as Error).message}`, { path: `${path}.json` });
+    throw new ImprintError('BAD_FILE', `${file} must hold a JSON object of onnxModel options: ${(error as Error).message}`, { path: file });
+  }
+  return validateModelOptions(parsed, { name: file, path: file, code: 'BAD_FILE' });
+}
+
+/** The model's input and output as `onnxModel` needs them, or one error saying what is wrong and what to export instead. */
+function checkContract(info: ModelInfo, path: string, input: ValueInfo, output: ValueInfo): void {
+  const fail = (problem: string) => new ImprintError('BAD_FILE', `${path}: ${problem}`, { path });
+  if (info.inputs.length > 1) {
+    throw fail(`has ${info.inputs.length} inputs (${info.inputs.map((i) => `${i.name} [${i.dims.join(', ')}]`).join(', ')}); an image model for onnxModel takes one image tensor (export it with the image as its only input)`);
+  }
+  if (input.elemType !== FLOAT32 && input.elemType !== 0) throw fail(`input ${input.name} is ${elementName(input.elemType)}; onnxModel feeds float32 images (export the model with a float32 input)`);
+  if (input.dims.length !== 0 && input.dims.length !== 4) throw fail(`input ${input.name} has shape [${input.dims.join(', ')}]; an image model takes [batch, 3, H, W] or [batch, H, W, 3]`);
+  if (output.elemType !== FLOAT32 && output.elemType !== FLOAT64 && output.elemType !== 0) {
+    throw fail(`output ${output.name} is ${elementName(output.elemType)}, not features (class indices or labels?); choose a float output holding the embedding with the output option`);
   }
 }
 
@@ -145,28 +174,34 @@ function preprocessGraph(height: number, width: number, channels: number, size: 
  * const resnet = await onnxModel('resnet50.onnx', { output: 'features', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] });
  */
 export async function onnxModel(path: string, options: OnnxModelOptions = {}): Promise<Backbone> {
-  let bytes: Uint8Array;
-  try {
-    if (statSync(path).isDirectory()) throw new ImprintError('BAD_FILE', `${path} is a directory; give the .onnx file`, { path });
-    bytes = readFileSync(path);
-  } catch (error) {
-    if (error instanceof ImprintError) throw error;
-    throw new ImprintError('BAD_FILE', `cannot read ONNX model ${path}: ${(error as Error).message}`, { path });
-  }
+  const bytes: Uint8Array = readInputFileSync(path, 'ONNX model');
   const info = describeModel(bytes, path);
-  const merged: OnnxModelOptions = { ...fromMetadata(info), ...sidecarOptions(path), ...options };
+  const merged: OnnxModelOptions = { ...fromMetadata(info, path), ...sidecarOptions(path), ...validateModelOptions(options, { name: 'onnxModel options', code: 'INVALID_CONFIG' }) };
   const input = info.inputs.find((i) => i.name === (merged.input ?? info.inputs[0]?.name));
-  if (input === undefined) throw new ImprintError('INVALID_CONFIG', `${path} has no input ${JSON.stringify(merged.input)}; inputs: ${info.inputs.map((i) => i.name).join(', ')}`);
+  if (input === undefined) throw new ImprintError('INVALID_CONFIG', `${path} has no input ${JSON.stringify(merged.input)}; inputs: ${info.inputs.map((i) => i.name).join(', ') || 'none'}`);
   const outputName = merged.output ?? info.outputs[0]?.name;
-  if (!info.outputs.some((o) => o.name === outputName)) {
+  const output = info.outputs.find((o) => o.name === outputName);
+  if (output === undefined) {
     throw new ImprintError('INVALID_CONFIG', `${path} has no output ${JSON.stringify(outputName)}; outputs: ${info.outputs.map((o) => o.name).join(', ')} (export the model with the penultimate layer as an output)`);
   }
+  checkContract(info, path, input, output);
   const layout = merged.layout ?? (input.dims[3] === 3 ? 'NHWC' : 'NCHW');
-  const staticSize = layout === 'NCHW' ? input.dims[2] : input.dims[1];
-  const size = checkInteger(merged.size ?? (typeof staticSize === 'number' && staticSize > 0 ? staticSize : 224), 'size', { min: 1, max: 4096 });
+  const channelDim = layout === 'NCHW' ? input.dims[1] : input.dims[3];
+  if (typeof channelDim === 'number' && channelDim > 0 && channelDim !== 3) {
+    throw new ImprintError('BAD_FILE', `${path}: input ${input.name} [${input.dims.join(', ')}] has ${channelDim} channels in its ${layout} channel position; onnxModel feeds RGB images (3 channels)${merged.layout === undefined ? '' : ' (is layout right?)'}`, { path });
+  }
+  const staticSizes = (layout === 'NCHW' ? input.dims.slice(2, 4) : input.dims.slice(1, 3)).filter((d): d is number => typeof d === 'number' && d > 0);
+  const staticSize = staticSizes[0];
+  if (staticSize !== undefined && staticSize > 4096) throw new ImprintError('BAD_FILE', `${path}: input ${input.name} is fixed at ${staticSizes.join(' × ')} pixels; onnxModel embeds at most 4096 × 4096`, { path });
+  if (staticSizes.length === 2 && staticSizes[0] !== staticSizes[1]) throw new ImprintError('BAD_FILE', `${path}: input ${input.name} is fixed at ${staticSizes.join(' × ')} pixels; onnxModel feeds square images`, { path });
+  if (staticSize !== undefined && merged.size !== undefined && merged.size !== staticSize) {
+    throw new ImprintError('INVALID_CONFIG', `${path}: input ${input.name} is fixed at ${staticSize} × ${staticSize} pixels, size ${merged.size} was asked; leave size out or give ${staticSize}`, { path });
+  }
+  const size = checkInteger(merged.size ?? staticSize ?? 224, 'size', { min: 1, max: 4096 });
   const mean = merged.mean ?? [0, 0, 0];
   const std = merged.std ?? [1, 1, 1];
-  if (mean.length !== 3 || std.length !== 3 || std.some((s) => !(s > 0))) throw new ImprintError('INVALID_CONFIG', `mean and std must be three numbers each (std > 0), got ${JSON.stringify({ mean, std })}`);
+  // A model exported with a fixed batch (often 1) is fed exactly that many images per run.
+  const fixedBatch = typeof input.dims[0] === 'number' && input.dims[0] > 0 ? input.dims[0] : undefined;
   const threads = checkInteger(merged.threads ?? availableParallelism(), 'threads', { min: 1 });
   const runtime = loadOnnxRuntime();
   const placement = { threads, device: resolveDevice(runtime, merged.device ?? 'cpu').device };
@@ -186,9 +221,7 @@ export async function onnxModel(path: string, options: OnnxModelOptions = {}): P
     let prep = preprocess.get(key);
     if (prep === undefined) preprocess.set(key, (prep = runtime.createSession(preprocessGraph(height, width, channels, size, layout, mean, std, pixels), { ...placement, label: 'imprint_preprocess' })));
     const fed = prep.run({ images: pixels ? { type: 'uint8', data: images, dims: [count, height, width, channels] } : { type: 'float32', data: images, dims: [count, height, width, channels] } }, ['input']).input;
-    const out = model.run({ [input.name]: { type: 'float32', data: fed.data as Float32Array, dims: fed.dims } }, [outputName!])[outputName!];
-    const values = out.data as Float32Array;
-    const dims = out.dims;
+    const { values, dims } = runModel(fed.data as Float32Array, fed.dims, count);
     if (dims.length === 4) {
       // a feature map [b, c, h, w] (or [b, h, w, c]): global average per channel
       const channelsFirst = (merged.outputLayout ?? 'NCHW') === 'NCHW';
@@ -206,8 +239,52 @@ export async function onnxModel(path: string, options: OnnxModelOptions = {}): P
     }
     return { values, dim: values.length / count };
   };
-  // Probe the embedding size with one blank image at the model's size.
-  const dim = run(new Float32Array(size * size * 3), 1, size, size, 3).dim;
+  /** The model's output for `count` preprocessed images, checked to be one row per image. */
+  const runModel = (fed: Float32Array, fedDims: readonly number[], count: number): { values: Float32Array; dims: number[] } => {
+    const feed = (data: Float32Array, n: number) => {
+      const out = model.run({ [input.name]: { type: 'float32', data, dims: [n, ...fedDims.slice(1)] } }, [output.name])[output.name];
+      if (out.dims[0] !== n) {
+        throw new ImprintError('BAD_FILE', `${path}: output ${output.name} has shape [${out.dims.join(', ')}] for a batch of ${n} images; its first dimension must be the batch (one embedding per image): choose another output`, { path });
+      }
+      return { values: out.data instanceof Float32Array ? out.data : Float32Array.from(out.data as Float64Array), dims: [...out.dims] };
+    };
+    if (fixedBatch === undefined || fixedBatch === count) return feed(fed, count);
+    // A fixed batch: runs of exactly fixedBatch images, the last padded with blank ones.
+    const perImage = fed.length / count;
+    let rowDims: number[] = [];
+    const parts: Float32Array[] = [];
+    for (let start = 0; start < count; start += fixedBatch) {
+      const n = Math.min(fixedBatch, count - start);
+      const chunk = new Float32Array(fixedBatch * perImage);
+      chunk.set(fed.subarray(start * perImage, (start + n) * perImage));
+      const { values, dims } = feed(chunk, fixedBatch);
+      rowDims = dims.slice(1);
+      parts.push(values.subarray(0, n * (values.length / fixedBatch)));
+    }
+    const values = new Float32Array(parts.reduce((sum, p) => sum + p.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      values.set(part, at);
+      at += part.length;
+    }
+    return { values, dims: [count, ...rowDims] };
+  };
+  // Probe the embedding size, and that the output is one row per image that depends on the image:
+  // a blank image and a ramp, together and the ramp alone.
+  const probe = new Float32Array(2 * size * size * 3);
+  for (let i = size * size * 3; i < probe.length; i++) probe[i] = (i % 251) / 250;
+  const pair = run(probe, 2, size, size, 3);
+  const dim = pair.dim;
+  const blankRow = pair.values.subarray(0, dim);
+  const rampRow = pair.values.subarray(dim, 2 * dim);
+  if (blankRow.every((v, i) => v === rampRow[i])) {
+    throw new ImprintError('BAD_FILE', `${path}: output ${output.name} is the same for a blank image and a patterned one: it does not depend on the image (a constant or a batch-independent output); choose the embedding output (the penultimate layer)`, { path });
+  }
+  const alone = run(probe.subarray(size * size * 3), 1, size, size, 3).values;
+  const scale = Math.max(1e-6, ...Array.from(rampRow, Math.abs));
+  if (alone.some((v, i) => !(Math.abs(v - rampRow[i]) <= 1e-3 * scale))) {
+    throw new ImprintError('BAD_FILE', `${path}: output ${output.name} for an image changes with the other images of its batch (batch statistics, or an output whose first dimension is not the batch); export the model in inference mode with the embedding as a per-image output`, { path });
+  }
   return {
     kind: 'backbone',
     name: merged.name ?? `onnx:${fileName}`,
