@@ -40,6 +40,18 @@ function packageEntry(specifier: string, from: string): string {
   return join(dirname(manifestPath), entry);
 }
 
+/** Plugin modules whose import has started and not finished, in order. */
+const importing = new Set<string>();
+
+/**
+ * The plugin modules being imported right now. A module whose top-level code awaits a promise that
+ * never settles leaves Node with nothing to do: it exits (code 13) without a word. A command-line
+ * front end calls this from a `process.on('exit')` handler to say which module never finished.
+ */
+export function pendingPluginImports(): string[] {
+  return [...importing];
+}
+
 /** Turn a module specifier from the command line or a config into an importable file URL. */
 export function resolvePluginModule(specifier: string, from = process.cwd()): string {
   if (specifier.startsWith('file:')) return specifier;
@@ -65,10 +77,13 @@ export async function usePluginModules(registry: Registry, specifiers: readonly 
   for (const specifier of specifiers) {
     const url = resolvePluginModule(specifier, from);
     let module: Record<string, unknown>;
+    importing.add(specifier);
     try {
       module = (await import(url)) as Record<string, unknown>;
     } catch (error) {
       throw new ImprintError('BAD_FILE', `plugin module ${specifier} could not be loaded: ${(error as Error).message}`, { module: specifier });
+    } finally {
+      importing.delete(specifier);
     }
     const entries = Object.values(module).flatMap((value) => (Array.isArray(value) ? value.filter(isPluginEntry) : isPluginEntry(value) ? [value] : []));
     if (entries.length === 0) {

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,5 +107,19 @@ describe("a plugin's declared option works everywhere ours do", () => {
     const p = await cli('--plugin', join(dir, 'first-two.mjs'), 'run', '--train', train, '--test', test, '--gen', 'all', '--prefilter', 'first-two', '--json');
     expect(p.code, p.stderr).toBe(0);
     expect(JSON.parse(p.stdout).config.prefilter).toBe('first-two');
+  });
+
+  it('a module whose top-level code never finishes is named, not a silent exit 13', async () => {
+    await writeFile(join(dir, 'hangs.mjs'), 'await new Promise(() => {});\nexport const never = 1;\n');
+    // In a process of its own: Node's exit when the event loop empties is what is being tested.
+    const root = fileURLToPath(new URL('../../../../', import.meta.url));
+    const bin = [`--conditions=@imprint/source`, '--import', join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs'), join(root, 'apps', 'benchmark', 'src', 'bin.ts')];
+    const hung = await new Promise<{ code: number | null; stderr: string }>((done) => {
+      execFile(process.execPath, [...bin, '--plugin', join(dir, 'hangs.mjs'), 'run', '--train', train, '--test', test, '--json'], { timeout: 120_000 }, (error, _stdout, stderr) =>
+        done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stderr }),
+      );
+    });
+    expect(hung.code, hung.stderr).toBe(1);
+    expect(hung.stderr).toMatch(/plugin module .*hangs\.mjs never finished loading: its top-level code awaits something that never happens/);
   });
 });
