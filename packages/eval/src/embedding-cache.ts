@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { defaultCacheDir, ioError } from '@imprint/core/node';
+import { warnOnce } from '@imprint/core';
 import { EMBEDDED_BACKBONES, embedImages, tfjsBackbones, type BackboneLoader, type EmbeddedBackboneName } from '@imprint/backbones';
 import type { EmbeddingSet } from './embedding-set.js';
 import { limitDataset, sliceDataset } from './image-source.js';
@@ -58,10 +59,14 @@ function packageVersion(): string {
 
 export { defaultCacheDir };
 
+/** The input size a backbone embeds at: the one asked for, else an embedded FM's native size (undefined when only the model knows it). */
+function resolvedInputSize(options: Pick<EmbedDatasetOptions, 'backbone' | 'inputSize'>): number | undefined {
+  return options.inputSize ?? EMBEDDED_BACKBONES[options.backbone as EmbeddedBackboneName]?.defaultSize;
+}
+
 /** The content address of an embedding: everything that changes its values. */
 export function embeddingCacheKey(options: Pick<EmbedDatasetOptions, 'dataset' | 'split' | 'backbone' | 'inputSize' | 'limit' | 'loader'> & { fingerprint?: string }): string {
-  const spec = EMBEDDED_BACKBONES[options.backbone as EmbeddedBackboneName];
-  const inputSize = options.inputSize ?? spec?.defaultSize ?? null;
+  const inputSize = resolvedInputSize(options) ?? null;
   const engine = options.loader === undefined || options.loader.name === 'tfjs' ? {} : { engine: options.loader.name };
   const model = options.loader?.identity?.(options.backbone);
   const identity = { dataset: options.dataset, ...(options.fingerprint === undefined ? {} : { contents: options.fingerprint }), split: options.split, limit: options.limit ?? null, backbone: options.backbone, inputSize, preprocessing: PREPROCESSING, version: packageVersion(), ...engine, ...(model === undefined ? {} : { model }) };
@@ -86,9 +91,9 @@ export async function embedDataset(options: EmbedDatasetOptions): Promise<Embedd
   const useCache = options.cache ?? true;
   const dir = options.cacheDir ?? defaultCacheDir();
   const engine = options.loader === undefined || options.loader.name === 'tfjs' ? '' : `-${options.loader.name}`;
-  const name = `${options.dataset.replace(/[^A-Za-z0-9_-]+/g, '_')}-${options.split}-${options.backbone.replace(/[^A-Za-z0-9_-]+/g, '_').slice(-60)}-${options.inputSize ?? 'native'}-${options.limit ?? 'all'}${engine}-${key.slice(0, 16)}.h5`;
+  const name = `${options.dataset.replace(/[^A-Za-z0-9_-]+/g, '_')}-${options.split}-${options.backbone.replace(/[^A-Za-z0-9_-]+/g, '_').slice(-60)}-${resolvedInputSize(options) ?? 'native'}-${options.limit ?? 'all'}${engine}-${key.slice(0, 16)}.h5`;
   const path = join(dir, name);
-  if (source.skipped > 0) log(`${options.dataset}: skipped ${source.skipped} malformed rows`);
+  if (source.skipped > 0) warnOnce(`${options.dataset}: ${source.skipped} images of the data set's source are malformed (e.g. the fashion-mnist package's two empty rows) and are left out; the split has ${source.count} images`, log);
   const describe = `${options.dataset} ${options.split} images with ${options.backbone}${options.inputSize ? ` at ${options.inputSize}px` : ''}${options.loader === undefined ? '' : ` (${options.loader.name})`}`;
   const embedRows = async (start: number, rows: number, onProgress?: (done: number, total: number) => void): Promise<EmbeddingSet> => {
     const part = sliceDataset(source, start, rows);

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cli } from './cli-helper.js';
-
+import { readEmbeddings } from '@imprint/eval';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -165,6 +165,14 @@ describe('imprint-bench table1, grid, merge, report', () => {
       const out = join(dir, 'test.npz');
       const whole = await cli(...args, '--out', out);
       expect(whole.stderr).toMatch(/from cache/);
+      // An HDF5 output is the cache entry itself (a hard link), not a second copy on disk.
+      const h5 = join(dir, 'test.h5');
+      const linked = await cli(...args, '--out', h5);
+      expect(linked.stderr).toMatch(/wrote .*test\.h5: 300 × 784 \(from cache.*a hard link to the cache entry, not a second copy\)/);
+      const entries = (await readdir(join(dir, 'cache'))).filter((name) => name.endsWith('.h5'));
+      expect(entries).toHaveLength(1);
+      expect((await stat(h5)).ino).toBe((await stat(join(dir, 'cache', entries[0]!))).ino);
+      expect(Array.from((await readEmbeddings(h5)).labels)).toEqual(Array.from((await readEmbeddings(out)).labels));
       expect((await cli(...args)).stderr).toMatch(/--out FILE is required/);
       expect((await cli(...args, '--shard', '0/2', '--no-cache')).stderr).toMatch(/cannot be combined with --no-cache/);
     } finally {

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { link, rename, rm, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
 import { writeEmbeddings, embedDataset, describeShard, resolveShard } from '@imprint/eval';
 import { ImprintError } from '@imprint/core';
 import type { BackboneLoader } from '@imprint/backbones';
@@ -17,6 +20,27 @@ export interface EmbedOptions {
   shard?: string;
   /** Task count for `--shard auto` under a Kubernetes Indexed Job. */
   shards?: number;
+}
+
+/**
+ * Put an HDF5 `out` in place as a hard link to the cache entry (the same reference-layout file):
+ * one copy on disk instead of two. Atomic (a link beside `out`, renamed over it). False where a
+ * link cannot be made — another file system, another format (`.npz`), no permission — and the
+ * caller writes a copy. Editing the file in place edits the entry too; the entry's checksum then
+ * refuses it and the cache embeds it anew.
+ */
+async function linkToCacheEntry(entry: string, out: string): Promise<boolean> {
+  if (!['.h5', '.hdf5', '.he5'].includes(extname(out).toLowerCase())) return false;
+  const temporary = `${out}.link-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    if ((await stat(out).catch(() => undefined))?.isDirectory()) return false;
+    await link(entry, temporary);
+    await rename(temporary, out);
+    return true;
+  } catch {
+    await rm(temporary, { force: true });
+    return false;
+  }
 }
 
 /** `imprint-bench embed`: embed a data set split with a backbone and write reference-layout HDF5. */
@@ -51,6 +75,7 @@ export async function embedCommand(options: EmbedOptions, loader?: BackboneLoade
     process.stderr.write(`cache entry ${result.path ?? ''}: ${result.shape[0]} × ${result.shape[1]} (${how}, ${seconds.toFixed(1)} s)\n`);
     return;
   }
-  await writeEmbeddings(options.out, result);
-  process.stderr.write(`wrote ${options.out}: ${result.shape[0]} × ${result.shape[1]} (${how}, ${seconds.toFixed(1)} s)\n`);
+  const linked = result.path !== undefined && (await linkToCacheEntry(result.path, options.out));
+  if (!linked) await writeEmbeddings(options.out, result);
+  process.stderr.write(`wrote ${options.out}: ${result.shape[0]} × ${result.shape[1]} (${how}, ${seconds.toFixed(1)} s${linked ? '; a hard link to the cache entry, not a second copy' : ''})\n`);
 }
