@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { ImprintError } from '@imprint/core';
-import { readInputFile } from '@imprint/core/node';
+import { assertRegularFile, readInputFile } from '@imprint/core/node';
 import type { ImageDataset } from './image-source.js';
 
 const EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
@@ -107,6 +107,8 @@ export async function imageFolderSplit(folder: string, split: 'train' | 'test'):
 async function fingerprintOf(folder: string, files: readonly string[]): Promise<string> {
   const hash = createHash('sha256');
   for (const file of files) {
+    // Every image is checked to be a readable regular file before anything is embedded.
+    await assertRegularFile(file, 'image');
     const info = await stat(file);
     hash.update(`${file.slice(folder.length)}\t${info.size}\t${info.mtimeMs}\n`);
   }

@@ -10,6 +10,8 @@ const REASONS: Readonly<Record<string, string>> = {
   ENOSPC: 'no space left on device',
   EEXIST: 'it already exists',
   EMFILE: 'too many open files',
+  ELOOP: 'a loop of symbolic links',
+  ENAMETOOLONG: 'the name is too long',
 };
 
 /** Whether `error` is a Node.js system error (it has an `E…` code such as ENOENT). */

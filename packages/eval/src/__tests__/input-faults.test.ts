@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ImprintError } from '@imprint/core';
-import { alignClassNames, encodeNpy, parseNpy, readEmbeddings, writeEmbeddings, type EmbeddingSet } from '../index.js';
+import { alignClassNames, encodeNpy, loadImageFolder, parseNpy, readEmbeddings, writeEmbeddings, type EmbeddingSet } from '../index.js';
 
 // Files that lie about themselves, are damaged, or are not files at all: each is refused with one
 // BAD_FILE line naming the file and the fault — never read as data, never a raw JavaScript error,
@@ -192,5 +192,17 @@ describe('paths that are not regular files are refused before they are opened', 
     const zero = join(dir, 'zero.npz');
     await symlink('/dev/zero', zero);
     await refused(zero, /it is a character device, not a regular file/);
+  });
+
+  it('an image folder holding a directory or a symbolic-link loop where an image should be: BAD_FILE naming it, before anything is embedded', async () => {
+    for (const [name, make, message] of [
+      ['dir.png', (path: string) => mkdir(path), /cannot read image .*dir\.png: it is a directory, not a regular file/],
+      ['loop.png', (path: string) => symlink('loop.png', path), /cannot read image .*loop\.png: a loop of symbolic links \(ELOOP\)/],
+    ] as const) {
+      const root = await mkdtemp(join(dir, 'folder-'));
+      await mkdir(join(root, 'cats'));
+      await make(join(root, 'cats', name));
+      await expect(loadImageFolder(root)).rejects.toMatchObject({ code: 'BAD_FILE', message: expect.stringMatching(message) });
+    }
   });
 });
