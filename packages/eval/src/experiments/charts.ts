@@ -29,8 +29,13 @@ export interface ChartLayout {
   readonly py: (y: number) => number;
   /** Whether a point can be drawn (finite, positive x on a log scale). */
   readonly drawable: (point: readonly [number, number]) => boolean;
-  /** Five ticks per axis: value label and pixel position. */
+  /** Five ticks on the y axis: value label and pixel position. */
   readonly yTicks: { label: string; at: number }[];
+  /**
+   * Ticks on the x axis: at the data's own x values when there are at most 12 (a grid's k values:
+   * 1, 2, 5, 10, 20), else at round values (1-2-5 steps on a log scale, five even steps otherwise);
+   * a tick closer than 22 px to the one before is left out so labels never overlap.
+   */
   readonly xTicks: { label: string; at: number }[];
 }
 
@@ -52,11 +57,33 @@ export function chartLayout(series: readonly Series[], logX = false): ChartLayou
     const yv = y0 + ((y1 - y0) * i) / 4;
     return { label: yv.toFixed(1), at: py(yv) };
   });
-  const xTicks = [0, 1, 2, 3, 4].map((i) => {
-    const xv = x0 + ((x1 - x0) * i) / 4;
-    return { label: logX ? (10 ** xv).toPrecision(2) : xv.toFixed(xv % 1 === 0 ? 0 : 2), at: plotX(xv) };
-  });
+  const distinct = [...new Set(all.map(([x]) => x))].sort((a, b) => a - b);
+  let values: number[];
+  if (distinct.length > 0 && distinct.length <= 12) values = distinct;
+  else if (logX && xs.length > 0) values = logTicks(10 ** x0, 10 ** x1);
+  else values = [0, 1, 2, 3, 4].map((i) => x0 + ((x1 - x0) * i) / 4);
+  const xTicks: { label: string; at: number }[] = [];
+  for (const value of values) {
+    const at = plotX(tx(value));
+    if (xTicks.length > 0 && at - xTicks[xTicks.length - 1].at < 22) continue;
+    xTicks.push({ label: tickLabel(value), at });
+  }
   return { width, height, margin, px: (x) => plotX(tx(x)), py, drawable, yTicks, xTicks };
+}
+
+/** 1, 2, 5, 10, 20, 50, … from `lo` to `hi`. */
+function logTicks(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let decade = 10 ** Math.floor(Math.log10(lo)); decade <= hi; decade *= 10) {
+    for (const step of [1, 2, 5]) if (step * decade >= lo * (1 - 1e-9) && step * decade <= hi * (1 + 1e-9)) out.push(step * decade);
+  }
+  return out.length >= 2 ? out : [lo, hi];
+}
+
+/** A tick value as written on an axis: integers as they are, others with three significant digits. */
+function tickLabel(value: number): string {
+  if (Number.isInteger(value)) return String(value);
+  return String(Number(value.toPrecision(3)));
 }
 
 /** A line (or scatter) chart of several series, 640 × 400. */
@@ -71,10 +98,11 @@ export function lineChart(series: readonly Series[], { title, xLabel, yLabel, lo
     `<text x="${(margin.left + width - margin.right) / 2}" y="${height - 12}" text-anchor="middle">${escape(xLabel)}</text>`,
     `<text transform="translate(16 ${height / 2}) rotate(-90)" text-anchor="middle">${escape(yLabel)}</text>`,
   ];
-  yTicks.forEach((y, i) => {
-    parts.push(`<text x="${margin.left - 6}" y="${y.at + 4}" text-anchor="end">${y.label}</text>`);
-    parts.push(`<text x="${xTicks[i].at}" y="${height - margin.bottom + 16}" text-anchor="middle">${xTicks[i].label}</text>`);
-  });
+  for (const y of yTicks) parts.push(`<text x="${margin.left - 6}" y="${y.at + 4}" text-anchor="end">${y.label}</text>`);
+  for (const x of xTicks) {
+    parts.push(`<line x1="${x.at.toFixed(1)}" y1="${height - margin.bottom}" x2="${x.at.toFixed(1)}" y2="${height - margin.bottom + 4}" stroke="black"/>`);
+    parts.push(`<text x="${x.at.toFixed(1)}" y="${height - margin.bottom + 16}" text-anchor="middle">${x.label}</text>`);
+  }
   series.forEach((s, i) => {
     const color = PALETTE[i % PALETTE.length];
     const points = s.points.filter(drawable).map(([x, y]) => [px(x), py(y)] as const);
@@ -93,15 +121,21 @@ export function lineChart(series: readonly Series[], { title, xLabel, yLabel, lo
  */
 export function cdDiagram(names: readonly string[], ranks: readonly number[], cliques: readonly (readonly number[])[], title = 'Critical difference (Wilcoxon–Holm, α = 0.05)'): string {
   const k = names.length;
-  const width = 720;
   const axisY = 60;
-  const left = 40;
-  const right = width - 40;
+  const order = ranks.map((r, i) => [r, i] as const).sort((a, b) => a[0] - b[0]).map(([, i]) => i);
+  const half = Math.ceil(k / 2);
+  // Labels sit outside the rank axis, left half on the left, right half on the right (as in
+  // Demšar's diagrams): the lines from the axis run inside it and never cross a label.
+  const labelText = (m: number) => `${names[m]} (${ranks[m].toFixed(2)})`;
+  const textWidth = (text: string) => Math.ceil(text.length * 6.6);
+  const leftLabels = Math.max(0, ...order.slice(0, half).map((m) => textWidth(labelText(m))));
+  const rightLabels = Math.max(0, ...order.slice(half).map((m) => textWidth(labelText(m))));
+  const left = 20 + leftLabels + 10;
+  const width = left + Math.max(360, 40 * k) + 10 + rightLabels + 20;
+  const right = width - 20 - rightLabels - 10;
   const lo = 1;
   const hi = Math.max(k, 2);
   const x = (rank: number) => left + ((rank - lo) / (hi - lo)) * (right - left);
-  const order = ranks.map((r, i) => [r, i] as const).sort((a, b) => a[0] - b[0]).map(([, i]) => i);
-  const half = Math.ceil(k / 2);
   const labelY = (slot: number) => axisY + 60 + cliques.length * 10 + slot * 22;
   const height = labelY(half) + 20;
   const parts = [
@@ -115,8 +149,8 @@ export function cdDiagram(names: readonly string[], ranks: readonly number[], cl
     const leftSide = position < half;
     const slot = leftSide ? position : k - 1 - position;
     const y = labelY(slot);
-    parts.push(`<polyline fill="none" stroke="black" points="${x(ranks[m])},${axisY} ${x(ranks[m])},${y} ${leftSide ? left + 5 : right - 5},${y}"/>`);
-    parts.push(`<text x="${leftSide ? left + 8 : right - 8}" y="${y - 4}" text-anchor="${leftSide ? 'start' : 'end'}">${escape(names[m])} (${ranks[m].toFixed(2)})</text>`);
+    parts.push(`<polyline fill="none" stroke="black" points="${x(ranks[m]).toFixed(1)},${axisY} ${x(ranks[m]).toFixed(1)},${y} ${leftSide ? left - 5 : right + 5},${y}"/>`);
+    parts.push(`<text x="${leftSide ? left - 8 : right + 8}" y="${y + 4}" text-anchor="${leftSide ? 'end' : 'start'}">${escape(labelText(m))}</text>`);
   });
   cliques.forEach((clique, i) => {
     const rs = clique.map((m) => ranks[m]);
