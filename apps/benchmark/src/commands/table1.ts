@@ -141,6 +141,11 @@ export async function table1Command(options: Table1Options, registry: Registry =
     const ref = PAPER_TABLE1[m.label];
     out.push(`${m.label.padEnd(22)} ${m.meanAccuracy.toFixed(2).padStart(9)} ${m.averageRank.toFixed(2).padStart(9)} ${(ref === undefined ? '–' : ref.toFixed(2)).padStart(7)}`);
   }
+  out.push(
+    '',
+    'paper: the paper\'s Table 1, a mean over 4 ImageNet FMs (ResNet-18/50, ViT-B/16, Swin-B) × MNIST, FashionMNIST, CIFAR-10 on complete splits.',
+    `Here: ${backbones.join(', ')}, no CIFAR-10, ${protocol}: weaker FMs and fewer images give lower numbers; compare the order of the methods (docs/reproducing-the-paper.md).`,
+  );
   if (analysis.comparison !== undefined) {
     const names = analysis.methods.map((m) => m.label);
     out.push('', `Friedman χ² = ${analysis.comparison.friedman.statistic.toFixed(2)}, p = ${analysis.comparison.friedman.pValue.toExponential(2)}; not significantly different (Wilcoxon–Holm, α = 0.05): ${analysis.comparison.cliques.map((c) => `{${c.map((i) => names[i]).join(', ')}}`).join(' ') || 'none'}`);
