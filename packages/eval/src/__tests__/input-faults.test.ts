@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ImprintError } from '@imprint/core';
-import { alignClassNames, encodeNpy, loadImageFolder, parseNpy, readEmbeddings, writeEmbeddings, type EmbeddingSet } from '../index.js';
+import { alignClassNames, encodeNpy, loadImageFolder, parseNpy, readDataFile, readEmbeddings, writeEmbeddings, type EmbeddingSet } from '../index.js';
 
 // Files that lie about themselves, are damaged, or are not files at all: each is refused with one
 // BAD_FILE line naming the file and the fault — never read as data, never a raw JavaScript error,
@@ -204,5 +204,19 @@ describe('paths that are not regular files are refused before they are opened', 
       await make(join(root, 'cats', name));
       await expect(loadImageFolder(root)).rejects.toMatchObject({ code: 'BAD_FILE', message: expect.stringMatching(message) });
     }
+  });
+
+  it('a JSON or YAML file nested 100 000 levels deep is one BAD_FILE line, not a stack overflow', async () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    for (const [name, text] of [
+      ['deep.json', `[{"gen": "mean", "meta": ${deep}}]`],
+      ['deep.yaml', `methods:\n  - {gen: mean, meta: ${deep}}\n`],
+    ] as const) {
+      await writeFile(join(dir, name), text);
+      await expect(readDataFile(join(dir, name), 'configs file')).rejects.toMatchObject({ code: 'BAD_FILE', message: expect.stringMatching(/configs file nests lists and objects 10000[12] levels deep; at most 64 are read/) });
+    }
+    // strings holding brackets do not count
+    await writeFile(join(dir, 'strings.json'), JSON.stringify({ name: '['.repeat(500), list: [[1]] }));
+    expect(await readDataFile(join(dir, 'strings.json'), 'configs file')).toMatchObject({ list: [[1]] });
   });
 });
