@@ -18,10 +18,15 @@ function looksLikePath(specifier: string): boolean {
 
 /** The entry file of an installed package as seen from `from` (its `exports["."]` import, or `main`). */
 function packageEntry(specifier: string, from: string): string {
-  let manifestPath: string;
+  let manifestPath: string | undefined;
+  const require = createRequire(join(from, 'noop.js'));
   try {
-    manifestPath = createRequire(join(from, 'noop.js')).resolve(`${specifier}/package.json`);
+    manifestPath = require.resolve(`${specifier}/package.json`);
   } catch {
+    // A package whose "exports" do not list ./package.json: look for it along Node's search paths.
+    manifestPath = (require.resolve.paths(specifier) ?? []).map((folder) => join(folder, specifier, 'package.json')).find((path) => existsSync(path));
+  }
+  if (manifestPath === undefined) {
     throw new ImprintError('UNKNOWN_PLUGIN', `plugin module ${JSON.stringify(specifier)} is not installed where ${from} can find it; install it (npm install ${specifier}) or pass a file path`, { module: specifier });
   }
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports?: unknown; main?: string; module?: string };
@@ -60,7 +65,15 @@ export function resolvePluginModule(specifier: string, from = process.cwd()): st
     if (!existsSync(path)) throw new ImprintError('BAD_FILE', `plugin module ${specifier}: no such file (${path})`, { module: specifier });
     return pathToFileURL(path).href;
   }
-  return pathToFileURL(packageEntry(specifier, from)).href;
+  const entry = packageEntry(specifier, from);
+  if (!existsSync(entry)) {
+    throw new ImprintError(
+      'BAD_FILE',
+      `plugin module ${specifier} is installed, but its entry file ${entry} does not exist: the package is not built (in a checkout of this repository: pnpm nx run-many -t build; otherwise run the package's build script)`,
+      { module: specifier, entry },
+    );
+  }
+  return pathToFileURL(entry).href;
 }
 
 /**

@@ -174,6 +174,12 @@ describe('warnings and plugins', () => {
     expect(error.message).toMatch(/exports no plugin entry/);
     await mkdir(join(dir, 'not-a-module'), { recursive: true });
     expect((await code(usePluginModules(createStandardRegistry(), ['./does-not-exist.js']))).code).toBe('BAD_FILE');
+    // an installed package whose build output is missing (a workspace package in an unbuilt checkout)
+    const unbuilt = join(dir, 'node_modules', 'imprint-plugin-unbuilt');
+    await mkdir(unbuilt, { recursive: true });
+    await writeFile(join(unbuilt, 'package.json'), JSON.stringify({ name: 'imprint-plugin-unbuilt', type: 'module', exports: { '.': { import: './dist/index.js' } } }));
+    const missing = await code(usePluginModules(createStandardRegistry(), ['imprint-plugin-unbuilt'], dir));
+    expect(missing).toMatchObject({ code: 'BAD_FILE', message: expect.stringMatching(/plugin module imprint-plugin-unbuilt is installed, but its entry file .*dist\/index\.js does not exist: the package is not built/) });
   });
 });
 
