@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ImprintError, didYouMean, type Registry } from '@imprint/core';
 import { BACKBONE_NAMES } from '@imprint/backbones';
-import { createStandardRegistry, dataSizes, describeShard, expandGrid, fillGridCache, planShards, readGridFile, readResults, resolveShard, runGrid, type GridRun, type RunGridOptions, type ShardPlan } from '@imprint/eval';
+import { createStandardRegistry, dataSizes, readReferenceConfigFile, referenceDataCombinations, type ReferenceConfig, describeShard, expandGrid, fillGridCache, planShards, readGridFile, readResults, resolveShard, runGrid, type GridRun, type RunGridOptions, type ShardPlan } from '@imprint/eval';
 import { Progress } from '../progress.js';
 
 export interface GridOptions {
@@ -40,6 +40,8 @@ function checkBackbones(backbones: readonly string[], file: string, onnx: boolea
 
 /** `imprint-bench grid GRID.yaml --out RESULTS.jsonl`: expand, validate, run (resumable). */
 export async function gridCommand(file: string, options: GridOptions, registry: Registry = createStandardRegistry(), workerSetup: Pick<RunGridOptions, 'pluginModules' | 'engineModule' | 'engineOptions' | 'backboneLoader' | 'backboneLoaderModule'> = {}): Promise<void> {
+  const reference = await readReferenceConfigFile(file);
+  if (reference !== undefined) return referenceConfigCommand(file, reference, options);
   const spec = await readGridFile(file, registry.options());
   checkBackbones(spec.backbones, file, workerSetup.backboneLoader !== undefined);
   const runs = expandGrid(spec, registry);
@@ -122,4 +124,58 @@ export function planJson(plan: ShardPlan<GridRun>, runs: number): Record<string,
     totalCost: plan.totalCost,
     maxOverMean: plan.maxOverMean,
   };
+}
+
+/**
+ * A config file of the Python reference (`src/config/*.yaml`): `--plan` counts its runs as the
+ * reference's own expansion does, per backbone, data set, label remapping, task split and seed.
+ * Running it (its FM and data set names mapped to ones that run offline) is not built yet: that
+ * fails with a line saying so.
+ */
+function referenceConfigCommand(file: string, config: ReferenceConfig, options: GridOptions): void {
+  const combinations = referenceDataCombinations(config, file);
+  const referenceRuns = combinations.reduce((sum, c) => sum + c.runs, 0);
+  const seeds = Array.isArray(config.seeds) ? config.seeds.length : 3;
+  if (!options.plan) {
+    throw new ImprintError(
+      'UNSUPPORTED',
+      `${file} is a config file of the Python reference (${referenceRuns} runs by its expansion; grid ${file} --plan lists them); running reference config files — their FMs and data sets mapped to ones that run offline — is not built yet: write the study as a grid file of ours (docs/reproducing-the-paper.md)`,
+      { referenceRuns },
+    );
+  }
+  const by = (key: (c: (typeof combinations)[number]) => string) => {
+    const totals = new Map<string, number>();
+    for (const c of combinations) totals.set(key(c), (totals.get(key(c)) ?? 0) + c.runs);
+    return Object.fromEntries(totals);
+  };
+  const summary = {
+    file,
+    format: 'reference',
+    referenceRuns,
+    perDataCombination: combinations[0]?.runs ?? 0,
+    seeds,
+    dataCombinations: combinations.length,
+    byBackbone: by((c) => c.backbone),
+    byDataset: by((c) => c.datasets.join('+')),
+    byRemapping: by((c) => c.mapping),
+    bySplit: by((c) => c.split),
+  };
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    return;
+  }
+  const table = (title: string, rows: Record<string, number>) => [`  ${title}:`, ...Object.entries(rows).map(([name, runs]) => `    ${name.padEnd(28)} ${String(runs).padStart(8)}`)];
+  const remappings = Object.keys(summary.byRemapping);
+  process.stdout.write(
+    [
+      `${file}: a config file of the Python reference`,
+      `  ${referenceRuns} runs by the reference's expansion: ${combinations.length} data combinations × ${summary.perDataCombination / Math.max(1, seeds)} settings × ${seeds} seeds`,
+      ...table('per backbone', summary.byBackbone),
+      ...table('per data set (combined data sets joined by +)', summary.byDataset),
+      ...(remappings.length > 12 ? [`  per label remapping: ${remappings.length} remappings, ${summary.byRemapping[remappings[0]!]} runs each`] : table('per label remapping', summary.byRemapping)),
+      ...table('per task split', summary.bySplit),
+      '  Running reference config files is not built yet: write the study as a grid file of ours.',
+      '',
+    ].join('\n'),
+  );
 }

@@ -1,0 +1,226 @@
+import { ImprintError } from '@imprint/core';
+import { readInputFile } from '@imprint/core/node';
+import { parse as parseYaml } from 'yaml';
+
+/**
+ * The config files of the Python reference (DATEXIS/IMPRINT, `src/config/*.yaml`): lists of
+ * settings that its `generate_combinations` expands into runs, per backbone, data set (a list of
+ * data sets combined into one), label remapping and task split. This module reads them as the
+ * reference does and counts their runs exactly as the reference's code does.
+ */
+
+/** Keys of a reference config file (`src/config/experiments.py` and `scripts/run_imprinting_experiments.py`). */
+export const REFERENCE_CONFIG_KEYS = [
+  'backbones',
+  'datasets',
+  'label_remappings',
+  'task_splits',
+  'seeds',
+  'normalize_input_data',
+  'normalize_for_proxy_selection',
+  'presampling_methods',
+  'presampling_quantiles_values',
+  'presampling_fewshot_values',
+  'proxy_methods',
+  'ks',
+  'normalize_weights',
+  'aggregation_methods',
+  'aggregation_distance_functions',
+  'aggregation_weightings',
+  'ms',
+] as const;
+
+/** Keys only a reference config has (our grid files say `gen`, `k`, `agg`, …). */
+const DISTINCTIVE = ['proxy_methods', 'ks', 'normalize_weights', 'aggregation_methods', 'presampling_methods', 'normalize_input_data', 'label_remappings', 'task_splits'];
+
+/** A reference config as its file holds it (values as YAML gives them). */
+export type ReferenceConfig = { readonly [K in (typeof REFERENCE_CONFIG_KEYS)[number]]?: unknown };
+
+/** Whether a parsed data file is a reference config: only reference keys, and at least one only it has. */
+export function isReferenceConfig(value: unknown): value is ReferenceConfig {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length > 0 && keys.every((key) => (REFERENCE_CONFIG_KEYS as readonly string[]).includes(key)) && keys.some((key) => DISTINCTIVE.includes(key));
+}
+
+/**
+ * Parse a reference config file's text as the reference's `load_config` does: everything after a
+ * `#` on a line is dropped (its files put comments after JSON values, which YAML alone would not
+ * strip), then YAML (its files are JSON-like, with trailing commas).
+ */
+export function parseReferenceConfigText(text: string, source: string): ReferenceConfig {
+  const content = text
+    .split('\n')
+    .map((line) => (line.includes('#') ? line.slice(0, line.indexOf('#')) : line))
+    .join('\n');
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(content);
+  } catch (error) {
+    throw new ImprintError('BAD_FILE', `${source} is not a readable reference config: ${(error as Error).message}`, { path: source });
+  }
+  if (!isReferenceConfig(parsed)) throw new ImprintError('BAD_FILE', `${source} is not a reference config (its keys: ${Object.keys((parsed as object) ?? {}).join(', ')})`, { path: source });
+  return parsed;
+}
+
+/** Number of `map{i}-{j}` remappings the reference's `RANDOM_CLASS_REMAPPINGS` placeholder stands for (i = 1…10 classes into one, j = 10 draws each). */
+export const RANDOM_CLASS_REMAPPING_COUNT = 100;
+
+/** One data combination of a reference config: what `generate_combinations` is called with. */
+export interface ReferenceDataCombination {
+  readonly backbone: string;
+  readonly datasets: readonly string[];
+  readonly mapping: string;
+  readonly split: string;
+  /** Runs `generate_combinations` returns for it (seeds included). */
+  readonly runs: number;
+}
+
+/** The Python tuple `(0, 1.0)`: equal only to itself, not to a list `[0, 1.0]` read from a file. */
+const TUPLE = Object.freeze({ tuple: Object.freeze([0, 1] as const) });
+
+/** The reference's defaults (`generate_combinations` and the runner) for keys a file leaves out. */
+const DEFAULTS = {
+  backbones: ['resnet18'],
+  datasets: [['MNIST']],
+  label_remappings: { none: {} },
+  task_splits: { all: [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]] },
+  seeds: [17121997, 123987, 12412312],
+  normalize_input_data: ['l2'],
+  normalize_for_proxy_selection: ['none'],
+  presampling_methods: ['all'],
+  // a Python tuple: unlike the lists a YAML file gives, it equals the (0, 1.0) the filters compare with
+  presampling_quantiles_values: [TUPLE],
+  presampling_fewshot_values: [-1],
+  proxy_methods: ['lmeans'],
+  ks: [20],
+  normalize_weights: ['l2'],
+  aggregation_methods: ['max'],
+  aggregation_distance_functions: ['inner_product'],
+  aggregation_weightings: ['uniform'],
+  ms: [-1],
+};
+
+interface Row {
+  normalize_input_data: unknown;
+  normalize_for_proxy_selection: unknown;
+  presampling_method: unknown;
+  presampling_quantiles_value: unknown;
+  presampling_fewshot_value: number;
+  proxy_method: unknown;
+  k: number;
+  normalize_weights: unknown;
+  aggregation_method: unknown;
+  aggregation_distance_function: unknown;
+  aggregation_weighting: unknown;
+  m: number;
+}
+
+function list(config: ReferenceConfig, key: keyof typeof DEFAULTS, source: string): unknown[] {
+  const value = (config as Record<string, unknown>)[key] ?? DEFAULTS[key];
+  if (!Array.isArray(value)) throw new ImprintError('INVALID_CONFIG', `${source}: "${key}" must be a list, got ${JSON.stringify(value)}`, { key });
+  return value;
+}
+
+function numbers(config: ReferenceConfig, key: 'ks' | 'ms' | 'presampling_fewshot_values' | 'seeds', source: string): number[] {
+  const values = list(config, key, source);
+  for (const value of values) if (typeof value !== 'number' || !Number.isInteger(value)) throw new ImprintError('INVALID_CONFIG', `${source}: "${key}" must hold integers, got ${JSON.stringify(value)}`, { key });
+  return values as number[];
+}
+
+function mapping(config: ReferenceConfig, key: 'label_remappings' | 'task_splits', source: string): Record<string, unknown> {
+  const value = (config as Record<string, unknown>)[key] ?? DEFAULTS[key];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ImprintError('INVALID_CONFIG', `${source}: "${key}" must map names to values, got ${JSON.stringify(value)}`, { key });
+  return value as Record<string, unknown>;
+}
+
+/**
+ * The settings one `generate_combinations` call keeps (before seeds), after `filter_combinations`'
+ * rules in their order — `max` ignores m and weighting, `mnn` needs m and a distance, m ≤ 10·k,
+ * `all` presampling ignores quantiles, Weibull needs quantiles other than (0, 1), `mean`/`ls` take
+ * k = 1, k = −1 only for `all` (and `all` always k = −1), selection normalization only when it
+ * equals the input's, k at most the few-shot size — then duplicates removed. Each rule looks at one
+ * row, so they are applied row by row.
+ */
+export function referenceSettings(config: ReferenceConfig, source = 'reference config'): Row[] {
+  const grid = {
+    normalize_input_data: list(config, 'normalize_input_data', source),
+    normalize_for_proxy_selection: list(config, 'normalize_for_proxy_selection', source),
+    presampling_method: list(config, 'presampling_methods', source),
+    presampling_quantiles_value: list(config, 'presampling_quantiles_values', source),
+    presampling_fewshot_value: numbers(config, 'presampling_fewshot_values', source),
+    proxy_method: list(config, 'proxy_methods', source),
+    k: numbers(config, 'ks', source),
+    normalize_weights: list(config, 'normalize_weights', source),
+    aggregation_method: list(config, 'aggregation_methods', source),
+    aggregation_distance_function: list(config, 'aggregation_distance_functions', source),
+    aggregation_weighting: list(config, 'aggregation_weightings', source),
+    m: numbers(config, 'ms', source),
+  };
+  const keys = Object.keys(grid) as (keyof Row)[];
+  let rows: Row[] = [{} as Row];
+  for (const key of keys) rows = rows.flatMap((row) => (grid[key] as unknown[]).map((value) => ({ ...row, [key]: value })));
+  const kept = new Map<string, Row>();
+  for (const row of rows) {
+    if (row.aggregation_method === 'max') {
+      row.m = -1;
+      row.aggregation_weighting = 'uniform';
+    }
+    if (row.aggregation_method === 'mnn' && row.m === -1) continue;
+    if (row.aggregation_method === 'mnn' && row.aggregation_distance_function === 'inner_product') continue;
+    if (row.m > row.k * 10 && row.k > 0) continue;
+    if (row.presampling_method === 'all') row.presampling_quantiles_value = TUPLE;
+    if (row.presampling_method === 'weibull' && row.presampling_quantiles_value === TUPLE) continue;
+    if (row.proxy_method === 'mean' || row.proxy_method === 'ls') row.k = 1;
+    if (row.k === -1 && row.proxy_method !== 'all') continue;
+    if (row.proxy_method === 'all') row.k = -1;
+    if (row.normalize_for_proxy_selection !== 'none' && row.normalize_input_data !== row.normalize_for_proxy_selection) continue;
+    if (row.presampling_fewshot_value !== -1 && row.presampling_fewshot_value < row.k) row.k = row.presampling_fewshot_value;
+    const identity = JSON.stringify(keys.map((key) => (row[key] === TUPLE ? '(0, 1.0)' : row[key])));
+    if (!kept.has(identity)) kept.set(identity, row);
+  }
+  return [...kept.values()];
+}
+
+/**
+ * The data combinations of a reference config as its runner forms them — backbones × data sets ×
+ * label remappings × task splits, `map…` remappings only for `["ImageNet"]` (the
+ * `RANDOM_CLASS_REMAPPINGS` placeholder stands for {@link RANDOM_CLASS_REMAPPING_COUNT} of them) —
+ * each with the number of runs `generate_combinations` gives it.
+ */
+export function referenceDataCombinations(config: ReferenceConfig, source = 'reference config'): ReferenceDataCombination[] {
+  const perCombination = referenceSettings(config, source).length * numbers(config, 'seeds', source).length;
+  const backbones = list(config, 'backbones', source).map(String);
+  const datasets = list(config, 'datasets', source).map((d) => (Array.isArray(d) ? d.map(String) : [String(d)]));
+  const remappings = Object.keys(mapping(config, 'label_remappings', source)).flatMap((name) =>
+    name === 'RANDOM_CLASS_REMAPPINGS' ? Array.from({ length: RANDOM_CLASS_REMAPPING_COUNT }, (_, n) => `map${Math.floor(n / 10) + 1}-${n % 10}`) : [name],
+  );
+  const splits = Object.keys(mapping(config, 'task_splits', source));
+  const out: ReferenceDataCombination[] = [];
+  for (const backbone of backbones) {
+    for (const data of datasets) {
+      for (const remapping of remappings) {
+        for (const split of splits) {
+          if (!(data.length === 1 && data[0] === 'ImageNet') && remapping.startsWith('map')) continue;
+          out.push({ backbone, datasets: data, mapping: remapping, split, runs: perCombination });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Runs the reference's own expansion gives for a config file (every data combination, seeds included). */
+export function referenceRunCount(config: ReferenceConfig, source = 'reference config'): number {
+  return referenceDataCombinations(config, source).reduce((sum, c) => sum + c.runs, 0);
+}
+
+/** A data file read as a reference config, or undefined when it is not one (a grid file of ours). */
+export async function readReferenceConfigFile(path: string): Promise<ReferenceConfig | undefined> {
+  const text = (await readInputFile(path, 'grid file')).toString('utf8');
+  try {
+    return parseReferenceConfigText(text, path);
+  } catch {
+    return undefined;
+  }
+}
