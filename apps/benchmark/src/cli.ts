@@ -131,6 +131,7 @@ function buildProgram(): Command {
     .option('--embed-only', 'only fill the embedding cache (with --shard: this task\'s parts of every entry) and exit')
     .option('--no-memo', 'do not reuse generated proxies across runs')
     .option('--dry-run', 'print the run ids and exit')
+    .option('--map <name=value>', "for the Python reference's config files: run its backbone or data set NAME as VALUE (onnx:PATH, an embedded FM, folder:PATH, mnist…; repeatable)", (value: string, previous: string[] = []) => [...previous, value])
     .action(async (file: string, options: GridOptions, command: Command) => {
       const { registry, workers } = await runtimeFor(command);
       await gridCommand(file, options, registry, workers);

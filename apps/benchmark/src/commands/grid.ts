@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ImprintError, didYouMean, type Registry } from '@imprint/core';
 import { BACKBONE_NAMES } from '@imprint/backbones';
-import { createStandardRegistry, dataSizes, readReferenceConfigFile, referenceDataCombinations, type ReferenceConfig, describeShard, expandGrid, fillGridCache, planShards, readGridFile, readResults, resolveShard, runGrid, type GridRun, type RunGridOptions, type ShardPlan } from '@imprint/eval';
+import { createStandardRegistry, dataSizes, readReferenceConfigFile, referenceDataCombinations, referenceGridSpecs, referenceRunCount, type ReferenceConfig, describeShard, expandGrid, fillGridCache, planShards, readGridFile, readResults, resolveShard, runGrid, type GridRun, type RunGridOptions, type ShardPlan } from '@imprint/eval';
 import { Progress } from '../progress.js';
 
 export interface GridOptions {
@@ -20,7 +20,25 @@ export interface GridOptions {
   json?: boolean;
   /** Only fill the embedding cache (together with the other shards) and exit. */
   embedOnly?: boolean;
+  /** For a reference config file: `NAME=VALUE` mappings of its backbone and data set names. */
+  map?: string[];
 }
+
+/** `--map NAME=VALUE` flags as a record; a flag without `=` fails naming it. */
+function parseMappings(flags: readonly string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const flag of flags) {
+    const at = flag.indexOf('=');
+    if (at <= 0 || at === flag.length - 1) throw new ImprintError('INVALID_CONFIG', `--map ${JSON.stringify(flag)} must be NAME=VALUE, e.g. --map resnet18=onnx:./resnet18.onnx or --map CIFAR10=folder:./cifar10`, { flag });
+    out[flag.slice(0, at)] = flag.slice(at + 1);
+  }
+  return out;
+}
+
+/** Whether this CLI can run a backbone name as it is (an embedded FM, `pixels`, `onnx:PATH`). */
+const runnableBackbone = (name: string) => name.startsWith('onnx:') || (BACKBONE_NAMES as readonly string[]).includes(name);
+/** Whether a data set name opens here (a data set of ours, `folder:PATH`, `synthetic…`, `combi…`). */
+const runnableDataset = (name: string) => /^[a-z0-9_]+$/.test(name) || name.startsWith('folder:') || name.startsWith('synthetic');
 
 /**
  * The grid's backbones are ones this CLI can load — an embedded FM, `pixels`, or `onnx:PATH` (an
@@ -41,10 +59,30 @@ function checkBackbones(backbones: readonly string[], file: string, onnx: boolea
 /** `imprint-bench grid GRID.yaml --out RESULTS.jsonl`: expand, validate, run (resumable). */
 export async function gridCommand(file: string, options: GridOptions, registry: Registry = createStandardRegistry(), workerSetup: Pick<RunGridOptions, 'pluginModules' | 'engineModule' | 'engineOptions' | 'backboneLoader' | 'backboneLoaderModule'> = {}): Promise<void> {
   const reference = await readReferenceConfigFile(file);
-  if (reference !== undefined) return referenceConfigCommand(file, reference, options);
-  const spec = await readGridFile(file, registry.options());
-  checkBackbones(spec.backbones, file, workerSetup.backboneLoader !== undefined);
-  const runs = expandGrid(spec, registry);
+  let runs: GridRun[];
+  if (reference !== undefined) {
+    // A config file of the Python reference: its runs, through its names mapped to ours.
+    let specs;
+    try {
+      specs = referenceGridSpecs(reference, { source: file, map: parseMappings(options.map), runnable: { backbone: runnableBackbone, dataset: runnableDataset }, allowUnmapped: options.plan === true });
+    } catch (error) {
+      // --plan still counts the reference's runs of a file that cannot run here yet.
+      if (options.plan && error instanceof ImprintError && error.code === 'UNSUPPORTED') return referencePlan(file, reference, undefined, options, error.message);
+      throw error;
+    }
+    const byId = new Map<string, GridRun>();
+    for (const spec of specs) {
+      if (!options.plan) checkBackbones(spec.backbones, file, workerSetup.backboneLoader !== undefined);
+      for (const run of expandGrid(spec, registry)) byId.set(run.id, run);
+    }
+    runs = [...byId.values()];
+    if (options.plan) return referencePlan(file, reference, runs.length, options);
+    process.stderr.write(`${file}: a config file of the Python reference, ${referenceRunCount(reference, file)} runs by its expansion, ${runs.length} distinct runs here\n`);
+  } else {
+    const spec = await readGridFile(file, registry.options());
+    checkBackbones(spec.backbones, file, workerSetup.backboneLoader !== undefined);
+    runs = expandGrid(spec, registry);
+  }
   const shard = resolveShard(options.shard, options.shards === undefined ? {} : { shards: options.shards });
   if (options.plan) {
     const count = shard?.count ?? options.shards ?? 1;
@@ -127,22 +165,14 @@ export function planJson(plan: ShardPlan<GridRun>, runs: number): Record<string,
 }
 
 /**
- * A config file of the Python reference (`src/config/*.yaml`): `--plan` counts its runs as the
- * reference's own expansion does, per backbone, data set, label remapping, task split and seed.
- * Running it (its FM and data set names mapped to ones that run offline) is not built yet: that
- * fails with a line saying so.
+ * `grid REF.yaml --plan` for a config file of the Python reference: the runs its own expansion
+ * gives (per backbone, data set, label remapping and task split) beside the distinct runs this
+ * CLI executes after collapsing settings that do not apply (`runs`).
  */
-function referenceConfigCommand(file: string, config: ReferenceConfig, options: GridOptions): void {
+function referencePlan(file: string, config: ReferenceConfig, runs: number | undefined, options: GridOptions, unsupported?: string): void {
   const combinations = referenceDataCombinations(config, file);
   const referenceRuns = combinations.reduce((sum, c) => sum + c.runs, 0);
   const seeds = Array.isArray(config.seeds) ? config.seeds.length : 3;
-  if (!options.plan) {
-    throw new ImprintError(
-      'UNSUPPORTED',
-      `${file} is a config file of the Python reference (${referenceRuns} runs by its expansion; grid ${file} --plan lists them); running reference config files — their FMs and data sets mapped to ones that run offline — is not built yet: write the study as a grid file of ours (docs/reproducing-the-paper.md)`,
-      { referenceRuns },
-    );
-  }
   const by = (key: (c: (typeof combinations)[number]) => string) => {
     const totals = new Map<string, number>();
     for (const c of combinations) totals.set(key(c), (totals.get(key(c)) ?? 0) + c.runs);
@@ -152,6 +182,7 @@ function referenceConfigCommand(file: string, config: ReferenceConfig, options: 
     file,
     format: 'reference',
     referenceRuns,
+    ...(runs === undefined ? { unsupported } : { runs }),
     perDataCombination: combinations[0]?.runs ?? 0,
     seeds,
     dataCombinations: combinations.length,
@@ -164,7 +195,7 @@ function referenceConfigCommand(file: string, config: ReferenceConfig, options: 
     process.stdout.write(`${JSON.stringify(summary)}\n`);
     return;
   }
-  const table = (title: string, rows: Record<string, number>) => [`  ${title}:`, ...Object.entries(rows).map(([name, runs]) => `    ${name.padEnd(28)} ${String(runs).padStart(8)}`)];
+  const table = (title: string, rows: Record<string, number>) => [`  ${title}:`, ...Object.entries(rows).map(([name, count]) => `    ${name.padEnd(28)} ${String(count).padStart(8)}`)];
   const remappings = Object.keys(summary.byRemapping);
   process.stdout.write(
     [
@@ -174,7 +205,9 @@ function referenceConfigCommand(file: string, config: ReferenceConfig, options: 
       ...table('per data set (combined data sets joined by +)', summary.byDataset),
       ...(remappings.length > 12 ? [`  per label remapping: ${remappings.length} remappings, ${summary.byRemapping[remappings[0]!]} runs each`] : table('per label remapping', summary.byRemapping)),
       ...table('per task split', summary.bySplit),
-      '  Running reference config files is not built yet: write the study as a grid file of ours.',
+      runs === undefined
+        ? `  not runnable here yet: ${unsupported}`
+        : `  ${runs} distinct runs here, after collapsing settings that do not apply (mnn with m = 1 ignores its weighting; an m above 10 proxies per class after mean/ls take k = 1 is dropped)`,
       '',
     ].join('\n'),
   );

@@ -126,7 +126,8 @@ export async function readGridFile(path: string, options: OptionTable = standard
  * default when it is recorded and left out otherwise (`lambda` with `mean`, `prefilter: all`);
  * besides, `all` stores every sample (k = −1), `max` under another metric than the inner product is
  * 1-nn (m = 1), and m = 1 ignores weighting. Filters: NORMpre ≠ none requires NORMinf = NORMpre;
- * mnn with m > 10·k (k ≥ 1, after collapsing) is dropped. Returns undefined for a dropped run.
+ * mnn with m > 10·k (k ≥ 1, after collapsing) is dropped; then k larger than the few-shot size n
+ * becomes n (those runs are the same). Returns undefined for a dropped run.
  * `source`: the registry (default: the standard one).
  */
 export function canonicalRun(run: RunConfig, source: ApplicabilitySource = standardDescribeSource()): RunConfig | undefined {
@@ -142,6 +143,8 @@ export function canonicalRun(run: RunConfig, source: ApplicabilitySource = stand
   if (out.agg === 'mnn' && out.m === 1) out.weighting = 'uniform';
   if (out.normPre !== 'none' && out.normInf !== out.normPre) return undefined;
   if (out.agg === 'mnn' && typeof out.k === 'number' && out.k >= 1 && out.m > 10 * out.k) return undefined;
+  // k proxies from a few-shot sample of n < k per class are the n-proxy run (the reference's rule)
+  if (typeof out.fewshot === 'number' && typeof out.k === 'number' && out.k > out.fewshot) out.k = out.fewshot;
   return out;
 }
 

@@ -1,6 +1,8 @@
 import { ImprintError } from '@imprint/core';
 import { readInputFile } from '@imprint/core/node';
 import { parse as parseYaml } from 'yaml';
+import { resolveSplit } from '../tasks.js';
+import type { GridSpec } from './grid.js';
 
 /**
  * The config files of the Python reference (DATEXIS/IMPRINT, `src/config/*.yaml`): lists of
@@ -223,4 +225,111 @@ export async function readReferenceConfigFile(path: string): Promise<ReferenceCo
   } catch {
     return undefined;
   }
+}
+
+/** Names of the reference that run offline here without a mapping (its data set names → ours). */
+const DEFAULT_NAMES: Readonly<Record<string, string>> = { MNIST: 'mnist', FashionMNIST: 'fashion_mnist' };
+
+/** Options of {@link referenceGridSpecs}. */
+export interface ReferenceGridOptions {
+  /** Reference names → ours: `resnet18` → `onnx:./resnet18.onnx` or an embedded FM, `CIFAR10` → `folder:./cifar10`. MNIST and FashionMNIST map by default. */
+  readonly map?: Readonly<Record<string, string>>;
+  /** Whether a name of ours can be loaded (a backbone) or opened (a data set); names it refuses must be mapped. */
+  readonly runnable?: { readonly backbone: (name: string) => boolean; readonly dataset: (name: string) => boolean };
+  /** Keep unmapped names as they are instead of failing (for counting runs with `--plan`). */
+  readonly allowUnmapped?: boolean;
+  readonly source?: string;
+}
+
+/** The grid of ours a reference setting row becomes: its method config (few-shot size apart). */
+function methodOf(row: Row): Record<string, unknown> {
+  const method: Record<string, unknown> = {
+    normPre: row.normalize_for_proxy_selection,
+    gen: row.proxy_method,
+    k: row.k,
+    normPost: row.normalize_weights,
+    normInf: row.normalize_input_data,
+    agg: row.aggregation_method,
+    metric: row.aggregation_distance_function,
+    weighting: row.aggregation_weighting,
+  };
+  if (row.aggregation_method === 'mnn') method.m = row.m;
+  if (row.presampling_method === 'weibull') {
+    method.prefilter = 'weibull';
+    method.prefilterQuantiles = row.presampling_quantiles_value === TUPLE ? [0, 1] : row.presampling_quantiles_value;
+  } else if (row.presampling_method !== 'all') {
+    method.prefilter = row.presampling_method;
+  }
+  return method;
+}
+
+/**
+ * A reference config as grids of ours (one per few-shot size): the reference's settings (after
+ * its own filters) as methods, its seeds, few-shot sizes, task splits (by name where ours has the same classes, else
+ * as a class list), and its backbones and data sets through `map`. Label remappings other than
+ * `none`, data sets combined from several, and splits of several tasks (continual learning) are
+ * not expressible in our grids yet and fail with a line naming them. Names that do not run here
+ * and are not mapped fail with one line listing each and how to map it.
+ */
+export function referenceGridSpecs(config: ReferenceConfig, options: ReferenceGridOptions = {}): GridSpec[] {
+  const source = options.source ?? 'reference config';
+  const map = { ...DEFAULT_NAMES, ...(options.map ?? {}) };
+  const unsupported: string[] = [];
+  const remappings = Object.keys(mapping(config, 'label_remappings', source)).filter((name) => name !== 'none');
+  if (remappings.length > 0) unsupported.push(`label remappings (${remappings.slice(0, 3).join(', ')}${remappings.length > 3 ? ', …' : ''})`);
+  const datasetLists = list(config, 'datasets', source).map((d) => (Array.isArray(d) ? d.map(String) : [String(d)]));
+  const combined = datasetLists.filter((d) => d.length > 1);
+  if (combined.length > 0) unsupported.push(`data sets combined from several (${combined.map((d) => d.join(' + ')).join('; ')})`);
+  const splitEntries = Object.entries(mapping(config, 'task_splits', source));
+  const multiTask = splitEntries.filter(([, tasks]) => !Array.isArray(tasks) || tasks.length !== 1);
+  if (multiTask.length > 0) unsupported.push(`task splits of several tasks (${multiTask.map(([name]) => name).join(', ')})`);
+  if (unsupported.length > 0) {
+    throw new ImprintError('UNSUPPORTED', `${source}: ${unsupported.join('; ')} cannot be run from a reference config yet; its other files (single data sets, no remapping) can`, { source });
+  }
+  const unmapped: { kind: 'backbone' | 'data set'; name: string }[] = [];
+  const rename = (kind: 'backbone' | 'data set', name: string): string => {
+    const ours = map[name] ?? name;
+    const runnable = kind === 'backbone' ? options.runnable?.backbone : options.runnable?.dataset;
+    if (map[name] === undefined && runnable !== undefined && !runnable(name)) unmapped.push({ kind, name });
+    return ours;
+  };
+  const backbones = list(config, 'backbones', source).map((name) => rename('backbone', String(name)));
+  const datasets = datasetLists.map((d) => rename('data set', d[0]!));
+  if (unmapped.length > 0 && !options.allowUnmapped) {
+    const listed = (kind: string) => unmapped.filter((u) => u.kind === kind).map((u) => u.name);
+    const backbonesMissing = listed('backbone');
+    const dataMissing = listed('data set');
+    const example = [backbonesMissing[0] && `--map ${backbonesMissing[0]}=onnx:./${backbonesMissing[0]}.onnx (or an embedded FM: --map ${backbonesMissing[0]}=mobilenet_v2_140)`, dataMissing[0] && `--map ${dataMissing[0]}=folder:./${dataMissing[0].toLowerCase()}`].filter(Boolean).join(', ');
+    throw new ImprintError(
+      'INVALID_CONFIG',
+      `${source} names what does not run here: ${[backbonesMissing.length ? `backbones ${backbonesMissing.join(', ')}` : '', dataMissing.length ? `data sets ${dataMissing.join(', ')}` : ''].filter(Boolean).join('; ')}; map each with --map NAME=VALUE, e.g. ${example}`,
+      { unmapped: unmapped.map((u) => u.name) },
+    );
+  }
+  const splits = splitEntries.map(([name, tasks]) => {
+    const classes = ((tasks as unknown[])[0] as unknown[]).map(Number);
+    try {
+      if (JSON.stringify(resolveSplit(name)) === JSON.stringify(classes)) return name;
+    } catch {
+      // not one of our split names: the classes themselves
+    }
+    return classes.join(',');
+  });
+  // One grid per few-shot size: the reference's rows pair each size with its own k values (k is
+  // cut to the size), which a product of sizes and methods would not.
+  const bySize = new Map<number, Map<string, Record<string, unknown>>>();
+  for (const row of referenceSettings(config, source)) {
+    const method = methodOf(row);
+    if (!bySize.has(row.presampling_fewshot_value)) bySize.set(row.presampling_fewshot_value, new Map());
+    bySize.get(row.presampling_fewshot_value)!.set(JSON.stringify(method), method);
+  }
+  const seeds = numbers(config, 'seeds', source);
+  return [...bySize].map(([size, methods]) => ({
+    backbones,
+    datasets,
+    splits,
+    seeds,
+    fewshot: [size === -1 ? null : size],
+    methods: [...methods.values()] as GridSpec['methods'],
+  }));
 }
