@@ -18,7 +18,7 @@ describe('imprint-bench table1, grid, merge, report', () => {
       expect(stdout).toMatch(/Friedman χ² = /);
       expect(stdout).toMatch(/pixels × mnist\s+\d+\.\d{3}/);
       const report = await readFile(join(dir, 'report.md'), 'utf8');
-      expect(report).toMatch(/\| qi2018 \| \d+\.\d\d \| \d\.\d\d \| 8 \| 86\.79 \|/);
+      expect(report).toMatch(/\| qi2018 \| \d+\.\d\d \| \d\.\d\d ± \d\.\d\d \| \d\.\d\d \| 8 \| 86\.79 \|/);
       const finished = await readFile(join(dir, 'table1.jsonl'), 'utf8');
       const lines = finished.trim().split('\n');
       expect(lines).toHaveLength(1 * 2 * 4 * 2 * 5);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ImprintError } from '@imprint/core';
 import {
+  averageRanks,
   canonicalJson,
   combiMnist,
   createStandardRegistry,
@@ -153,7 +154,18 @@ describe('runGrid', () => {
     expect(analysis.groups).toHaveLength(4);
     expect(files).toEqual(expect.arrayContaining(['report.md', 'cd.svg', 'accuracy-vs-k-modes.svg', 'gain-vs-nc1.svg']));
     const report = await readFile(join(dir, 'report.md'), 'utf8');
-    expect(report).toMatch(/\| qi2018 \| \d+\.\d\d \| \d\.\d\d \| 4 \|/);
+    expect(report).toMatch(/\| qi2018 \| \d+\.\d\d \| \d\.\d\d ± \d\.\d\d \| \d\.\d\d \| 4 \| \d+\.\d \|/);
+    // rank spread by hand: ranks per group from the medians table, their sample std and std/√groups
+    const rankRows = analysis.table.map((row) => averageRanks(row));
+    analysis.methods.forEach((m, j) => {
+      const ranks = rankRows.map((r) => r[j]!);
+      const mean = ranks.reduce((a, b) => a + b, 0) / ranks.length;
+      const std = Math.sqrt(ranks.reduce((a, r) => a + (r - mean) ** 2, 0) / (ranks.length - 1));
+      expect(m.averageRank).toBeCloseTo(mean, 10);
+      expect(m.rankStd).toBeCloseTo(std, 10);
+      expect(m.rankStderr).toBeCloseTo(std / 2, 10);
+      expect(m.medianGenerateMs).toBeGreaterThanOrEqual(0);
+    });
     expect(report).toContain('Friedman test');
     expect(await readFile(join(dir, 'cd.svg'), 'utf8')).toMatch(/^<svg/);
     expect((await readdir(dir)).some((f) => f.includes('.tmp-'))).toBe(false);

@@ -44,6 +44,12 @@ export interface MethodSummary {
   readonly meanAccuracy: number;
   /** Mean rank over the groups where every method ran (1 = best). */
   readonly averageRank: number;
+  /** Standard deviation of those ranks over the groups (sample, n − 1; NaN with fewer than 2 groups). */
+  readonly rankStd: number;
+  /** Standard error of the average rank: rankStd / √groups. */
+  readonly rankStderr: number;
+  /** Median milliseconds of proxy generation per run, over the runs that generated (not memoised); undefined if none did. */
+  readonly medianGenerateMs?: number;
   readonly groups: number;
   /** Mean number of proxies a head of this method stored (runs that recorded it; undefined if none did). */
   readonly meanProxies?: number;
@@ -68,8 +74,13 @@ export function analyzeResults(results: readonly ResultLine[], alpha = 0.05, sou
   const labels = new Map<string, string>();
   const cells = new Map<string, Map<string, number[]>>();
   const proxies = new Map<string, number[]>();
+  const generateMs = new Map<string, number[]>();
   for (const r of results) {
     const m = methodKey(r.config);
+    if (r.timings !== undefined && !r.timings.memoised && Number.isFinite(r.timings.generateMs)) {
+      if (!generateMs.has(m)) generateMs.set(m, []);
+      generateMs.get(m)!.push(r.timings.generateMs);
+    }
     const g = groupKey(r.config);
     if (typeof r.proxies === 'number') {
       if (!proxies.has(m)) proxies.set(m, []);
@@ -90,11 +101,17 @@ export function analyzeResults(results: readonly ResultLine[], alpha = 0.05, sou
   const rankRows = complete.map((row) => averageRanks(row));
   const summaries = methodKeys.map((key, j) => {
     const values = table.map((row) => row[j]).filter((v) => !Number.isNaN(v));
+    const ranks = rankRows.map((r) => r[j]);
+    const averageRank = ranks.length > 0 ? ranks.reduce((s, r) => s + r, 0) / ranks.length : Number.NaN;
+    const rankStd = ranks.length > 1 ? Math.sqrt(ranks.reduce((s, r) => s + (r - averageRank) ** 2, 0) / (ranks.length - 1)) : Number.NaN;
     return {
       key,
       label: labels.get(key)!,
       meanAccuracy: values.reduce((a, b) => a + b, 0) / values.length,
-      averageRank: rankRows.length > 0 ? rankRows.reduce((s, r) => s + r[j], 0) / rankRows.length : Number.NaN,
+      averageRank,
+      rankStd,
+      rankStderr: rankStd / Math.sqrt(ranks.length),
+      ...(generateMs.has(key) ? { medianGenerateMs: median(generateMs.get(key)!) } : {}),
       groups: values.length,
       ...(proxies.has(key) ? { meanProxies: proxies.get(key)!.reduce((a, b) => a + b, 0) / proxies.get(key)!.length } : {}),
     };

@@ -72,8 +72,11 @@ const csvField = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g,
 
 /** Every method with its summary, in rank order. */
 function methodsCsv(analysis: Analysis): string {
-  const rows = analysis.methods.map((m, i) => [String(i + 1), csvField(m.label), Number.isFinite(m.meanAccuracy) ? m.meanAccuracy.toFixed(4) : '', Number.isFinite(m.averageRank) ? m.averageRank.toFixed(4) : '', String(m.groups), csvField(m.key), m.meanProxies === undefined ? '' : m.meanProxies.toFixed(2)].join(','));
-  return `${['position', 'label', 'mean_accuracy', 'average_rank', 'groups', 'config', 'mean_proxies'].join(',')}\n${rows.join('\n')}\n`;
+  const number = (value: number | undefined, digits: number) => (value !== undefined && Number.isFinite(value) ? value.toFixed(digits) : '');
+  const rows = analysis.methods.map((m, i) =>
+    [String(i + 1), csvField(m.label), number(m.meanAccuracy, 4), number(m.averageRank, 4), String(m.groups), csvField(m.key), number(m.meanProxies, 2), number(m.rankStd, 4), number(m.rankStderr, 4), number(m.medianGenerateMs, 2)].join(','),
+  );
+  return `${['position', 'label', 'mean_accuracy', 'average_rank', 'groups', 'config', 'mean_proxies', 'rank_std', 'rank_stderr', 'median_generate_ms'].join(',')}\n${rows.join('\n')}\n`;
 }
 
 /**
@@ -98,13 +101,23 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
   }
   const hasReference = options.reference !== undefined;
   const hasProxies = analysis.methods.some((m) => m.meanProxies !== undefined);
-  lines.push(`| method | mean accuracy | average rank | groups |${hasReference ? ' paper |' : ''}${hasProxies ? ' proxies stored |' : ''}`, `|---|---|---|---|${hasReference ? '---|' : ''}${hasProxies ? '---|' : ''}`);
+  const hasGenerate = analysis.methods.some((m) => m.medianGenerateMs !== undefined);
+  const fixed = (value: number | undefined, digits: number) => (value !== undefined && Number.isFinite(value) ? value.toFixed(digits) : '–');
+  lines.push(
+    `| method | mean accuracy | average rank ± std | stderr | groups |${hasReference ? ' paper |' : ''}${hasProxies ? ' proxies stored |' : ''}${hasGenerate ? ' GEN ms (median) |' : ''}`,
+    `|---|---|---|---|---|${hasReference ? '---|' : ''}${hasProxies ? '---|' : ''}${hasGenerate ? '---|' : ''}`,
+  );
   for (const i of shown) {
     const m = analysis.methods[i];
     const ref = options.reference?.[m.label];
-    lines.push(`| ${m.label} | ${pct(m.meanAccuracy)} | ${Number.isFinite(m.averageRank) ? m.averageRank.toFixed(2) : '–'} | ${m.groups} |${hasReference ? ` ${ref === undefined ? '–' : ref.toFixed(2)} |` : ''}${hasProxies ? ` ${m.meanProxies === undefined ? '–' : m.meanProxies.toFixed(1)} |` : ''}`);
+    lines.push(
+      `| ${m.label} | ${pct(m.meanAccuracy)} | ${fixed(m.averageRank, 2)}${Number.isFinite(m.rankStd) ? ` ± ${m.rankStd.toFixed(2)}` : ''} | ${fixed(m.rankStderr, 2)} | ${m.groups} |${hasReference ? ` ${ref === undefined ? '–' : ref.toFixed(2)} |` : ''}${hasProxies ? ` ${fixed(m.meanProxies, 1)} |` : ''}${hasGenerate ? ` ${fixed(m.medianGenerateMs, 1)} |` : ''}`,
+    );
   }
-  if (subset) lines.push(`| … ${names.length - shown.length} more (methods.csv) | | | |${hasReference ? ' |' : ''}${hasProxies ? ' |' : ''}`);
+  if (subset) lines.push(`| … ${names.length - shown.length} more (methods.csv) | | | | |${hasReference ? ' |' : ''}${hasProxies ? ' |' : ''}${hasGenerate ? ' |' : ''}`);
+  if (Number.isFinite(analysis.methods[0]?.rankStd ?? Number.NaN)) {
+    lines.push('', 'Average rank ± the standard deviation of a method\'s rank over the groups where every method ran; stderr = std / √groups. GEN ms: median time to generate the proxies of one run (runs whose proxies were reused are left out).');
+  }
   lines.push('');
   await write('methods.csv', methodsCsv(analysis));
   if (analysis.comparison !== undefined) {
