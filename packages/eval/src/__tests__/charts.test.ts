@@ -1,4 +1,8 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeReport, type ResultLine } from '../index.js';
 import { cdDiagram, chartLayout } from '../experiments/charts.js';
 
 /** Positions of the `<text>` elements of an SVG, with their text. */
@@ -39,5 +43,26 @@ describe('charts a reader can read', () => {
       const ys = labels.filter((l) => l.anchor === side).map((l) => l.y).sort((a, b) => a - b);
       for (let i = 1; i < ys.length; i++) expect(ys[i] - ys[i - 1]).toBeGreaterThanOrEqual(16);
     }
+  });
+
+  it('draws the paper’s Fig. 6: accuracy against k for every GEN method swept over k', async () => {
+    const results: ResultLine[] = [];
+    for (const gen of ['kmeans', 'kmedoids', 'random']) {
+      for (const k of [1, 5, 20]) {
+        for (const backbone of ['a', 'b']) {
+          const accuracy = 50 + k / 2 + (gen === 'kmeans' ? 5 : gen === 'kmedoids' ? 3 : 0) + (backbone === 'a' ? 1 : -1);
+          const config = { backbone, dataset: 'mnist', split: 'all', normPre: 'l2', gen, k, normPost: 'l2', normInf: 'l2', agg: 'max', seed: 0 } as unknown as ResultLine['config'];
+          results.push({ id: `${gen}-${k}-${backbone}`, config, accuracy, f1Weighted: accuracy, timings: { generateMs: k, predictMs: 1, memoised: false } });
+        }
+      }
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'imprint-fig6-'));
+    const { files } = await writeReport(results, dir);
+    expect(files).toContain('accuracy-vs-k-methods-mnist.svg');
+    const svg = await readFile(join(dir, 'accuracy-vs-k-methods-mnist.svg'), 'utf8');
+    const labels = texts(svg).map((t) => t.text);
+    expect(labels).toEqual(expect.arrayContaining(['l2/kmeans/l2/l2/max', 'l2/kmedoids/l2/l2/max', 'l2/random/l2/l2/max', '1', '5', '20']));
+    expect(svg.match(/<polyline/g)).toHaveLength(3);
+    expect(await readFile(join(dir, 'report.md'), 'utf8')).toContain('![accuracy vs k per method, mnist](accuracy-vs-k-methods-mnist.svg)');
   });
 });

@@ -153,6 +153,19 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
       lines.push(`![accuracy vs k, ${dataset}](${name})`, '');
     }
   }
+  // The paper's Fig. 6: accuracy against k for every GEN method swept over k (each method with
+  // k left out is one series, averaged over FMs, splits and seeds), per data set.
+  for (const dataset of datasets) {
+    const swept = results.filter((r) => r.config.dataset === dataset && typeof r.config.k === 'number' && r.config.k > 0 && r.config.fewshot === undefined);
+    const all = curves(swept, () => true, (r) => r.config.k as number, (r) => methodLabel({ ...r.config, k: undefined } as unknown as ResultLine['config'], options.describe)).filter((s) => s.points.length > 1);
+    if (all.length < 2) continue;
+    const average = (s: Series) => s.points.reduce((sum, [, y]) => sum + y, 0) / s.points.length;
+    const series = [...all].sort((a, b) => average(b) - average(a)).slice(0, 10);
+    const name = `accuracy-vs-k-methods-${dataset.replace(/[^A-Za-z0-9_-]+/g, '_')}.svg`;
+    await write(name, lineChart(series, { title: `Accuracy vs k per GEN method, ${dataset}`, xLabel: 'k (proxies per class)', yLabel: 'accuracy (%)', logX: true }));
+    lines.push(`![accuracy vs k per method, ${dataset}](${name})`, '');
+    if (all.length > series.length) lines.push(`(${series.length} of ${all.length} methods swept over k, the best by mean accuracy over their k values.)`, '');
+  }
   const fewshots = new Set(results.map((r) => r.config.fewshot).filter((f) => f !== undefined));
   if (fewshots.size > 1) {
     for (const dataset of datasets) {
