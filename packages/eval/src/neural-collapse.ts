@@ -7,7 +7,24 @@ export interface NeuralCollapse {
   readonly nc1: number;
   /** VCI = 1 − Tr(Σ_B (Σ_W + Σ_B)⁺)/rank(Σ_B); NaN when not asked for (`{ vci: false }`). */
   readonly vci: number;
+  /** Tr(Σ_W): the within-class variability (the reference's script reports it beside NC1). */
+  readonly traceWithin: number;
+  /** Tr(Σ_B): the spread of the class means. */
+  readonly traceBetween: number;
+  /** rank(Σ_B) (≤ C − 1), with the tolerance torch.linalg.matrix_rank uses for float32: σ_max · d · ε₃₂. */
+  readonly rankBetween: number;
+  /** rank(Σ_W), same tolerance; NaN unless asked for (`{ ranks: true }`: a d × d or n × n eigen-decomposition). */
+  readonly rankWithin: number;
   readonly classes: number;
+}
+
+/** float32's machine epsilon: the reference computes in float32, and matrix_rank's tolerance scales with it. */
+const FLOAT32_EPSILON = 2 ** -23;
+
+/** Eigenvalues of a symmetric positive semi-definite matrix above torch's float32 rank tolerance (σ_max · size · ε₃₂). */
+function rankOf(values: readonly number[], size: number): number {
+  const largest = Math.max(0, ...values);
+  return values.filter((v) => v > largest * size * FLOAT32_EPSILON).length;
 }
 
 /** Symmetric eigen-decomposition; eigenvalues below `tolerance × largest` count as zero. */
@@ -30,7 +47,7 @@ function positiveEigen(matrix: Matrix, tolerance = 1e-10): { values: number[]; v
  * the span of the class means; VCI works in the span of the samples when n + C ≤ d, else solves
  * with Σ_W + Σ_B by Cholesky.
  */
-export function neuralCollapse(set: EmbeddingSet, { vci: withVci = true }: { vci?: boolean } = {}): NeuralCollapse {
+export function neuralCollapse(set: EmbeddingSet, { vci: withVci = true, ranks = false }: { vci?: boolean; ranks?: boolean } = {}): NeuralCollapse {
   const [rows, dim] = set.shape;
   const labels = [...new Set(set.labels)].sort((a, b) => a - b);
   const C = labels.length;
@@ -85,8 +102,35 @@ export function neuralCollapse(set: EmbeddingSet, { vci: withVci = true }: { vci
     directions.forEach(({ u }, i) => (withinAlong[i] += dot(row, u) ** 2 / (C * counts[c])));
   }
   const nc1 = directions.reduce((s, { eigenvalue }, i) => s + withinAlong[i] / eigenvalue, 0) / C;
+  // Traces: Tr Σ_B = (1/C) Σ ‖b_c‖², Tr Σ_W = Σ_x ‖x̃‖² / (C n_c).
+  const traceBetween = values.reduce((s, v) => s + Math.max(0, v), 0) / C;
+  let traceWithin = 0;
+  for (let r = 0; r < rows; r++) {
+    const { c, row } = centred(r);
+    traceWithin += dot(row, row) / (C * counts[c]);
+  }
+  const rankBetween = rankOf(values.map((v) => v / C), dim);
+  const rankWithin = ranks ? withinRank() : Number.NaN;
+  const measures = { nc1, traceWithin, traceBetween, rankBetween, rankWithin, classes: C };
 
-  if (!withVci) return { nc1, vci: Number.NaN, classes: C };
+  /** rank Σ_W from the eigenvalues of the smaller of Σ_W (d × d) and the weighted Gram matrix of the centred rows (n × n): the same non-zero eigenvalues. */
+  function withinRank(): number {
+    const weighted = Array.from({ length: rows }, (_, r) => {
+      const { c, row } = centred(r);
+      return row.map((v) => v / Math.sqrt(C * counts[c]));
+    });
+    const size = Math.min(rows, dim);
+    const m = new Matrix(size, size);
+    if (rows <= dim) {
+      for (let a = 0; a < rows; a++) for (let b = a; b < rows; b++) m.set(a, b, dot(weighted[a], weighted[b]));
+    } else {
+      for (const row of weighted) for (let i = 0; i < dim; i++) if (row[i] !== 0) for (let j = i; j < dim; j++) m.set(i, j, m.get(i, j) + row[i] * row[j]);
+    }
+    for (let i = 0; i < size; i++) for (let j = 0; j < i; j++) m.set(i, j, m.get(j, i));
+    return rankOf(new EigenvalueDecomposition(m, { assumeSymmetric: true }).realEigenvalues, dim);
+  }
+
+  if (!withVci) return { ...measures, vci: Number.NaN };
   // VCI: Tr(Σ_B T⁺) = (1/C) Σ_c b_cᵀ T⁺ b_c with T = Σ_W + Σ_B = GᵀG.
   let trace = 0;
   if (rows + C <= dim) {
@@ -147,5 +191,5 @@ export function neuralCollapse(set: EmbeddingSet, { vci: withVci = true }: { vci
     }
   }
   const vci = 1 - trace / C / kept.length;
-  return { nc1, vci, classes: C };
+  return { ...measures, vci };
 }

@@ -19,6 +19,9 @@ describe('imprint-bench table1, grid, merge, report', () => {
       expect(stdout).toMatch(/pixels × mnist\s+\d+\.\d{3}/);
       const report = await readFile(join(dir, 'report.md'), 'utf8');
       expect(report).toMatch(/\| qi2018 \| \d+\.\d\d \| \d\.\d\d ± \d\.\d\d \| \d\.\d\d \| 8 \| 86\.79 \|/);
+      const nc = JSON.parse(await readFile(join(dir, 'nc.json'), 'utf8')) as Record<string, { nc1: number; traceWithin: number; traceBetween: number; rankBetween: number }>;
+      expect(nc['pixels|mnist']).toMatchObject({ rankBetween: 9, nc1: expect.any(Number), traceWithin: expect.any(Number), traceBetween: expect.any(Number) });
+      expect(report).toMatch(/\| pixels × mnist \| \d\.\d{3} \| -?\d\.\d{3} \| [\d.e+]+ \| [\d.e+]+ \| 9 \|/);
       const finished = await readFile(join(dir, 'table1.jsonl'), 'utf8');
       const lines = finished.trim().split('\n');
       expect(lines).toHaveLength(1 * 2 * 4 * 2 * 5);

@@ -136,6 +136,12 @@ describe('report: readable with many methods', () => {
     const csv = (await readFile(join(dir, 'report', 'methods.csv'), 'utf8')).trim().split('\n');
     expect(csv).toHaveLength(41);
     expect(report).toMatch(/Neural collapse/);
+    // table1's nc.json form: NC1 with the traces of Σ_W and Σ_B and the rank of Σ_B
+    await writeFile(join(dir, 'nc.json'), JSON.stringify({ 'fm|mnist': { nc1: 1.4, traceWithin: 12.5, traceBetween: 3.25, rankBetween: 9 } }));
+    expect((await cli('report', results, '--out', join(dir, 'r4'), '--nc1', join(dir, 'nc.json'))).code).toBe(0);
+    expect(await readFile(join(dir, 'r4', 'report.md'), 'utf8')).toMatch(/\| fm × mnist \| 1\.400 \| 0\.146 \| 12\.50 \| 3\.250 \| 9 \|/);
+    await writeFile(join(dir, 'bad-nc.json'), JSON.stringify({ 'fm|mnist': { nc1: 1.4, traceWithin: -1, traceBetween: 3, rankBetween: 9 } }));
+    expect((await cli('report', results, '--out', join(dir, 'r5'), '--nc1', join(dir, 'bad-nc.json'))).stderr).toMatch(/or of measures as table1's nc\.json holds them/);
     const typo = await cli('report', results, '--out', join(dir, 'r2'), '--method', 'l2/kmeans k=99/l2/l2/max');
     expect(typo.code).toBe(1);
     expect(typo.stderr).toMatch(/no method is labelled "l2\/kmeans k=99\/l2\/l2\/max"/);

@@ -9,12 +9,29 @@ export interface ReportCommandOptions {
   nc1?: string;
 }
 
-/** Read an NC1 file: a JSON object `{ "backbone|dataset": nc1, … }` (what `table1` writes as nc1.json). */
-async function readNc1(path: string): Promise<Record<string, number>> {
+type NcMeasures = { nc1: number; traceWithin: number; traceBetween: number; rankBetween: number };
+
+/**
+ * Read an NC file keyed "backbone|dataset": NC1 values (`nc1.json` of `table1`), or objects with
+ * NC1 and the traces of Σ_W and Σ_B and the rank of Σ_B (its `nc.json`).
+ */
+async function readNc1(path: string): Promise<{ nc1: Record<string, number>; measures: Record<string, NcMeasures> }> {
   const parsed = await readDataFile(path, 'NC1 file');
-  const ok = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && Object.entries(parsed).every(([key, value]) => key.includes('|') && typeof value === 'number' && Number.isFinite(value) && value > 0);
-  if (!ok) throw new ImprintError('BAD_FILE', `${path} must hold a JSON object of positive NC1 values keyed "backbone|dataset", e.g. {"mobilenet_v2_140|mnist": 1.42}`, { path });
-  return parsed as Record<string, number>;
+  const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
+  const isMeasures = (v: unknown): v is NcMeasures =>
+    typeof v === 'object' && v !== null && positive((v as NcMeasures).nc1) && [(v as NcMeasures).traceWithin, (v as NcMeasures).traceBetween, (v as NcMeasures).rankBetween].every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0);
+  const ok = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && Object.entries(parsed).every(([key, value]) => key.includes('|') && (positive(value) || isMeasures(value)));
+  if (!ok) throw new ImprintError('BAD_FILE', `${path} must hold a JSON object keyed "backbone|dataset" of positive NC1 values, e.g. {"mobilenet_v2_140|mnist": 1.42}, or of measures as table1's nc.json holds them`, { path });
+  const nc1: Record<string, number> = {};
+  const measures: Record<string, NcMeasures> = {};
+  for (const [key, value] of Object.entries(parsed as Record<string, number | NcMeasures>)) {
+    if (typeof value === 'number') nc1[key] = value;
+    else {
+      nc1[key] = value.nc1;
+      measures[key] = value;
+    }
+  }
+  return { nc1, measures };
 }
 
 /** Accuracies are percentages: a value outside 0–100 (or not finite) is not a result of this tool. */
@@ -71,14 +88,14 @@ export async function reportCommand(file: string, options: ReportCommandOptions,
   if (duplicates > 0) process.stderr.write(`${file}: ${duplicates} duplicate lines (a run id seen before) ignored\n`);
   checkAccuracies(read.results, file);
   const results = oneLinePerConfig(withRecordedDefaults(read.results, file, describe ?? standardDescribeSource()), file);
-  const nc1 = options.nc1 === undefined ? undefined : await readNc1(options.nc1);
+  const nc = options.nc1 === undefined ? undefined : await readNc1(options.nc1);
   const start = performance.now();
   const { files, analysis } = await writeReport(results, options.out, {
     title: `IMPRINT results: ${file}`,
     ...(describe === undefined ? {} : { describe }),
     ...(options.top === undefined ? {} : { top: options.top }),
     ...(options.method === undefined ? {} : { methods: options.method }),
-    ...(nc1 === undefined ? {} : { nc1 }),
+    ...(nc === undefined ? {} : { nc1: nc.nc1, ncMeasures: nc.measures }),
   });
   process.stderr.write(
     `wrote ${files.map((f) => join(options.out, f)).join(', ')} from ${results.length} runs, ${analysis.methods.length} methods in ${((performance.now() - start) / 1000).toFixed(1)} s${malformed ? ` (${malformed} malformed lines skipped)` : ''}\n`,

@@ -86,16 +86,20 @@ export async function table1Command(options: Table1Options, registry: Registry =
 
   // Embeddings first (cached; a progress bar per split), then NC1 on the train embeddings.
   const nc1: Record<string, number> = {};
+  const ncMeasures: Record<string, { nc1: number; traceWithin: number; traceBetween: number; rankBetween: number }> = {};
   for (const backbone of backbones) {
     for (const dataset of DATASETS) {
       const { train } = await protocolEmbeddings(backbone, dataset, { full: options.full ?? false, ...(trainLimit === undefined ? {} : { trainLimit }), ...(testLimit === undefined ? {} : { testLimit }) }, engine);
       const rows = Math.min(train.shape[0], NC_SAMPLES);
       const subset = { embeddings: train.embeddings.subarray(0, rows * train.shape[1]), shape: [rows, train.shape[1]] as const, labels: train.labels.subarray(0, rows) };
-      nc1[`${backbone}|${dataset}`] = neuralCollapse(subset, { vci: false }).nc1;
+      const measured = neuralCollapse(subset, { vci: false });
+      nc1[`${backbone}|${dataset}`] = measured.nc1;
+      ncMeasures[`${backbone}|${dataset}`] = { nc1: measured.nc1, traceWithin: measured.traceWithin, traceBetween: measured.traceBetween, rankBetween: measured.rankBetween };
     }
   }
   const embedSeconds = (performance.now() - start) / 1000;
   await writeFileAtomic(join(options.out, 'nc1.json'), new TextEncoder().encode(`${JSON.stringify(nc1, null, 2)}\n`));
+  await writeFileAtomic(join(options.out, 'nc.json'), new TextEncoder().encode(`${JSON.stringify(ncMeasures, null, 2)}\n`));
 
   // Only now, with every FM loaded and every embedding there (where a mistyped backbone or a bad
   // file fails), the previous results make way: kept as table1.previous.jsonl, not deleted.
@@ -130,6 +134,7 @@ export async function table1Command(options: Table1Options, registry: Registry =
     title: 'Table 1 on embedded FMs',
     describe: registry,
     nc1,
+    ncMeasures,
     reference: PAPER_TABLE1,
     notes: `Protocol: ${protocol}; embedding engine: ${engine.backbones === undefined ? 'tf.js' : 'onnxruntime-node'}. Paper: 4 ImageNet FMs (ResNet-18/50, ViT-B/16, Swin-B) × MNIST, FashionMNIST, CIFAR-10 × 4 splits. Here: ${backbones.join(', ')} × MNIST, FashionMNIST × all/even/odd/short, seeds ${seeds.join(', ')}.`,
   });

@@ -17,6 +17,8 @@ export interface ReportOptions {
   readonly describe?: DescribeSource;
   /** NC1 per `backbone|dataset`, for the gain-vs-NC1 chart and table. */
   readonly nc1?: Readonly<Record<string, number>>;
+  /** Further neural-collapse measures per `backbone|dataset` (traces of Σ_W and Σ_B, rank of Σ_B), shown beside NC1. */
+  readonly ncMeasures?: Readonly<Record<string, { readonly traceWithin: number; readonly traceBetween: number; readonly rankBetween: number }>>;
   /** Reference figures to print beside the methods (e.g. the paper's), by method label. */
   readonly reference?: Readonly<Record<string, number>>;
   /** Extra markdown appended at the end. */
@@ -139,8 +141,14 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
     lines.push('![critical difference diagram](cd.svg)', '');
   }
   if (options.nc1 !== undefined && Object.keys(options.nc1).length > 0) {
-    lines.push('## Neural collapse (NC1, train embeddings)', '', '| FM × data set | NC1 | log₁₀ NC1 |', '|---|---|---|');
-    for (const [key, value] of Object.entries(options.nc1)) lines.push(`| ${key.replace('|', ' × ')} | ${value.toFixed(3)} | ${Math.log10(value).toFixed(3)} |`);
+    const measures = options.ncMeasures ?? {};
+    const detailed = Object.keys(measures).length > 0;
+    lines.push('## Neural collapse (NC1, train embeddings)', '', `| FM × data set | NC1 | log₁₀ NC1 |${detailed ? ' Tr Σ_W | Tr Σ_B | rank Σ_B |' : ''}`, `|---|---|---|${detailed ? '---|---|---|' : ''}`);
+    for (const [key, value] of Object.entries(options.nc1)) {
+      const m = measures[key];
+      const more = detailed ? (m === undefined ? ' – | – | – |' : ` ${m.traceWithin.toPrecision(4)} | ${m.traceBetween.toPrecision(4)} | ${m.rankBetween} |`) : '';
+      lines.push(`| ${key.replace('|', ' × ')} | ${value.toFixed(3)} | ${Math.log10(value).toFixed(3)} |${more}`);
+    }
     lines.push('');
   }
   const datasets = [...new Set(results.map((r) => r.config.dataset))];
