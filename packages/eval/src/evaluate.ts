@@ -1,6 +1,6 @@
 import { Imprinter, type ImprintConfig, type ImprintConfigInput, type Registry } from '@imprint/core';
 import type { EmbeddingSet } from './embedding-set.js';
-import { accuracy, f1Scores } from './metrics.js';
+import { accuracy, confusionMatrix, f1Scores } from './metrics.js';
 
 /** One evaluated configuration, the result schema shared by the CLI and result files. */
 export interface RunResult {
@@ -14,6 +14,8 @@ export interface RunResult {
   readonly f1Weighted: number;
   /** One-vs-rest F1 per class in class-index order, in percent. */
   readonly perClassF1: number[];
+  /** `confusion[t][p]`: test samples of class index t predicted as p (class indices as in `classes`). */
+  readonly confusion: number[][];
   readonly timings: { readonly generateMs: number; readonly predictMs: number };
 }
 
@@ -21,13 +23,13 @@ export interface RunResult {
  * Predict `test` with an imprinted head and score it: labels map to the head's class indices;
  * test samples of a label the head does not know count as errors.
  */
-export function scoreHead(head: Imprinter, test: EmbeddingSet): { classes: number[]; accuracy: number; f1Weighted: number; perClassF1: number[] } {
+export function scoreHead(head: Imprinter, test: EmbeddingSet): { classes: number[]; accuracy: number; f1Weighted: number; perClassF1: number[]; confusion: number[][] } {
   const predicted = head.predictIndices({ data: test.embeddings, shape: test.shape });
   const classes = head.classes as number[];
   const indexOf = new Map(classes.map((label, i) => [label, i]));
   const truth = Int32Array.from(test.labels, (label) => indexOf.get(label) ?? -1);
   const f1 = f1Scores(truth, predicted, classes.length);
-  return { classes, accuracy: accuracy(truth, predicted), f1Weighted: f1.weighted, perClassF1: f1.perClass };
+  return { classes, accuracy: accuracy(truth, predicted), f1Weighted: f1.weighted, perClassF1: f1.perClass, confusion: confusionMatrix(truth, predicted, classes.length) };
 }
 
 /**

@@ -168,6 +168,19 @@ describe('runGrid', () => {
     });
     expect(report).toContain('Friedman test');
     expect(await readFile(join(dir, 'cd.svg'), 'utf8')).toMatch(/^<svg/);
+    // per-method confusion matrices: rows of percent of the true class, from the runs' recorded counts
+    const lines = readResults(join(dir, 'r.jsonl')).results;
+    const first = lines.find((r) => r.config.split === 'all')!;
+    expect(first.confusion!.flat().reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(first.confusion!.map((row, t) => row[t]!).reduce((a, b) => a + b, 0) / first.confusion!.flat().reduce((a, b) => a + b, 0)).toBeCloseTo(first.accuracy / 100, 10);
+    const confusion = await readFile(join(dir, 'confusion.md'), 'utf8');
+    expect(files).toContain('confusion.md');
+    expect(confusion).toMatch(/### \S+.* \(\d+ runs\)/);
+    for (const row of confusion.split('\n').filter((l) => l.startsWith('| **'))) {
+      const cells = row.split('|').slice(2, -1).map((c) => Number(c.trim()));
+      expect(cells.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 0);
+    }
+    expect(report).toContain('[confusion.md](confusion.md)');
     expect((await readdir(dir)).some((f) => f.includes('.tmp-'))).toBe(false);
   });
 });

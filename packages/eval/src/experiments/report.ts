@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ImprintError, checkInteger, didYouMean } from '@imprint/core';
 import { writeFileAtomic } from '@imprint/core/node';
 import { cliquesInOrder, significanceMatrix } from '../stats/compare.js';
-import { analyzeResults, groupKey, methodLabel, type Analysis } from './analysis.js';
+import { analyzeResults, groupKey, methodKey, methodLabel, type Analysis } from './analysis.js';
 import { cdDiagram, lineChart, type Series } from './charts.js';
 import type { ResultLine } from './results.js';
 
@@ -79,6 +79,43 @@ function methodsCsv(analysis: Analysis): string {
     [String(i + 1), csvField(m.label), number(m.meanAccuracy, 4), number(m.averageRank, 4), String(m.groups), csvField(m.key), number(m.meanProxies, 2), number(m.rankStd, 4), number(m.rankStderr, 4), number(m.medianGenerateMs, 2)].join(','),
   );
   return `${['position', 'label', 'mean_accuracy', 'average_rank', 'groups', 'config', 'mean_proxies', 'rank_std', 'rank_stderr', 'median_generate_ms'].join(',')}\n${rows.join('\n')}\n`;
+}
+
+/**
+ * Confusion matrices of `methods` (indices into `analysis.methods`) per data set, summed over the
+ * FMs, splits with the most classes and seeds that recorded one, rows normalized to percent of
+ * the true class. Undefined when no result recorded a confusion matrix (files of older versions).
+ */
+function confusionReport(results: readonly ResultLine[], analysis: Analysis, methods: readonly number[]): string | undefined {
+  const keys = new Map(methods.map((i) => [analysis.methods[i]!.key, analysis.methods[i]!.label]));
+  const sums = new Map<string, { dataset: string; label: string; classes: readonly number[]; counts: number[][]; runs: number }>();
+  const widest = new Map<string, number>();
+  for (const r of results) if (r.confusion !== undefined && r.classes !== undefined) widest.set(r.config.dataset, Math.max(widest.get(r.config.dataset) ?? 0, r.classes.length));
+  for (const r of results) {
+    if (r.confusion === undefined || r.classes === undefined || r.classes.length !== widest.get(r.config.dataset)) continue;
+    const key = methodKey(r.config);
+    const label = keys.get(key);
+    if (label === undefined) continue;
+    const id = `${r.config.dataset}\0${key}\0${r.classes.join(',')}`;
+    let sum = sums.get(id);
+    if (sum === undefined) sums.set(id, (sum = { dataset: r.config.dataset, label, classes: r.classes, counts: r.classes.map(() => new Array<number>(r.classes!.length).fill(0)), runs: 0 }));
+    r.confusion.forEach((row, t) => row.forEach((n, p) => (sum!.counts[t]![p]! += n)));
+    sum.runs++;
+  }
+  if (sums.size === 0) return undefined;
+  const out = ['# Confusion matrices', '', 'Rows: true class; columns: predicted class; percent of the row (test samples of that class), summed over FMs, seeds and the splits with every class.', ''];
+  for (const dataset of [...new Set([...sums.values()].map((s) => s.dataset))]) {
+    out.push(`## ${dataset}`, '');
+    for (const sum of [...sums.values()].filter((s) => s.dataset === dataset)) {
+      out.push(`### ${sum.label} (${sum.runs} runs)`, '', `| true \\ predicted | ${sum.classes.join(' | ')} |`, `|---|${sum.classes.map(() => '---').join('|')}|`);
+      sum.counts.forEach((row, t) => {
+        const total = row.reduce((a, b) => a + b, 0);
+        out.push(`| **${sum.classes[t]}** | ${row.map((n) => (total > 0 ? ((100 * n) / total).toFixed(1) : '–')).join(' | ')} |`);
+      });
+      out.push('');
+    }
+  }
+  return out.join('\n');
 }
 
 /**
@@ -173,6 +210,11 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
     await write(name, lineChart(series, { title: `Accuracy vs k per GEN method, ${dataset}`, xLabel: 'k (proxies per class)', yLabel: 'accuracy (%)', logX: true }));
     lines.push(`![accuracy vs k per method, ${dataset}](${name})`, '');
     if (all.length > series.length) lines.push(`(${series.length} of ${all.length} methods swept over k, the best by mean accuracy over their k values.)`, '');
+  }
+  const confusion = confusionReport(results, analysis, shown.slice(0, 5));
+  if (confusion !== undefined) {
+    await write('confusion.md', confusion);
+    lines.push(`Confusion matrices of the ${Math.min(5, shown.length)} best methods, per data set: [confusion.md](confusion.md).`, '');
   }
   const fewshots = new Set(results.map((r) => r.config.fewshot).filter((f) => f !== undefined));
   if (fewshots.size > 1) {

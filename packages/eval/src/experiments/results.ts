@@ -15,6 +15,9 @@ export interface ResultLine {
   /** Proxies stored over all classes (absent in files written before it was recorded). */
   readonly proxies?: number;
   readonly timings: { readonly generateMs: number; readonly predictMs: number; readonly memoised: boolean };
+  /** Train labels in class-index order, and `confusion[t][p]` counts over them (absent in files written before they were recorded). */
+  readonly classes?: readonly number[];
+  readonly confusion?: readonly (readonly number[])[];
 }
 
 /**

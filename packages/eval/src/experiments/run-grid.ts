@@ -169,7 +169,7 @@ async function runInProcess(runs: readonly GridRun[], options: RunGridOptions, p
       const predictStart = performance.now();
       const scores = scoreHead(head, test);
       const predictMs = performance.now() - predictStart;
-      appendResult(options.resultsPath, { id, config: head.config as RunConfig, accuracy: scores.accuracy, f1Weighted: scores.f1Weighted, proxies: head.proxyCounts.reduce((a, b) => a + b, 0), timings: { generateMs, predictMs, memoised } });
+      appendResult(options.resultsPath, { id, config: head.config as RunConfig, accuracy: scores.accuracy, f1Weighted: scores.f1Weighted, proxies: head.proxyCounts.reduce((a, b) => a + b, 0), timings: { generateMs, predictMs, memoised }, classes: scores.classes, confusion: scores.confusion });
     } finally {
       head.dispose();
     }
