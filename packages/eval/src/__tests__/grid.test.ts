@@ -152,7 +152,8 @@ describe('runGrid', () => {
     const { analysis, files } = await writeReport(readResults(join(dir, 'r.jsonl')).results, dir, { nc1: { 'synthetic|modes': 1.5 } });
     expect(analysis.methods).toHaveLength(5);
     expect(analysis.groups).toHaveLength(4);
-    expect(files).toEqual(expect.arrayContaining(['report.md', 'cd.svg', 'accuracy-vs-k-modes.svg', 'gain-vs-nc1.svg']));
+    expect(files).toEqual(expect.arrayContaining(['report.md', 'cd.svg', 'accuracy-vs-k-modes.svg', 'accuracy-vs-k-modes.png', 'gain-vs-nc1.svg', 'gain-vs-nc1.png']));
+    expect([...(await readFile(join(dir, 'accuracy-vs-k-modes.png'))).subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     const report = await readFile(join(dir, 'report.md'), 'utf8');
     expect(report).toMatch(/\| qi2018 \| \d+\.\d\d \| \d\.\d\d ± \d\.\d\d \| \d\.\d\d \| 4 \| \d+\.\d \|/);
     // rank spread by hand: ranks per group from the medians table, their sample std and std/√groups

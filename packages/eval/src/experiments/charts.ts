@@ -19,7 +19,7 @@ export interface ChartOptions {
   readonly scatter?: boolean;
 }
 
-/** The frame of a line chart (640 × 400): margins, data ranges, the data → pixel maps and the axis ticks. */
+/** The frame of a line chart (400 high; 640 wide, wider for long legend names): margins, data ranges, the data → pixel maps and the axis ticks. */
 export interface ChartLayout {
   readonly width: number;
   readonly height: number;
@@ -41,9 +41,11 @@ export interface ChartLayout {
 
 /** Layout shared by the SVG and PNG line charts. */
 export function chartLayout(series: readonly Series[], logX = false): ChartLayout {
-  const width = 640;
+  // The legend sits right of the plot: wide enough for the longest series name (8 px a character, the PNG font).
+  const legend = Math.max(170, 26 + 8 * Math.max(0, ...series.map((s) => s.name.length)) + 10);
+  const width = 470 + legend;
   const height = 400;
-  const margin = { left: 60, right: 170, top: 40, bottom: 50 };
+  const margin = { left: 60, right: legend, top: 40, bottom: 50 };
   const tx = (x: number) => (logX ? Math.log10(x) : x);
   const drawable = ([x, y]: readonly [number, number]) => Number.isFinite(tx(x)) && Number.isFinite(y);
   const all = series.flatMap((s) => s.points).filter(drawable);

@@ -5,7 +5,8 @@ import { ImprintError, checkInteger, didYouMean } from '@imprint/core';
 import { writeFileAtomic } from '@imprint/core/node';
 import { cliquesInOrder, significanceMatrix } from '../stats/compare.js';
 import { analyzeResults, groupKey, methodKey, methodLabel, type Analysis } from './analysis.js';
-import { cdDiagram, lineChart, type Series } from './charts.js';
+import { cdDiagram, lineChart, type ChartOptions, type Series } from './charts.js';
+import { lineChartPng } from './png-chart.js';
 import type { ResultLine } from './results.js';
 
 export interface ReportOptions {
@@ -127,9 +128,14 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
   await mkdir(outDir, { recursive: true });
   const analysis = analyzeResults(results, 0.05, options.describe);
   const files: string[] = [];
-  const write = async (name: string, text: string) => {
-    await writeFileAtomic(join(outDir, name), encoder.encode(text));
+  const write = async (name: string, text: string | Uint8Array) => {
+    await writeFileAtomic(join(outDir, name), typeof text === 'string' ? encoder.encode(text) : text);
     files.push(name);
+  };
+  /** A line chart as `NAME.svg` and `NAME.png` (the same layout, rasterised without a browser). */
+  const writeChart = async (name: string, series: readonly Series[], chart: ChartOptions) => {
+    await write(name, lineChart(series, chart));
+    await write(name.replace(/\.svg$/, '.png'), lineChartPng(series, chart));
   };
   const names = analysis.methods.map((m) => m.label);
   const shown = shownMethods(names, options.top ?? 20, options.methods ?? []);
@@ -194,7 +200,7 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
     for (const dataset of datasets) {
       const series = curves(results, (r) => r.config.dataset === dataset && r.config.gen === 'kmeans' && typeof r.config.k === 'number' && r.config.fewshot === undefined, (r) => r.config.k as number, (r) => `${r.config.backbone} ${r.config.split}`);
       const name = `accuracy-vs-k-${dataset.replace(/[^A-Za-z0-9_-]+/g, '_')}.svg`;
-      await write(name, lineChart(series, { title: `Accuracy vs k (k-means), ${dataset}`, xLabel: 'k (proxies per class)', yLabel: 'accuracy (%)', logX: true }));
+      await writeChart(name, series, { title: `Accuracy vs k (k-means), ${dataset}`, xLabel: 'k (proxies per class)', yLabel: 'accuracy (%)', logX: true });
       lines.push(`![accuracy vs k, ${dataset}](${name})`, '');
     }
   }
@@ -207,7 +213,7 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
     const average = (s: Series) => s.points.reduce((sum, [, y]) => sum + y, 0) / s.points.length;
     const series = [...all].sort((a, b) => average(b) - average(a)).slice(0, 10);
     const name = `accuracy-vs-k-methods-${dataset.replace(/[^A-Za-z0-9_-]+/g, '_')}.svg`;
-    await write(name, lineChart(series, { title: `Accuracy vs k per GEN method, ${dataset}`, xLabel: 'k (proxies per class)', yLabel: 'accuracy (%)', logX: true }));
+    await writeChart(name, series, { title: `Accuracy vs k per GEN method, ${dataset}`, xLabel: 'k (proxies per class)', yLabel: 'accuracy (%)', logX: true });
     lines.push(`![accuracy vs k per method, ${dataset}](${name})`, '');
     if (all.length > series.length) lines.push(`(${series.length} of ${all.length} methods swept over k, the best by mean accuracy over their k values.)`, '');
   }
@@ -221,7 +227,7 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
     for (const dataset of datasets) {
       const series = curves(results, (r) => r.config.dataset === dataset && r.config.fewshot !== undefined, (r) => r.config.fewshot, (r) => methodLabel({ ...r.config, fewshot: undefined }, options.describe));
       const name = `fewshot-${dataset.replace(/[^A-Za-z0-9_-]+/g, '_')}.svg`;
-      await write(name, lineChart(series, { title: `Few-shot accuracy, ${dataset}`, xLabel: 'samples per class', yLabel: 'accuracy (%)', logX: true }));
+      await writeChart(name, series, { title: `Few-shot accuracy, ${dataset}`, xLabel: 'samples per class', yLabel: 'accuracy (%)', logX: true });
       lines.push(`![few-shot curves, ${dataset}](${name})`, '');
     }
   }
@@ -237,7 +243,7 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
     }
     const points = [...byGroup.values()].filter((v) => v.k1.length && v.k5.length).map((v) => [v.nc, mean(v.k5) - mean(v.k1)] as const);
     if (points.length > 0) {
-      await write('gain-vs-nc1.svg', lineChart([{ name: 'groups', points }], { title: 'Gain of k=5 over k=1 vs NC1', xLabel: 'NC1 (log scale)', yLabel: 'accuracy gain (points)', logX: true, scatter: true }));
+      await writeChart('gain-vs-nc1.svg', [{ name: 'groups', points }], { title: 'Gain of k=5 over k=1 vs NC1', xLabel: 'NC1 (log scale)', yLabel: 'accuracy gain (points)', logX: true, scatter: true });
       lines.push('![gain of k=5 over k=1 against NC1](gain-vs-nc1.svg)', '');
     }
   }
