@@ -157,7 +157,7 @@ for (const name of PACKAGES) {
     await check(`packages/${name}/README.md: ${line}`, () => {
       const args = line.split(/\s+/).slice(1);
       run('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], folder);
-      const installed = JSON.parse(readFileSync(join(folder, 'node_modules', '@imprint', name === 'core' ? 'core' : name, 'package.json'), 'utf8'));
+      const installed = JSON.parse(readFileSync(join(folder, 'node_modules', '@imprint', name, 'package.json'), 'utf8'));
       if (installed.version !== versions[installed.name]) throw new Error(`installed ${installed.name}@${installed.version}, released ${versions[installed.name]}`);
     });
   }
