@@ -49,15 +49,20 @@ describe('imprint-bench grid on a config file of the Python reference', () => {
     expect((await cli('grid', file, '--map', 'resnet18', '--dry-run')).stderr).toMatch(/--map "resnet18" must be NAME=VALUE/);
   });
 
-  it('a file with label remappings and combined data sets is counted, and says it cannot run here yet', async () => {
+  it('a file with label remappings and combined data sets is counted and runs once its names are mapped', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'imprint-reference-'));
     const { file, referenceRuns } = await referenceFile(dir, 'config_reprod_subsec3_combidigits.yaml');
-    const plan = JSON.parse((await cli('grid', file, '--plan', '--json')).stdout) as { referenceRuns: number; byDataset: Record<string, number>; unsupported: string };
+    const plan = JSON.parse((await cli('grid', file, '--plan', '--json')).stdout) as { referenceRuns: number; runs: number; byDataset: Record<string, number> };
     expect(plan.referenceRuns).toBe(referenceRuns);
+    expect(plan.runs).toBe(referenceRuns);
     expect(plan.byDataset).toEqual({ 'MNIST+MNIST-M+USPS+SVHN': referenceRuns });
-    expect(plan.unsupported).toMatch(/label remappings \(combined\); data sets combined from several \(MNIST \+ MNIST-M \+ USPS \+ SVHN\) cannot be run from a reference config yet/);
     const run = await cli('grid', file, '--out', join(dir, 'r.jsonl'));
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/\[UNSUPPORTED\].*cannot be run from a reference config yet/);
+    expect(run.stderr).toMatch(/names what does not run here: backbones resnet18, resnet50, vit_b_16, swin_b; data sets MNIST-M, USPS, SVHN; map each/);
+    const maps = ['resnet18', 'resnet50', 'vit_b_16', 'swin_b'].flatMap((name) => ['--map', `${name}=pixels`]);
+    const data = ['MNIST-M', 'USPS', 'SVHN'].flatMap((name) => ['--map', `${name}=folder:${join(dir, name)}`]);
+    const mapped = await cli('grid', file, ...maps, ...data, '--dry-run');
+    expect(mapped.code, mapped.stderr).toBe(0);
+    expect(JSON.parse(mapped.stdout)).toHaveLength(referenceRuns / 4);
   });
 });

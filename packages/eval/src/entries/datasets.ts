@@ -8,4 +8,5 @@ export { PREPROCESSING, defaultCacheDir, embedDataset, embeddingCacheKey, type E
 export { PART_ROWS, partRowsFor, readCacheEntry, embedSharedEntry, embedWholeEntry, type CacheEntryJob, type EntryShare, type FilledEntry } from '../embedding-parts.js';
 export { describeOwner, lockStaleSeconds, tryLock, type HeldLock, type LockAttempt, type LockOwner } from '../cache-lock.js';
 export { TASK_SPLITS, combiMnist, resolveSplit, selectClasses } from '../tasks.js';
+export { checkLabelRemapping, combinationOffsets, combineEmbeddingSets, distinctLabelCount, remapEmbeddingSet, type LabelRemapping } from '../combine-sets.js';
 export { gaussianModes, type GaussianModesOptions } from '../synthetic.js';

@@ -11,7 +11,8 @@ export { runOpenSet, type OpenSetOptions, type OpenSetResult } from '../experime
 export { classOrder, runIncremental, type IncrementalOptions, type IncrementalResult } from '../experiments/incremental.js';
 export { labelsOf, rowsWhere } from '../experiments/protocol-data.js';
 export { writeReport, type ReportOptions } from '../experiments/report.js';
-export { loadRunData, type RunDataOptions } from '../experiments/run-data.js';
+export { assembleRunData, dataSetRequests, loadDataSet, loadRunData, type DataSetRequest, type RunDataOptions } from '../experiments/run-data.js';
+export { COMBINATION_SEPARATOR, combinationName, combinationParts, dataLabel } from '../experiments/data-combination.js';
 export { describeShard, resolveShard, type Environment, type ShardSpec } from '../experiments/shard-spec.js';
 export { dataPairKey, planShards, type PlanOptions, type PlannedShard, type ShardPlan } from '../experiments/shard-plan.js';
 export { backboneDim, dataSizes, estimateRunCost, type DataSizes, type RunCost, type SplitSize } from '../experiments/run-cost.js';

@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { BackboneLoader } from '@imprint/backbones';
 import { errorToTransfer } from '@imprint/core';
 import { setUpWorkerRuntime } from '../runtime/set-up.js';
-import { loadRunData } from './run-data.js';
+import { loadDataSet } from './run-data.js';
 import { runGridInProcess, type GridRun } from './run-grid.js';
 
 const settings = workerData as { runs: GridRun[]; resultsPath: string; memoize: boolean; cacheDir?: string; pluginModules: string[]; engine?: { module: string; options: { threads: number } & Record<string, unknown> }; backboneLoaderModule?: string };
@@ -14,7 +14,7 @@ try {
   const done = await runGridInProcess(
     settings.runs,
     { runs: settings.runs, resultsPath: settings.resultsPath, memoize: settings.memoize, registry },
-    (keys, part) => loadRunData(keys, part, { ...(settings.cacheDir === undefined ? {} : { cacheDir: settings.cacheDir }), workers: 1, log: () => undefined, ...(loader === undefined ? {} : { loader }) }),
+    (keys, part) => loadDataSet(keys, part, { ...(settings.cacheDir === undefined ? {} : { cacheDir: settings.cacheDir }), workers: 1, log: () => undefined, ...(loader === undefined ? {} : { loader }) }),
     (n) => port.postMessage({ progress: n }),
   );
   port.postMessage({ done });

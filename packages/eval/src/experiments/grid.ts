@@ -3,6 +3,8 @@ import { standardDescribeSource, standardOptions } from '../standard-registry.js
 import { readDataFile } from '../data-file.js';
 import { resolveSplit } from '../tasks.js';
 import { DATA_KEY_NAMES, runId, type RunConfig } from './run-config.js';
+import { combinationName } from './data-combination.js';
+import { checkLabelRemapping } from '../combine-sets.js';
 
 /**
  * An experiment grid: lists of values whose cartesian product is run, like the reference's YAML
@@ -13,7 +15,17 @@ export interface GridSpec {
   backbones: string[];
   /** Backbone input size for every backbone. */
   inputSize?: number;
-  datasets: string[];
+  /**
+   * Data sets: names, or lists of names combined into one (`[mnist, fashion_mnist]`: 20 classes,
+   * the second's labels offset by the first's 10 — the reference's `datasets: [["MNIST", …]]`).
+   */
+  datasets: (string | string[])[];
+  /**
+   * Named label remappings (original label → class; labels not listed are left out), each run on
+   * every data set, like the reference's `label_remappings`: `{ merged: { 0: 0, 10: 0, 1: 1, 11: 1 } }`.
+   * An empty remapping (`none: {}`) runs the data as it is. @default no remapping
+   */
+  remappings?: Record<string, Record<string, number>>;
   /** Task splits (`all`, `even`, `odd`, `short`, a list like `"0,3,7"`, or `*`: every class). @default ['all'] */
   splits?: string[];
   /** @default [0] */
@@ -47,7 +59,7 @@ export interface GridSpec {
 export const MAX_GRID_RUNS = 2_000_000;
 
 /** Grid keys that are not option lists (`description` and `meta` are free-form and ignored). */
-const DATA_GRID_KEYS = ['backbones', 'inputSize', 'datasets', 'splits', 'seeds', 'trainLimit', 'testLimit', 'fewshot', 'methods', 'description', 'meta'] as const;
+const DATA_GRID_KEYS = ['backbones', 'inputSize', 'datasets', 'remappings', 'splits', 'seeds', 'trainLimit', 'testLimit', 'fewshot', 'methods', 'description', 'meta'] as const;
 /** Options with a grid key of their own: `seeds`, and `fewshot` (whose list may hold null: all samples). */
 const NOT_OPTION_LISTS = new Set(['seed', 'fewshot']);
 
@@ -64,7 +76,7 @@ export function optionListKeys(options: OptionTable = standardOptions()): string
 
 /** Every key a grid file may hold with these options (default: the standard registry's). */
 export function gridKeys(options: OptionTable = standardOptions()): string[] {
-  return [...DATA_GRID_KEYS.slice(0, 9), ...optionListKeys(options), ...DATA_GRID_KEYS.slice(9)];
+  return [...DATA_GRID_KEYS.slice(0, 10), ...optionListKeys(options), ...DATA_GRID_KEYS.slice(10)];
 }
 
 function stringList(spec: Record<string, unknown>, key: string): void {
@@ -92,7 +104,19 @@ export function validateGridSpec(input: unknown, source = 'grid', options: Optio
   }
   for (const key of ['backbones', 'datasets']) {
     if (spec[key] === undefined) throw new ImprintError('INVALID_CONFIG', `${source}: a grid needs a non-empty list "${key}"`);
-    stringList(spec, key);
+  }
+  stringList(spec, 'backbones');
+  if (!Array.isArray(spec.datasets) || spec.datasets.length === 0) throw new ImprintError('INVALID_CONFIG', `${source}: grid key "datasets" must be a non-empty list of names (or of lists of names, combined into one), got ${JSON.stringify(spec.datasets)}`);
+  (spec.datasets as unknown[]).forEach((entry, i) => {
+    if (typeof entry === 'string' && entry.length > 0) return;
+    combinationName(entry as string[], `${source}: datasets[${i}]`);
+  });
+  if (spec.remappings !== undefined) {
+    const remappings = spec.remappings;
+    if (typeof remappings !== 'object' || remappings === null || Array.isArray(remappings) || Object.keys(remappings).length === 0) {
+      throw new ImprintError('INVALID_CONFIG', `${source}: grid key "remappings" must be an object of named label remappings, such as {merged: {0: 0, 10: 0, 1: 1, 11: 1}}, got ${JSON.stringify(remappings)}`);
+    }
+    for (const [name, remapping] of Object.entries(remappings)) checkLabelRemapping(remapping, `${source}: remapping ${JSON.stringify(name)}`);
   }
   stringList(spec, 'splits');
   for (const key of ['inputSize', 'trainLimit', 'testLimit']) if (spec[key] !== undefined) checkInteger(spec[key], `${source}: ${key}`, { min: 1 });
@@ -165,6 +189,7 @@ export function expandGrid(spec: GridSpec, registry: Registry): (RunConfig & { i
   const sizes: [string, number][] = [
     ['backbones', spec.backbones.length],
     ['datasets', spec.datasets.length],
+    ['remappings', Object.keys(spec.remappings ?? { none: {} }).length],
     ['splits', splits.length],
     ['seeds', seeds.length],
     ['fewshot', fewshots.length],
@@ -201,26 +226,36 @@ export function expandGrid(spec: GridSpec, registry: Registry): (RunConfig & { i
     });
   }
   const runs = new Map<string, RunConfig & { id: string }>();
+  const datasets = spec.datasets.map((entry, i) => combinationName(entry, `grid datasets[${i}]`));
+  // A remapping is recorded as its name and labels (keys in ascending order); an empty one is none.
+  const remappings = Object.entries(spec.remappings ?? { none: {} }).map(([name, remapping]) => {
+    const map = checkLabelRemapping(remapping, `grid remapping ${JSON.stringify(name)}`);
+    if (map.size === 0) return {};
+    return { remap: name, remapLabels: Object.fromEntries([...map].sort((a, b) => a[0] - b[0]).map(([from, to]) => [String(from), to])) };
+  });
   for (const backbone of spec.backbones) {
-    for (const dataset of spec.datasets) {
-      for (const split of splits) {
-        for (const seed of seeds) {
-          for (const fewshot of fewshots) {
-            for (const method of methods) {
-              const data = {
-                backbone,
-                ...(spec.inputSize === undefined ? {} : { inputSize: spec.inputSize }),
-                dataset,
-                split,
-                ...(spec.trainLimit === undefined ? {} : { trainLimit: spec.trainLimit }),
-                ...(spec.testLimit === undefined ? {} : { testLimit: spec.testLimit }),
-              };
-              const input = { ...method, ...data, seed, ...(fewshot === null ? {} : { fewshot }) };
-              const { config } = resolvePipeline(input, registry, { extraKeys: DATA_KEY_NAMES });
-              const run = canonicalRun(config as RunConfig, registry);
-              if (run === undefined) continue;
-              const id = runId(run);
-              if (!runs.has(id)) runs.set(id, { ...run, id });
+    for (const dataset of datasets) {
+      for (const remapping of remappings) {
+        for (const split of splits) {
+          for (const seed of seeds) {
+            for (const fewshot of fewshots) {
+              for (const method of methods) {
+                const data = {
+                  backbone,
+                  ...(spec.inputSize === undefined ? {} : { inputSize: spec.inputSize }),
+                  dataset,
+                  ...remapping,
+                  split,
+                  ...(spec.trainLimit === undefined ? {} : { trainLimit: spec.trainLimit }),
+                  ...(spec.testLimit === undefined ? {} : { testLimit: spec.testLimit }),
+                };
+                const input = { ...method, ...data, seed, ...(fewshot === null ? {} : { fewshot }) };
+                const { config } = resolvePipeline(input, registry, { extraKeys: DATA_KEY_NAMES });
+                const run = canonicalRun(config as RunConfig, registry);
+                if (run === undefined) continue;
+                const id = runId(run);
+                if (!runs.has(id)) runs.set(id, { ...run, id });
+              }
             }
           }
         }

@@ -1,6 +1,7 @@
 import { ImprintError } from '@imprint/core';
 import { readInputFile } from '@imprint/core/node';
 import { parse as parseYaml } from 'yaml';
+import { referenceRandomClassRemappings } from './reference-remappings.js';
 import { resolveSplit } from '../tasks.js';
 import type { GridSpec } from './grid.js';
 
@@ -264,37 +265,38 @@ function methodOf(row: Row): Record<string, unknown> {
 }
 
 /**
- * A reference config as grids of ours (one per few-shot size): the reference's settings (after
- * its own filters) as methods, its seeds, few-shot sizes, task splits (by name where ours has the same classes, else
- * as a class list), and its backbones and data sets through `map`. Label remappings other than
- * `none`, data sets combined from several, and splits of several tasks (continual learning) are
- * not expressible in our grids yet and fail with a line naming them. Names that do not run here
- * and are not mapped fail with one line listing each and how to map it.
+ * A reference config as grids of ours (one per few-shot size and, when `map…` remappings are
+ * there, per kind of data): the reference's settings (after its own filters) as methods, its seeds,
+ * few-shot sizes, task splits (by name where ours has the same classes, else as a class list), its
+ * label remappings (the `RANDOM_CLASS_REMAPPINGS` placeholder rebuilt from its seeded draws, and
+ * as in the reference used with `["ImageNet"]` only), its data sets — combined ones as lists — and
+ * backbones through `map`. Splits of several tasks (continual learning) are not expressible in our
+ * grids and fail with a line naming them. Names that do not run here and are not mapped fail with
+ * one line listing each and how to map it.
  */
 export function referenceGridSpecs(config: ReferenceConfig, options: ReferenceGridOptions = {}): GridSpec[] {
   const source = options.source ?? 'reference config';
   const map = { ...DEFAULT_NAMES, ...(options.map ?? {}) };
-  const unsupported: string[] = [];
-  const remappings = Object.keys(mapping(config, 'label_remappings', source)).filter((name) => name !== 'none');
-  if (remappings.length > 0) unsupported.push(`label remappings (${remappings.slice(0, 3).join(', ')}${remappings.length > 3 ? ', …' : ''})`);
   const datasetLists = list(config, 'datasets', source).map((d) => (Array.isArray(d) ? d.map(String) : [String(d)]));
-  const combined = datasetLists.filter((d) => d.length > 1);
-  if (combined.length > 0) unsupported.push(`data sets combined from several (${combined.map((d) => d.join(' + ')).join('; ')})`);
   const splitEntries = Object.entries(mapping(config, 'task_splits', source));
   const multiTask = splitEntries.filter(([, tasks]) => !Array.isArray(tasks) || tasks.length !== 1);
-  if (multiTask.length > 0) unsupported.push(`task splits of several tasks (${multiTask.map(([name]) => name).join(', ')})`);
-  if (unsupported.length > 0) {
-    throw new ImprintError('UNSUPPORTED', `${source}: ${unsupported.join('; ')} cannot be run from a reference config yet; its other files (single data sets, no remapping) can`, { source });
+  if (multiTask.length > 0) {
+    throw new ImprintError('UNSUPPORTED', `${source}: task splits of several tasks (${multiTask.map(([name]) => name).join(', ')}) cannot be run from a reference config: a grid run imprints one task`, { source });
+  }
+  const remappings: Record<string, Record<string, number>> = {};
+  for (const [name, remapping] of Object.entries(mapping(config, 'label_remappings', source))) {
+    if (name === 'RANDOM_CLASS_REMAPPINGS') Object.assign(remappings, referenceRandomClassRemappings());
+    else remappings[name] = Object.fromEntries(Object.entries((remapping ?? {}) as Record<string, unknown>).map(([from, to]) => [from, Number(to)]));
   }
   const unmapped: { kind: 'backbone' | 'data set'; name: string }[] = [];
   const rename = (kind: 'backbone' | 'data set', name: string): string => {
     const ours = map[name] ?? name;
     const runnable = kind === 'backbone' ? options.runnable?.backbone : options.runnable?.dataset;
-    if (map[name] === undefined && runnable !== undefined && !runnable(name)) unmapped.push({ kind, name });
+    if (map[name] === undefined && runnable !== undefined && !runnable(name) && !unmapped.some((u) => u.name === name)) unmapped.push({ kind, name });
     return ours;
   };
   const backbones = list(config, 'backbones', source).map((name) => rename('backbone', String(name)));
-  const datasets = datasetLists.map((d) => rename('data set', d[0]!));
+  const datasets = datasetLists.map((d) => (d.length === 1 ? rename('data set', d[0]!) : d.map((name) => rename('data set', name))));
   if (unmapped.length > 0 && !options.allowUnmapped) {
     const listed = (kind: string) => unmapped.filter((u) => u.kind === kind).map((u) => u.name);
     const backbonesMissing = listed('backbone');
@@ -324,12 +326,21 @@ export function referenceGridSpecs(config: ReferenceConfig, options: ReferenceGr
     bySize.get(row.presampling_fewshot_value)!.set(JSON.stringify(method), method);
   }
   const seeds = numbers(config, 'seeds', source);
-  return [...bySize].map(([size, methods]) => ({
-    backbones,
-    datasets,
-    splits,
-    seeds,
-    fewshot: [size === -1 ? null : size],
-    methods: [...methods.values()] as GridSpec['methods'],
-  }));
+  // The reference uses its `map…` remappings with ["ImageNet"] only, and the others with every data set.
+  const isImageNet = datasetLists.map((d) => d.length === 1 && d[0] === 'ImageNet');
+  const kinds = [
+    { datasets: datasets.filter((_, i) => !isImageNet[i]), remappings: Object.fromEntries(Object.entries(remappings).filter(([name]) => !name.startsWith('map'))) },
+    { datasets: datasets.filter((_, i) => isImageNet[i]), remappings },
+  ].filter((kind) => kind.datasets.length > 0 && Object.keys(kind.remappings).length > 0);
+  return [...bySize].flatMap(([size, methods]) =>
+    kinds.map((kind) => ({
+      backbones,
+      datasets: kind.datasets,
+      ...(Object.keys(kind.remappings).length === 1 && Object.keys(Object.values(kind.remappings)[0]!).length === 0 ? {} : { remappings: kind.remappings }),
+      splits,
+      seeds,
+      fewshot: [size === -1 ? null : size],
+      methods: [...methods.values()] as GridSpec['methods'],
+    })),
+  );
 }

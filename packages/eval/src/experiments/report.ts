@@ -1,3 +1,4 @@
+import { dataLabel } from './data-combination.js';
 import type { DescribeSource } from '@imprint/core';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -91,15 +92,15 @@ function confusionReport(results: readonly ResultLine[], analysis: Analysis, met
   const keys = new Map(methods.map((i) => [analysis.methods[i]!.key, analysis.methods[i]!.label]));
   const sums = new Map<string, { dataset: string; label: string; classes: readonly number[]; counts: number[][]; runs: number }>();
   const widest = new Map<string, number>();
-  for (const r of results) if (r.confusion !== undefined && r.classes !== undefined) widest.set(r.config.dataset, Math.max(widest.get(r.config.dataset) ?? 0, r.classes.length));
+  for (const r of results) if (r.confusion !== undefined && r.classes !== undefined) widest.set(dataLabel(r.config), Math.max(widest.get(dataLabel(r.config)) ?? 0, r.classes.length));
   for (const r of results) {
-    if (r.confusion === undefined || r.classes === undefined || r.classes.length !== widest.get(r.config.dataset)) continue;
+    if (r.confusion === undefined || r.classes === undefined || r.classes.length !== widest.get(dataLabel(r.config))) continue;
     const key = methodKey(r.config);
     const label = keys.get(key);
     if (label === undefined) continue;
-    const id = `${r.config.dataset}\0${key}\0${r.classes.join(',')}`;
+    const id = `${dataLabel(r.config)}\0${key}\0${r.classes.join(',')}`;
     let sum = sums.get(id);
-    if (sum === undefined) sums.set(id, (sum = { dataset: r.config.dataset, label, classes: r.classes, counts: r.classes.map(() => new Array<number>(r.classes!.length).fill(0)), runs: 0 }));
+    if (sum === undefined) sums.set(id, (sum = { dataset: dataLabel(r.config), label, classes: r.classes, counts: r.classes.map(() => new Array<number>(r.classes!.length).fill(0)), runs: 0 }));
     r.confusion.forEach((row, t) => row.forEach((n, p) => (sum!.counts[t]![p]! += n)));
     sum.runs++;
   }
@@ -194,11 +195,11 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
     }
     lines.push('');
   }
-  const datasets = [...new Set(results.map((r) => r.config.dataset))];
+  const datasets = [...new Set(results.map((r) => dataLabel(r.config)))];
   const ks = new Set(results.filter((r) => r.config.gen === 'kmeans' && typeof r.config.k === 'number').map((r) => r.config.k));
   if (ks.size > 1) {
     for (const dataset of datasets) {
-      const series = curves(results, (r) => r.config.dataset === dataset && r.config.gen === 'kmeans' && typeof r.config.k === 'number' && r.config.fewshot === undefined, (r) => r.config.k as number, (r) => `${r.config.backbone} ${r.config.split}`);
+      const series = curves(results, (r) => dataLabel(r.config) === dataset && r.config.gen === 'kmeans' && typeof r.config.k === 'number' && r.config.fewshot === undefined, (r) => r.config.k as number, (r) => `${r.config.backbone} ${r.config.split}`);
       const name = `accuracy-vs-k-${dataset.replace(/[^A-Za-z0-9_-]+/g, '_')}.svg`;
       await writeChart(name, series, { title: `Accuracy vs k (k-means), ${dataset}`, xLabel: 'k (proxies per class)', yLabel: 'accuracy (%)', logX: true });
       lines.push(`![accuracy vs k, ${dataset}](${name})`, '');
@@ -207,7 +208,7 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
   // The paper's Fig. 6: accuracy against k for every GEN method swept over k (each method with
   // k left out is one series, averaged over FMs, splits and seeds), per data set.
   for (const dataset of datasets) {
-    const swept = results.filter((r) => r.config.dataset === dataset && typeof r.config.k === 'number' && r.config.k > 0 && r.config.fewshot === undefined);
+    const swept = results.filter((r) => dataLabel(r.config) === dataset && typeof r.config.k === 'number' && r.config.k > 0 && r.config.fewshot === undefined);
     const all = curves(swept, () => true, (r) => r.config.k as number, (r) => methodLabel({ ...r.config, k: undefined } as unknown as ResultLine['config'], options.describe)).filter((s) => s.points.length > 1);
     if (all.length < 2) continue;
     const average = (s: Series) => s.points.reduce((sum, [, y]) => sum + y, 0) / s.points.length;
@@ -225,7 +226,7 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
   const fewshots = new Set(results.map((r) => r.config.fewshot).filter((f) => f !== undefined));
   if (fewshots.size > 1) {
     for (const dataset of datasets) {
-      const series = curves(results, (r) => r.config.dataset === dataset && r.config.fewshot !== undefined, (r) => r.config.fewshot, (r) => methodLabel({ ...r.config, fewshot: undefined }, options.describe));
+      const series = curves(results, (r) => dataLabel(r.config) === dataset && r.config.fewshot !== undefined, (r) => r.config.fewshot, (r) => methodLabel({ ...r.config, fewshot: undefined }, options.describe));
       const name = `fewshot-${dataset.replace(/[^A-Za-z0-9_-]+/g, '_')}.svg`;
       await writeChart(name, series, { title: `Few-shot accuracy, ${dataset}`, xLabel: 'samples per class', yLabel: 'accuracy (%)', logX: true });
       lines.push(`![few-shot curves, ${dataset}](${name})`, '');
@@ -235,7 +236,7 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
     const byGroup = new Map<string, { k1: number[]; k5: number[]; nc: number }>();
     for (const r of results) {
       if (r.config.gen !== 'kmeans' || (r.config.k !== 1 && r.config.k !== 5)) continue;
-      const nc = options.nc1[`${r.config.backbone}|${r.config.dataset}`];
+      const nc = options.nc1[`${r.config.backbone}|${dataLabel(r.config)}`];
       if (nc === undefined) continue;
       const g = groupKey(r.config);
       if (!byGroup.has(g)) byGroup.set(g, { k1: [], k5: [], nc });
@@ -250,7 +251,7 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
   lines.push('## Median accuracy per group', '', `| group | ${shown.map((m) => names[m]).join(' | ')} |`, `|---|${shown.map(() => '---').join('|')}|`);
   analysis.groups.forEach((g, i) => {
     const keys = JSON.parse(g) as Record<string, unknown>;
-    lines.push(`| ${[keys.backbone, keys.dataset, keys.split].join(' · ')} | ${shown.map((m) => pct(analysis.table[i][m])).join(' | ')} |`);
+    lines.push(`| ${[keys.backbone, dataLabel(keys as { dataset: string; remap?: string }), keys.split].join(' · ')} | ${shown.map((m) => pct(analysis.table[i][m])).join(' | ')} |`);
   });
   lines.push('');
   if (options.notes) lines.push(options.notes, '');

@@ -7,7 +7,12 @@ export interface DataKeys {
   backbone: string;
   /** Backbone input size; absent: the backbone's native size. */
   inputSize?: number;
+  /** A data set name, or several joined by `" + "`: combined into one (labels offset one after another). */
   dataset: string;
+  /** Name of the label remapping applied to the data (absent: none). */
+  remap?: string;
+  /** The remapping itself: original label → class; rows of labels it does not list are left out. */
+  remapLabels?: Record<string, number>;
   /** Task split: `all`, `even`, `odd`, `short`, or a class list like `"0,3,7"`. */
   split: string;
   /** First N train / test images of the source (absent: all). */
@@ -16,7 +21,7 @@ export interface DataKeys {
 }
 
 /** The names of the {@link DataKeys}: carried in a run's config besides the imprinting keys. */
-export const DATA_KEY_NAMES: readonly (keyof DataKeys)[] = Object.freeze(['backbone', 'inputSize', 'dataset', 'split', 'trainLimit', 'testLimit']);
+export const DATA_KEY_NAMES: readonly (keyof DataKeys)[] = Object.freeze(['backbone', 'inputSize', 'dataset', 'remap', 'remapLabels', 'split', 'trainLimit', 'testLimit']);
 
 /** One fully resolved run of a grid: data keys plus every imprinting key. */
 export type RunConfig = DataKeys & ImprintConfig;

@@ -2,6 +2,7 @@ import { EMBEDDED_BACKBONES, type EmbeddedBackboneName } from '@imprint/backbone
 import { openDataset } from '../datasets.js';
 import { resolveSplit } from '../tasks.js';
 import type { RunConfig } from './run-config.js';
+import { combinationParts } from './data-combination.js';
 
 /** Rows and classes of one data set split (before a run's limit and task split). */
 export interface SplitSize {
@@ -25,6 +26,11 @@ export function sizeKey(dataset: string, part: 'train' | 'test'): string {
 }
 
 async function sizeOf(dataset: string, part: 'train' | 'test'): Promise<SplitSize> {
+  const parts = combinationParts(dataset);
+  if (parts.length > 1) {
+    const sizes = await Promise.all(parts.map((name) => sizeOf(name, part)));
+    return { rows: sizes.reduce((n, s) => n + s.rows, 0), classes: sizes.reduce((n, s) => n + s.classes, 0) };
+  }
   const known = KNOWN_SIZES[dataset === 'fashion-mnist' || dataset === 'fashionmnist' ? 'fashion_mnist' : dataset];
   if (known !== undefined) return known[part];
   const combi = /^combi_mnist:(\d+)$/.exec(dataset);

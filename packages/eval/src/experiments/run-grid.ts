@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { Imprinter, checkInteger, errorFromTransfer, errorToTransfer, type Label, type Registry, type TransferredError } from '@imprint/core';
 import { startModuleWorker } from '@imprint/core/node';
-import { loadRunData } from './run-data.js';
+import { assembleRunData, dataSetRequests, loadDataSet } from './run-data.js';
 import type { BackboneLoader } from '@imprint/backbones';
 import type { EmbeddingSet } from '../embedding-set.js';
 import { scoreHead } from '../evaluate.js';
@@ -11,7 +11,8 @@ import { resolvePluginModule } from '../plugin-modules.js';
 import { resolveSplit, selectClasses } from '../tasks.js';
 import { appendResult, readResults, terminateLastLine } from './results.js';
 import { lockResultsFile } from './results-lock.js';
-import { DATA_KEY_NAMES, generationKey, type DataKeys, type RunConfig } from './run-config.js';
+import { dataLabel } from './data-combination.js';
+import { DATA_KEY_NAMES, canonicalJson, generationKey, type DataKeys, type RunConfig } from './run-config.js';
 import type { EntryShare } from '../embedding-parts.js';
 import { dataSizes, type DataSizes } from './run-cost.js';
 import { planShards, type PlanOptions, type ShardPlan } from './shard-plan.js';
@@ -19,7 +20,9 @@ import { planShards, type PlanOptions, type ShardPlan } from './shard-plan.js';
 export type GridRun = RunConfig & { id: string };
 
 /**
- * Embeddings of one data set split for a run (train or test, limited as the run says). `share`:
+ * Embeddings of one data set split for a run (train or test, limited as the run says): one data set
+ * (never a combination, and without the run's label remapping: the grid puts those together, see
+ * `assembleRunData`). `share`:
  * this task's place among the grid's tasks that need the same embeddings, for filling a shared
  * cache together (providers that do not embed ignore it).
  */
@@ -89,11 +92,11 @@ export function shardRuns<T extends RunConfig>(runs: readonly T[], index: number
 }
 
 function dataKey(keys: DataKeys, part: 'train' | 'test'): string {
-  return JSON.stringify([keys.backbone, keys.inputSize ?? null, keys.dataset, part, part === 'train' ? (keys.trainLimit ?? null) : (keys.testLimit ?? null)]);
+  return JSON.stringify([keys.backbone, keys.inputSize ?? null, keys.dataset, part, part === 'train' ? (keys.trainLimit ?? null) : (keys.testLimit ?? null), keys.remapLabels === undefined ? null : canonicalJson(keys.remapLabels)]);
 }
 
 function defaultProvider(cacheDir: string | undefined, log: (line: string) => void, loader: BackboneLoader | undefined): DataProvider {
-  return (keys, part, context) => loadRunData(keys, part, { ...(cacheDir === undefined ? {} : { cacheDir }), log, ...(loader === undefined ? {} : { loader }), ...(context?.share === undefined ? {} : { share: context.share }) });
+  return (keys, part, context) => loadDataSet(keys, part, { ...(cacheDir === undefined ? {} : { cacheDir }), log, ...(loader === undefined ? {} : { loader }), ...(context?.share === undefined ? {} : { share: context.share }) });
 }
 
 /**
@@ -103,7 +106,7 @@ function defaultProvider(cacheDir: string | undefined, log: (line: string) => vo
 function entryShares(plan: ShardPlan<GridRun>, index: number): Map<string, EntryShare> {
   const users = new Map<string, number[]>();
   for (const shard of plan.shards) {
-    const keys = new Set(shard.runs.flatMap((run) => [dataKey(run, 'train'), dataKey(run, 'test')]));
+    const keys = new Set(shard.runs.flatMap((run) => [...dataSetRequests(run, 'train'), ...dataSetRequests(run, 'test')].map((r) => dataKey(r.keys, r.part))));
     for (const key of keys) users.set(key, [...(users.get(key) ?? []), shard.index]);
   }
   const shares = new Map<string, EntryShare>();
@@ -122,16 +125,18 @@ async function runInProcess(runs: readonly GridRun[], options: RunGridOptions, p
   const registry = options.registry ?? createStandardRegistry();
   const memoize = options.memoize ?? true;
   const sets = loaded;
-  const load = (keys: DataKeys, part: 'train' | 'test') => {
+  const single = (keys: DataKeys, part: 'train' | 'test') => {
     const key = dataKey(keys, part);
     if (!sets.has(key)) sets.set(key, provide(keys, part));
     return sets.get(key)!;
   };
+  // A run's data: its data set, or a combination of several, label remapping applied.
+  const load = (keys: DataKeys, part: 'train' | 'test') => assembleRunData(keys, part, single);
   const tasks = new Map<string, EmbeddingSet>();
   const task = async (keys: DataKeys, part: 'train' | 'test') => {
     const key = `${dataKey(keys, part)}|${keys.split}`;
     // split '*': every class of the data (e.g. the 20/d classes of CombiMNIST-d)
-    if (!tasks.has(key)) tasks.set(key, keys.split === '*' ? await load(keys, part) : selectClasses(await load(keys, part), resolveSplit(keys.split), undefined, `${keys.dataset} (${part})`, { requireAll: part === 'train' }));
+    if (!tasks.has(key)) tasks.set(key, keys.split === '*' ? await load(keys, part) : selectClasses(await load(keys, part), resolveSplit(keys.split), undefined, `${dataLabel(keys)} (${part})`, { requireAll: part === 'train' }));
     return tasks.get(key)!;
   };
   const memo = new Map<string, HostProxies[]>();
@@ -184,8 +189,8 @@ async function runInProcess(runs: readonly GridRun[], options: RunGridOptions, p
  * every task; `shareOf` gives this task's place among those filling each split's cache entries.
  */
 async function embedGridData(runs: readonly GridRun[], provide: DataProvider, shareOf: (key: string) => EntryShare | undefined, keep?: Map<string, Promise<EmbeddingSet>>): Promise<number> {
-  const needed = new Map<string, { keys: GridRun; part: 'train' | 'test' }>();
-  for (const run of runs) for (const part of ['train', 'test'] as const) if (!needed.has(dataKey(run, part))) needed.set(dataKey(run, part), { keys: run, part });
+  const needed = new Map<string, { keys: DataKeys; part: 'train' | 'test' }>();
+  for (const run of runs) for (const part of ['train', 'test'] as const) for (const request of dataSetRequests(run, part)) if (!needed.has(dataKey(request.keys, request.part))) needed.set(dataKey(request.keys, request.part), request);
   for (const key of [...needed.keys()].sort()) {
     const { keys, part } = needed.get(key)!;
     const share = shareOf(key);
