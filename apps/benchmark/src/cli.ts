@@ -132,6 +132,8 @@ function buildProgram(): Command {
     .option('--no-memo', 'do not reuse generated proxies across runs')
     .option('--dry-run', 'print the run ids and exit')
     .option('--map <name=value>', "for the Python reference's config files: run its backbone or data set NAME as VALUE (onnx:PATH, an embedded FM, folder:PATH, mnist…; repeatable)", (value: string, previous: string[] = []) => [...previous, value])
+    .option('--scale <name>', 'for grids with scales (apps/benchmark/grids/paper/): quick (minutes on 2 cores) or paper (the full protocol); default: the first the grid lists')
+    .option('--backbones <list>', 'run the grid on these FMs instead of its own (comma-separated: embedded FMs, pixels, onnx:PATH)', (value: string) => value.split(',').map((name) => name.trim()).filter(Boolean))
     .action(async (file: string, options: GridOptions, command: Command) => {
       const { registry, workers } = await runtimeFor(command);
       await gridCommand(file, options, registry, workers);

@@ -13,6 +13,31 @@ export const MAHALANOBIS_MAX_DIM = 8192;
  */
 export function mahalanobisWhitening(weights: tf.Tensor2D, kernels: Kernels = NO_KERNELS): Float32Array {
   const [count, dim] = weights.shape;
+  const rows = weights.dataSync() as Float32Array;
+  const cached = recentWhitenings.get(kernels)?.find((entry) => entry.dim === dim && sameValues(entry.weights, rows));
+  if (cached !== undefined) return cached.transform;
+  const transform = computeWhitening(weights, count, dim, kernels);
+  const entries = recentWhitenings.get(kernels) ?? [];
+  recentWhitenings.set(kernels, [{ weights: Float32Array.from(rows), dim, transform }, ...entries].slice(0, RECENT_WHITENINGS));
+  return transform;
+}
+
+/**
+ * Whitening transforms of the last proxy sets seen, per engine: heads that store the same weights
+ * (one GEN's proxies under several m, weightings or test sets — a grid's mnn runs) factor their
+ * covariance once. Hits are exact: the weights are compared value by value. At most
+ * {@link RECENT_WHITENINGS} per engine (each d × d float32 plus the weights).
+ */
+const recentWhitenings = new WeakMap<Kernels, { weights: Float32Array; dim: number; transform: Float32Array }[]>();
+const RECENT_WHITENINGS = 2;
+
+function sameValues(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return false;
+  return true;
+}
+
+function computeWhitening(weights: tf.Tensor2D, count: number, dim: number, kernels: Kernels): Float32Array {
   if (count < 2) throw new ImprintError('INVALID_INPUT', `the mahalanobis metric needs at least 2 stored proxies to estimate a covariance, got ${count}`);
   if (dim > MAHALANOBIS_MAX_DIM) {
     throw new ImprintError(

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ImprintError, didYouMean, type Registry } from '@imprint/core';
 import { BACKBONE_NAMES } from '@imprint/backbones';
-import { createStandardRegistry, dataSizes, readReferenceConfigFile, referenceDataCombinations, referenceGridSpecs, referenceRunCount, type ReferenceConfig, describeShard, expandGrid, fillGridCache, planShards, readGridFile, readResults, resolveShard, runGrid, type GridRun, type RunGridOptions, type ShardPlan } from '@imprint/eval';
+import { createStandardRegistry, dataSizes, readReferenceConfigFile, referenceDataCombinations, referenceGridSpecs, referenceRunCount, type ReferenceConfig, describeShard, expandGrid, fillGridCache, planShards, readGridFile, readResults, gridParts, selectGridScale, type GridSpec, resolveShard, runGrid, type GridRun, type RunGridOptions, type ShardPlan } from '@imprint/eval';
 import { Progress } from '../progress.js';
 
 export interface GridOptions {
@@ -22,6 +22,10 @@ export interface GridOptions {
   embedOnly?: boolean;
   /** For a reference config file: `NAME=VALUE` mappings of its backbone and data set names. */
   map?: string[];
+  /** For grids with scales: which (default: the first the grid lists). */
+  scale?: string;
+  /** FMs to run instead of the grid's `backbones`. */
+  backbones?: string[];
 }
 
 /** `--map NAME=VALUE` flags as a record; a flag without `=` fails naming it. */
@@ -56,6 +60,12 @@ function checkBackbones(backbones: readonly string[], file: string, onnx: boolea
   }
 }
 
+/** A grid (and each of its parts) on other FMs. */
+function withBackbones(spec: GridSpec, backbones: readonly string[]): GridSpec {
+  if (backbones.length === 0) throw new ImprintError('INVALID_CONFIG', '--backbones needs at least one FM name');
+  return { ...spec, backbones: [...backbones], ...(spec.parts === undefined ? {} : { parts: spec.parts.map((part) => ({ ...part, backbones: [...backbones] })) }) };
+}
+
 /** `imprint-bench grid GRID.yaml --out RESULTS.jsonl`: expand, validate, run (resumable). */
 export async function gridCommand(file: string, options: GridOptions, registry: Registry = createStandardRegistry(), workerSetup: Pick<RunGridOptions, 'pluginModules' | 'engineModule' | 'engineOptions' | 'backboneLoader' | 'backboneLoaderModule'> = {}): Promise<void> {
   const reference = await readReferenceConfigFile(file);
@@ -79,8 +89,11 @@ export async function gridCommand(file: string, options: GridOptions, registry: 
     if (options.plan) return referencePlan(file, reference, runs.length, options);
     process.stderr.write(`${file}: a config file of the Python reference, ${referenceRunCount(reference, file)} runs by its expansion, ${runs.length} distinct runs here\n`);
   } else {
-    const spec = await readGridFile(file, registry.options());
-    checkBackbones(spec.backbones, file, workerSetup.backboneLoader !== undefined);
+    const read = await readGridFile(file, registry.options());
+    const { spec: scaled, scale } = selectGridScale(read, options.scale, file);
+    const spec = options.backbones === undefined ? scaled : withBackbones(scaled, options.backbones);
+    for (const part of gridParts(spec)) checkBackbones(part.backbones, file, workerSetup.backboneLoader !== undefined);
+    if (scale !== undefined) process.stderr.write(`${file}: scale ${scale}${options.scale === undefined ? ` (the first of its scales ${Object.keys(read.scales ?? {}).join(', ')}; choose with --scale)` : ''}\n`);
     runs = expandGrid(spec, registry);
   }
   const shard = resolveShard(options.shard, options.shards === undefined ? {} : { shards: options.shards });

@@ -4,6 +4,7 @@ import { createRng } from '@imprint/core';
 import type { Metric } from '../options.js';
 import { describeAggregatorContract, expectArraysClose, expectNoTensorLeak } from '@imprint/core/testing';
 import { distanceFunction, mnn } from '../index.js';
+import { mahalanobisWhitening } from '../mahalanobis.js';
 
 const METRICS: Metric[] = ['cosine', 'euclidean', 'manhattan', 'chebyshev', 'mahalanobis'];
 for (const metric of METRICS) {
@@ -120,6 +121,24 @@ describe('mnn', () => {
       [whole, blocked].forEach((t) => t.dispose());
     });
     [p, q].forEach((t) => t.dispose());
+  });
+
+  it('reuses the Mahalanobis whitening of weights it saw last, only when they are equal value by value', () => {
+    const weights = randomMatrix(12, 5, 3);
+    const changed = weights.map((row) => [...row]);
+    changed[7]![2]! += 1e-3;
+    const transform = (rows: number[][]) => tf.tidy(() => mahalanobisWhitening(tf.tensor2d(rows)));
+    const first = Float32Array.from(transform(weights));
+    const other = transform(changed);
+    expect([...other]).not.toEqual([...first]);
+    // after another set: the first again, from the cache — equal to its computation
+    expect(transform(weights)).toBe(transform(weights));
+    expect([...transform(weights)]).toEqual([...first]);
+    // a third and fourth set push it out (two kept): computed anew, still the same values
+    transform(randomMatrix(12, 5, 4));
+    transform(randomMatrix(12, 5, 5));
+    const again = transform(weights);
+    expect([...again]).toEqual([...first]);
   });
 
   it('rejects m < 1 and mahalanobis with one proxy', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, checkLabelRemapping, combinationOffsets, combineEmbeddingSets, expandGrid, createStandardRegistry, remapEmbeddingSet, type EmbeddingSet } from '../index.js';
+import { canonicalJson, checkLabelRemapping, combinationOffsets, combineEmbeddingSets, expandGrid, createStandardRegistry, gridParts, remapEmbeddingSet, selectGridScale, type EmbeddingSet, type GridSpec } from '../index.js';
 import { PythonRandom } from '../experiments/python-random.js';
 import { referenceRandomClassRemappings } from '../experiments/reference-remappings.js';
 import { createHash } from 'node:crypto';
@@ -67,5 +67,38 @@ describe("CPython's random, for the reference's seeded class draws", () => {
     // CPython: the reference's prep.py loop; map2-0 as printed by it
     expect(remappings['map2-0']).toEqual({ 214: 0, 923: 0, 47: 1, 689: 1, 528: 2, 32: 2, 496: 3, 253: 3, 723: 4, 109: 4, 97: 5, 665: 5, 532: 6, 684: 6, 782: 7, 642: 7, 412: 8, 9: 8, 992: 9, 373: 9 });
     expect(createHash('sha256').update(canonicalJson(remappings)).digest('hex')).toBe('40296a0f5f19be5da1b1fabc983d2be36a903833034a61fa39ff51b54718047e');
+  });
+});
+
+describe('grids with scales and parts', () => {
+  const registry = createStandardRegistry();
+  const study: GridSpec = {
+    backbones: ['pixels'],
+    datasets: ['mnist'],
+    gen: ['mean'],
+    parts: [{ gen: ['kmeans'], k: [1, 5] }, { gen: ['mean'] }, { gen: ['kmeans'], k: [5] }],
+    scales: { quick: { seeds: [0], trainLimit: 100 }, paper: { seeds: [0, 1, 2], trainLimit: null } },
+  };
+
+  it('a scale replaces keys (null removes one); the first scale is the default; parts are one grid, duplicates once', () => {
+    expect(selectGridScale(study).scale).toBe('quick');
+    const quick = expandGrid(study, registry);
+    expect(quick.map((r) => [r.gen, r.k, r.seed, r.trainLimit])).toEqual([
+      ['kmeans', 1, 0, 100],
+      ['kmeans', 5, 0, 100],
+      ['mean', 1, 0, 100],
+    ]);
+    const paper = expandGrid(selectGridScale(study, 'paper').spec, registry);
+    expect(paper).toHaveLength(9);
+    expect(paper.every((r) => r.trainLimit === undefined)).toBe(true);
+    expect(gridParts(selectGridScale(study, 'paper').spec)).toHaveLength(3);
+  });
+
+  it('refuses unknown scales and misplaced keys, naming them', () => {
+    expect(() => selectGridScale(study, 'papr', 'study.yaml')).toThrow(/study\.yaml has no scale "papr" \(did you mean "paper"\?\); its scales: quick, paper/);
+    expect(() => selectGridScale({ backbones: ['pixels'], datasets: ['mnist'] }, 'quick', 'g.yaml')).toThrow(/g\.yaml has no scales/);
+    expect(() => expandGrid({ ...study, parts: [{ gens: ['mean'] }] }, registry)).toThrow(/parts\[0\] sets "gens" \(did you mean "gen"\?\)/);
+    expect(() => expandGrid({ ...study, scales: { quick: { scales: {} } } }, registry)).toThrow(/scale "quick" sets "scales" \(not inside scales or parts\)/);
+    expect(() => expandGrid({ ...study, parts: [{ k: ['x'] }] }, registry)).toThrow(/k/);
   });
 });

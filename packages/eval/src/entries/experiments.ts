@@ -2,7 +2,7 @@
 export { evaluateConfig, type RunResult } from '../evaluate.js';
 export { scoreHead } from '../evaluate.js';
 export { DATA_KEY_NAMES, canonicalJson, generationKey, runId, type DataKeys, type RunConfig } from '../experiments/run-config.js';
-export { MAX_GRID_RUNS, canonicalRun, expandGrid, gridKeys, optionListKeys, readGridFile, validateGridSpec, type GridSpec } from '../experiments/grid.js';
+export { MAX_GRID_RUNS, canonicalRun, expandGrid, gridKeys, gridParts, optionListKeys, readGridFile, selectGridScale, validateGridSpec, type GridSpec } from '../experiments/grid.js';
 export { REFERENCE_CONFIG_KEYS, isReferenceConfig, parseReferenceConfigText, readReferenceConfigFile, referenceDataCombinations, referenceGridSpecs, referenceRunCount, referenceSettings, type ReferenceConfig, type ReferenceDataCombination, type ReferenceGridOptions } from '../experiments/reference-config.js';
 export { appendResult, mergeResults, readResults, type ResultLine } from '../experiments/results.js';
 export { fillGridCache, runGrid, shardRuns, type DataProvider, type FillGridCacheOptions, type GridRun, type RunGridOptions, type RunGridSummary } from '../experiments/run-grid.js';

@@ -51,6 +51,18 @@ export interface GridSpec {
   m?: number[];
   lambda?: number[];
   prefilter?: string[];
+  /**
+   * Named scales of one study (`quick`, `paper`): keys that replace the grid's own when that scale is
+   * chosen (`imprint-bench grid FILE --scale paper`); `null` removes a key (e.g. `trainLimit: null`:
+   * every image). Without a choice the first scale listed is used.
+   */
+  scales?: Record<string, Partial<Record<string, unknown>>>;
+  /**
+   * Sub-grids run together: each part's keys replace the grid's own, and the runs of all parts are
+   * one grid (duplicates run once) — for studies whose settings are not one product (e.g. kls only
+   * without normalization beside every other GEN with it).
+   */
+  parts?: Partial<Record<string, unknown>>[];
   /** A list of values for any other declared option (a plugin's `take: [1, 20]`). */
   [option: string]: unknown;
 }
@@ -59,7 +71,7 @@ export interface GridSpec {
 export const MAX_GRID_RUNS = 2_000_000;
 
 /** Grid keys that are not option lists (`description` and `meta` are free-form and ignored). */
-const DATA_GRID_KEYS = ['backbones', 'inputSize', 'datasets', 'remappings', 'splits', 'seeds', 'trainLimit', 'testLimit', 'fewshot', 'methods', 'description', 'meta'] as const;
+const DATA_GRID_KEYS = ['backbones', 'inputSize', 'datasets', 'remappings', 'splits', 'seeds', 'trainLimit', 'testLimit', 'fewshot', 'methods', 'scales', 'parts', 'description', 'meta'] as const;
 /** Options with a grid key of their own: `seeds`, and `fewshot` (whose list may hold null: all samples). */
 const NOT_OPTION_LISTS = new Set(['seed', 'fewshot']);
 
@@ -87,6 +99,51 @@ function stringList(spec: Record<string, unknown>, key: string): void {
   }
 }
 
+function checkObject(value: unknown, what: string, expected: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.keys(value).length === 0) throw new ImprintError('INVALID_CONFIG', `${what} must be ${expected}, got ${JSON.stringify(value)}`);
+  return value as Record<string, unknown>;
+}
+
+function checkList(value: unknown, what: string): unknown[] {
+  if (!Array.isArray(value) || value.length === 0) throw new ImprintError('INVALID_CONFIG', `${what} must be a non-empty list of objects of grid keys, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** `over`'s keys replacing `base`'s; a `null` value removes the key. */
+function overlay(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (value === null) delete out[key];
+    else out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * A grid at one of its scales: the scale's keys replacing the grid's (`null` removes one), `scales`
+ * gone. Without `scale`, the first scale the grid lists (undefined when it has none). Naming a
+ * scale the grid does not have fails with the scales it has.
+ */
+export function selectGridScale(spec: GridSpec, scale?: string, source = 'grid'): { spec: GridSpec; scale: string | undefined } {
+  const { scales, ...rest } = spec;
+  if (scales === undefined) {
+    if (scale !== undefined) throw new ImprintError('INVALID_CONFIG', `${source} has no scales; --scale ${scale} applies to grids with a "scales" key (apps/benchmark/grids/paper/)`);
+    return { spec: spec, scale: undefined };
+  }
+  const names = Object.keys(scales);
+  const chosen = scale ?? names[0]!;
+  const over = scales[chosen];
+  if (over === undefined) throw new ImprintError('INVALID_CONFIG', `${source} has no scale ${JSON.stringify(chosen)}${didYouMean(chosen, names)}; its scales: ${names.join(', ')}`);
+  return { spec: overlay(rest, over as Record<string, unknown>) as unknown as GridSpec, scale: chosen };
+}
+
+/** The grids a grid is made of: its `parts` each over the grid's other keys, or the grid itself. */
+export function gridParts(spec: GridSpec): GridSpec[] {
+  const { parts, ...rest } = spec;
+  if (parts === undefined) return [spec];
+  return parts.map((part) => overlay(rest, part as Record<string, unknown>) as unknown as GridSpec);
+}
+
 /**
  * Check a grid's keys and value types before anything is expanded: unknown keys (a misspelt
  * `gens` or `trainlimit` would otherwise be ignored while the run used the default) fail with a
@@ -101,6 +158,20 @@ export function validateGridSpec(input: unknown, source = 'grid', options: Optio
   if (unknown.length > 0) {
     const problems = unknown.map((key) => `unknown grid key ${JSON.stringify(key)}${didYouMean(key, valid)}`);
     throw new ImprintError('INVALID_CONFIG', `${source}: ${problems.join('; ')}. Valid keys: ${valid.join(', ')}; a plugin's options become valid keys once it is loaded (--plugin)`, { unknown });
+  }
+  const nested: [string, unknown][] = [
+    ...(spec.scales === undefined ? [] : Object.entries(checkObject(spec.scales, `${source}: grid key "scales"`, 'an object of named scales, such as {quick: {seeds: [0], trainLimit: 500}, paper: {seeds: [0, 1, 2], trainLimit: null}}')).map(([name, value]) => [`scale ${JSON.stringify(name)}`, value] as [string, unknown])),
+    ...(spec.parts === undefined ? [] : checkList(spec.parts, `${source}: grid key "parts"`).map((value, i) => [`parts[${i}]`, value] as [string, unknown])),
+  ];
+  for (const [where, value] of nested) {
+    const inner = Object.keys(checkObject(value, `${source}: ${where}`, 'an object of grid keys'));
+    const wrong = inner.filter((key) => !valid.includes(key) || key === 'scales' || key === 'parts');
+    if (wrong.length > 0) throw new ImprintError('INVALID_CONFIG', `${source}: ${where} sets ${wrong.map((key) => `${JSON.stringify(key)}${valid.includes(key) ? ' (not inside scales or parts)' : didYouMean(key, valid)}`).join(', ')}; it may set any other grid key`, { unknown: wrong });
+  }
+  // A grid with scales or parts is checked as each of its resolved grids (see expandGrid).
+  if (nested.length > 0) {
+    for (const scale of spec.scales === undefined ? [undefined] : Object.keys(spec.scales as object)) for (const part of gridParts(selectGridScale(spec as unknown as GridSpec, scale, source).spec)) validateGridSpec(part, source, options);
+    return spec as unknown as GridSpec;
   }
   for (const key of ['backbones', 'datasets']) {
     if (spec[key] === undefined) throw new ImprintError('INVALID_CONFIG', `${source}: a grid needs a non-empty list "${key}"`);
@@ -178,8 +249,15 @@ export function canonicalRun(run: RunConfig, source: ApplicabilitySource = stand
  * anything runs.
  */
 export function expandGrid(spec: GridSpec, registry: Registry): (RunConfig & { id: string })[] {
+  validateGridSpec(spec, 'grid', registry.options());
+  const runs = new Map<string, RunConfig & { id: string }>();
+  for (const part of gridParts(selectGridScale(spec).spec)) for (const run of expandOne(part, registry)) if (!runs.has(run.id)) runs.set(run.id, run);
+  return [...runs.values()];
+}
+
+/** The runs of a grid without scales or parts. */
+function expandOne(spec: GridSpec, registry: Registry): (RunConfig & { id: string })[] {
   const options = registry.options();
-  validateGridSpec(spec, 'grid', options);
   const lists = optionListKeys(options);
   const splits = spec.splits ?? ['all'];
   splits.forEach((s) => s === '*' || resolveSplit(s));
