@@ -169,6 +169,10 @@ describe('runGrid', () => {
     });
     expect(report).toContain('Friedman test');
     expect(await readFile(join(dir, 'cd.svg'), 'utf8')).toMatch(/^<svg/);
+    expect([...(await readFile(join(dir, 'cd.png'))).subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]);
+    // GEN time per GEN setting and train rows: the splits have 3, 5 and 10 classes of 24 train rows each
+    expect(report).toMatch(/## GEN time[\s\S]*\| GEN \| 72 \| 120 \| 240 \|\n\|---\|---:\|---:\|---:\|\n\| kmeans k=1 NORMpre=l2 \| \d+\.\d \| \d+\.\d \| \d+\.\d \|/);
+    expect(readResults(join(dir, 'r.jsonl')).results.map((r) => r.trainRows).sort()).toContain(72);
     // per-method confusion matrices: rows of percent of the true class, from the runs' recorded counts
     const lines = readResults(join(dir, 'r.jsonl')).results;
     const first = lines.find((r) => r.config.split === 'all')!;

@@ -117,11 +117,21 @@ export function lineChart(series: readonly Series[], { title, xLabel, yLabel, lo
   return parts.join('\n');
 }
 
+/** What a critical-difference diagram draws: lines (bars are thick lines) and texts, in pixels. */
+export interface CdLayout {
+  readonly width: number;
+  readonly height: number;
+  readonly title: string;
+  readonly lines: readonly { x1: number; y1: number; x2: number; y2: number; thickness: number }[];
+  readonly texts: readonly { x: number; y: number; text: string; anchor: 'start' | 'middle' | 'end' }[];
+}
+
 /**
- * A critical-difference diagram: methods on an average-rank axis (1 = best, left), bars joining
- * methods that are not significantly different (Wilcoxon–Holm cliques).
+ * The layout of a critical-difference diagram: methods on an average-rank axis (1 = best, left),
+ * bars joining methods that are not significantly different (Wilcoxon–Holm cliques). Drawn as SVG
+ * by {@link cdDiagram} and as PNG by `cdDiagramPng`.
  */
-export function cdDiagram(names: readonly string[], ranks: readonly number[], cliques: readonly (readonly number[])[], title = 'Critical difference (Wilcoxon–Holm, α = 0.05)'): string {
+export function cdLayout(names: readonly string[], ranks: readonly number[], cliques: readonly (readonly number[])[], title = 'Critical difference (Wilcoxon–Holm, α = 0.05)'): CdLayout {
   const k = names.length;
   const axisY = 60;
   const order = ranks.map((r, i) => [r, i] as const).sort((a, b) => a[0] - b[0]).map(([, i]) => i);
@@ -140,25 +150,38 @@ export function cdDiagram(names: readonly string[], ranks: readonly number[], cl
   const x = (rank: number) => left + ((rank - lo) / (hi - lo)) * (right - left);
   const labelY = (slot: number) => axisY + 60 + cliques.length * 10 + slot * 22;
   const height = labelY(half) + 20;
-  const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
-    `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${width / 2}" y="18" text-anchor="middle" font-size="14">${escape(title)}</text>`,
-    `<line x1="${left}" y1="${axisY}" x2="${right}" y2="${axisY}" stroke="black"/>`,
-  ];
-  for (let r = 1; r <= hi; r++) parts.push(`<line x1="${x(r)}" y1="${axisY - 5}" x2="${x(r)}" y2="${axisY}" stroke="black"/><text x="${x(r)}" y="${axisY - 9}" text-anchor="middle">${r}</text>`);
+  const lines: { x1: number; y1: number; x2: number; y2: number; thickness: number }[] = [{ x1: left, y1: axisY, x2: right, y2: axisY, thickness: 1 }];
+  const texts: { x: number; y: number; text: string; anchor: 'start' | 'middle' | 'end' }[] = [];
+  for (let r = 1; r <= hi; r++) {
+    lines.push({ x1: x(r), y1: axisY - 5, x2: x(r), y2: axisY, thickness: 1 });
+    texts.push({ x: x(r), y: axisY - 9, text: String(r), anchor: 'middle' });
+  }
   order.forEach((m, position) => {
     const leftSide = position < half;
     const slot = leftSide ? position : k - 1 - position;
     const y = labelY(slot);
-    parts.push(`<polyline fill="none" stroke="black" points="${x(ranks[m]).toFixed(1)},${axisY} ${x(ranks[m]).toFixed(1)},${y} ${leftSide ? left - 5 : right + 5},${y}"/>`);
-    parts.push(`<text x="${leftSide ? left - 8 : right + 8}" y="${y + 4}" text-anchor="${leftSide ? 'end' : 'start'}">${escape(labelText(m))}</text>`);
+    const at = Number(x(ranks[m]).toFixed(1));
+    lines.push({ x1: at, y1: axisY, x2: at, y2: y, thickness: 1 }, { x1: at, y1: y, x2: leftSide ? left - 5 : right + 5, y2: y, thickness: 1 });
+    texts.push({ x: leftSide ? left - 8 : right + 8, y: y + 4, text: labelText(m), anchor: leftSide ? 'end' : 'start' });
   });
   cliques.forEach((clique, i) => {
     const rs = clique.map((m) => ranks[m]);
     const y = axisY + 14 + i * 10;
-    parts.push(`<line x1="${x(Math.min(...rs)) - 3}" y1="${y}" x2="${x(Math.max(...rs)) + 3}" y2="${y}" stroke="black" stroke-width="4"/>`);
+    lines.push({ x1: x(Math.min(...rs)) - 3, y1: y, x2: x(Math.max(...rs)) + 3, y2: y, thickness: 4 });
   });
+  return { width, height, title, lines, texts };
+}
+
+/** A critical-difference diagram as SVG (see {@link cdLayout}). */
+export function cdDiagram(names: readonly string[], ranks: readonly number[], cliques: readonly (readonly number[])[], title?: string): string {
+  const layout = cdLayout(names, ranks, cliques, title);
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${layout.width / 2}" y="18" text-anchor="middle" font-size="14">${escape(layout.title)}</text>`,
+  ];
+  for (const l of layout.lines) parts.push(`<line x1="${l.x1}" y1="${l.y1}" x2="${l.x2}" y2="${l.y2}" stroke="black"${l.thickness === 1 ? '' : ` stroke-width="${l.thickness}"`}/>`);
+  for (const t of layout.texts) parts.push(`<text x="${t.x}" y="${t.y}" text-anchor="${t.anchor}">${escape(t.text)}</text>`);
   parts.push('</svg>');
   return parts.join('\n');
 }

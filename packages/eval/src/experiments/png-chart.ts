@@ -1,6 +1,6 @@
 import { PNG } from 'pngjs';
 import { BITMAP_FONT } from './bitmap-font.js';
-import { PALETTE, chartLayout, type ChartOptions, type Series } from './charts.js';
+import { PALETTE, cdLayout, chartLayout, type ChartOptions, type Series } from './charts.js';
 
 const RGB = PALETTE.map((hex) => [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16)) as [number, number, number]);
 
@@ -98,5 +98,16 @@ export function lineChartPng(series: readonly Series[], { title, xLabel, yLabel,
     raster.box(width - margin.right + 10, margin.top + i * 18, 10, 10, color);
     raster.text(width - margin.right + 26, margin.top + i * 18 + 9, s.name);
   });
+  return raster.png();
+}
+
+/** The PNG twin of `cdDiagram`: the same layout, text in the bitmap font. */
+export function cdDiagramPng(names: readonly string[], ranks: readonly number[], cliques: readonly (readonly number[])[], title?: string): Uint8Array {
+  const layout = cdLayout(names, ranks, cliques, title);
+  const raster = new Raster(Math.ceil(layout.width), Math.ceil(layout.height));
+  const black = [0, 0, 0] as const;
+  raster.text(layout.width / 2, 20, layout.title, 'middle');
+  for (const l of layout.lines) raster.line(l.x1, l.y1, l.x2, l.y2, black, l.thickness);
+  for (const t of layout.texts) raster.text(t.x, t.y, t.text, t.anchor);
   return raster.png();
 }

@@ -7,7 +7,7 @@ import { writeFileAtomic } from '@imprint/core/node';
 import { cliquesInOrder, significanceMatrix } from '../stats/compare.js';
 import { analyzeResults, groupKey, methodKey, methodLabel, type Analysis } from './analysis.js';
 import { cdDiagram, lineChart, type ChartOptions, type Series } from './charts.js';
-import { lineChartPng } from './png-chart.js';
+import { cdDiagramPng, lineChartPng } from './png-chart.js';
 import type { ResultLine } from './results.js';
 
 export interface ReportOptions {
@@ -121,6 +121,39 @@ function confusionReport(results: readonly ResultLine[], analysis: Analysis, met
 }
 
 /**
+ * The GEN time table: median milliseconds to generate one run's proxies per GEN setting (GEN, k,
+ * NORMpre) and number of train rows, over runs that generated (not memoised) and recorded their
+ * rows. Row counts that are many are grouped by powers of two. Empty when no run recorded rows.
+ */
+function genTimeTable(results: readonly ResultLine[]): string[] {
+  const timed = results.filter((r) => !r.timings.memoised && r.trainRows !== undefined);
+  if (timed.length === 0) return [];
+  const distinct = [...new Set(timed.map((r) => r.trainRows!))].sort((a, b) => a - b);
+  const bucket = distinct.length <= 8 ? (rows: number) => rows : (rows: number) => 2 ** Math.floor(Math.log2(Math.max(1, rows)));
+  const columns = [...new Set(distinct.map(bucket))].sort((a, b) => a - b);
+  const label = (r: ResultLine) => `${r.config.gen}${r.config.k === undefined ? '' : ` k=${r.config.k}`}${r.config.normPre === undefined || r.config.normPre === 'none' ? '' : ` NORMpre=${r.config.normPre}`}`;
+  const cells = new Map<string, Map<number, number[]>>();
+  for (const r of timed) {
+    const row = cells.get(label(r)) ?? new Map<number, number[]>();
+    cells.set(label(r), row);
+    const column = bucket(r.trainRows!);
+    row.set(column, [...(row.get(column) ?? []), r.timings.generateMs]);
+  }
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  const heading = distinct.length <= 8 ? columns.map(String) : columns.map((c) => `${c}–${2 * c - 1}`);
+  const out = ['## GEN time', '', `Median milliseconds to generate one run's proxies, per GEN setting and train rows (columns${distinct.length <= 8 ? '' : ', grouped by powers of two'}); runs whose proxies were reused are left out.`, '', `| GEN | ${heading.join(' | ')} |`, `|---|${columns.map(() => '---:').join('|')}|`];
+  for (const [name, row] of [...cells].sort((a, b) => a[0].localeCompare(b[0]))) {
+    out.push(`| ${name} | ${columns.map((c) => (row.has(c) ? median(row.get(c)!).toFixed(1) : '–')).join(' | ')} |`);
+  }
+  out.push('');
+  return out;
+}
+
+/**
  * Write `report.md` (tables: mean accuracy and average rank per method, Friedman and
  * Wilcoxon–Holm results, medians per group) and SVG charts (CD diagram; accuracy vs k; few-shot
  * curves; gain of k=5 over k=1 against log NC1 when NC1 is given) into `outDir`.
@@ -165,6 +198,7 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
     lines.push('', 'Average rank ± the standard deviation of a method\'s rank over the groups where every method ran; stderr = std / √groups. GEN ms: median time to generate the proxies of one run (runs whose proxies were reused are left out).');
   }
   lines.push('');
+  lines.push(...genTimeTable(results));
   await write('methods.csv', methodsCsv(analysis));
   if (analysis.comparison !== undefined) {
     const { friedman, pairs } = analysis.comparison;
@@ -181,7 +215,9 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
     const cliques = cliquesInOrder(shown, different, names.length);
     lines.push(`Not significantly different (CD cliques${subset ? ', methods shown' : ''}): ${cliques.length ? cliques.map((c) => `{${c.map((m) => names[m]).join(', ')}}`).join(', ') : 'none — every pair differs'}.`, '');
     const local = new Map(shown.map((m, i) => [m, i]));
-    await write('cd.svg', cdDiagram(shown.map((m) => names[m]), shown.map((m) => friedman.averageRanks[m]), cliques.map((c) => c.map((m) => local.get(m)!))));
+    const cd = [shown.map((m) => names[m]!), shown.map((m) => friedman.averageRanks[m]!), cliques.map((c) => c.map((m) => local.get(m)!))] as const;
+    await write('cd.svg', cdDiagram(...cd));
+    await write('cd.png', cdDiagramPng(...cd));
     lines.push('![critical difference diagram](cd.svg)', '');
   }
   if (options.nc1 !== undefined && Object.keys(options.nc1).length > 0) {

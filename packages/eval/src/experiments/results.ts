@@ -18,6 +18,8 @@ export interface ResultLine {
   /** Train labels in class-index order, and `confusion[t][p]` counts over them (absent in files written before they were recorded). */
   readonly classes?: readonly number[];
   readonly confusion?: readonly (readonly number[])[];
+  /** Train rows the run imprinted from (after its task split and few-shot sample: absent in older files). */
+  readonly trainRows?: number;
 }
 
 /**

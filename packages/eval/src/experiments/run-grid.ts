@@ -120,6 +120,20 @@ interface HostProxies {
   rows: number;
 }
 
+/**
+ * Train rows a run imprints from: every row of its task, or with a few-shot size n the first n of
+ * each class (fewer where a class has fewer); undefined under other presamplers (a prefilter's
+ * count depends on the data).
+ */
+function trainRowsOf(config: RunConfig, train: EmbeddingSet, presamplers: number): { trainRows?: number } {
+  if (presamplers === 0) return { trainRows: train.shape[0] };
+  const n = config.fewshot;
+  if (presamplers !== 1 || typeof n !== 'number') return {};
+  const counts = new Map<number, number>();
+  for (const label of train.labels) counts.set(label, (counts.get(label) ?? 0) + 1);
+  return { trainRows: [...counts.values()].reduce((sum, count) => sum + Math.min(n, count), 0) };
+}
+
 /** Run grid runs in this thread; returns completed and memo-hit counts. */
 async function runInProcess(runs: readonly GridRun[], options: RunGridOptions, provide: DataProvider, progress: (n: number) => void, loaded = new Map<string, Promise<EmbeddingSet>>()): Promise<{ completed: number; memoHits: number }> {
   const registry = options.registry ?? createStandardRegistry();
@@ -174,7 +188,7 @@ async function runInProcess(runs: readonly GridRun[], options: RunGridOptions, p
       const predictStart = performance.now();
       const scores = scoreHead(head, test);
       const predictMs = performance.now() - predictStart;
-      appendResult(options.resultsPath, { id, config: head.config as RunConfig, accuracy: scores.accuracy, f1Weighted: scores.f1Weighted, proxies: head.proxyCounts.reduce((a, b) => a + b, 0), timings: { generateMs, predictMs, memoised }, classes: scores.classes, confusion: scores.confusion });
+      appendResult(options.resultsPath, { id, config: head.config as RunConfig, accuracy: scores.accuracy, f1Weighted: scores.f1Weighted, proxies: head.proxyCounts.reduce((a, b) => a + b, 0), timings: { generateMs, predictMs, memoised }, classes: scores.classes, confusion: scores.confusion, ...trainRowsOf(config, train, head.pipeline.presamplers.length) });
     } finally {
       head.dispose();
     }
