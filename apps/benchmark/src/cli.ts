@@ -1,6 +1,6 @@
 import { basename, join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { didYouMean, type Registry } from '@imprint/core';
+import { CONFIDENCE_MEASURES, didYouMean, type Registry } from '@imprint/core';
 import { DEVICE_CHOICES, ENGINE_CHOICES, createStandardRegistry, loadPlugins, setUpRuntime, type DeviceChoice, type EngineChoice, type Runtime } from '@imprint/eval';
 import { BACKBONE_NAMES, BACKEND_CHOICES, type BackendChoice } from '@imprint/backbones';
 import { embedCommand, type EmbedOptions } from './commands/embed.js';
@@ -134,6 +134,7 @@ function buildProgram(): Command {
     .option('--map <name=value>', "for the Python reference's config files: run its backbone or data set NAME as VALUE (onnx:PATH, an embedded FM, folder:PATH, mnist…; repeatable)", (value: string, previous: string[] = []) => [...previous, value])
     .option('--scale <name>', 'for grids with scales (apps/benchmark/grids/paper/): quick (minutes on 2 cores) or paper (the full protocol); default: the first the grid lists')
     .option('--backbones <list>', 'run the grid on these FMs instead of its own (comma-separated: embedded FMs, pixels, onnx:PATH)', (value: string) => value.split(',').map((name) => name.trim()).filter(Boolean))
+    .option('--nc <file>', "also write the neural-collapse measures (NC1, traces of Σ_W and Σ_B, rank of Σ_B) of the train embeddings of every FM × data set the grid uses, remapped data sets included, to this JSON file: report --nc1 FILE draws NC1 against d (Fig. 11a)")
     .action(async (file: string, options: GridOptions, command: Command) => {
       const { registry, workers } = await runtimeFor(command);
       await gridCommand(file, options, registry, workers);
@@ -178,7 +179,7 @@ function buildProgram(): Command {
     .option('--known <list>', 'known classes (default 0,1,2,3,4,5; the others are unknown)', integerListOption('--known'))
     .option('--seeds <list>', 'comma-separated seeds', integerListOption('--seeds'), [0, 1, 2])
     .option('--false-reject-rate <x>', 'target share of known samples rejected, above 0 and below 1 (default 0.05)', shareOption('--false-reject-rate'))
-    .addOption(new Option('--by <measure>', 'confidence: the winning score or its margin over the runner-up').choices(['score', 'margin']).default('score'))
+    .addOption(new Option('--by <measure>', 'confidence: auto (distance-margin for mnn heads, else score), score (the winning score), margin (over the runner-up), share (of the votes), distance, distance-margin (mnn heads)').choices(['auto', ...CONFIDENCE_MEASURES]).default('auto'))
     .option('--methods <list>', 'comma-separated presets (default: the five of Table 1)')
     .option('--train-limit <n>', 'train images per data set', integerOption('--train-limit', { min: 1 }))
     .option('--test-limit <n>', 'test images per data set', integerOption('--test-limit', { min: 1 }))

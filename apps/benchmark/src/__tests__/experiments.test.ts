@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cli } from './cli-helper.js';
-import { readEmbeddings } from '@imprint/eval';
+import { loadRunData, neuralCollapse, readEmbeddings } from '@imprint/eval';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -126,6 +126,36 @@ describe('imprint-bench table1, grid, merge, report', () => {
     const text = await cli('grid', grid, '--plan', '--shards', '16');
     expect(text.stdout).toMatch(/5616 runs in 16 shards/);
     expect(text.stdout).toMatch(/balance: max\/mean estimated cost 1\.\d{3}/);
+  });
+
+  it('grid --nc writes NC1 per FM × data set and remapping; the report draws the merged-class analysis (Fig. 11a/b, A.8)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'imprint-grid-nc-'));
+    process.env.IMPRINT_CACHE_DIR = join(dir, 'cache');
+    try {
+      const grid = join(dir, 'grid.yaml');
+      const merge2 = Object.fromEntries(Array.from({ length: 20 }, (_, o) => [o, o % 10]));
+      await writeFile(grid, JSON.stringify({ backbones: ['pixels'], datasets: [['mnist', 'fashion_mnist']], remappings: { none: {}, d2: merge2 }, splits: ['*'], seeds: [0], trainLimit: 200, testLimit: 100, gen: ['kmeans', 'kls'], k: [1, 2, 3], normPre: ['l2'], normPost: ['l2'], normInf: ['l2'], parts: [{ gen: ['kmeans'] }, { gen: ['kls'], normPre: ['none'], normPost: ['none'], normInf: ['none'] }] }));
+      const nc = join(dir, 'nc.json');
+      await writeFile(nc, JSON.stringify({ 'other|kept': 1.5 }));
+      const run = await cli('grid', grid, '--out', join(dir, 'r.jsonl'), '--nc', nc);
+      expect(run.code, run.stderr).toBe(0);
+      const measured = JSON.parse(await readFile(nc, 'utf8')) as Record<string, { nc1: number; traceWithin: number; rows: number }>;
+      // a key of another grid is kept; the remapped data set is measured under its own label
+      expect(Object.keys(measured).sort()).toEqual(['other|kept', 'pixels|mnist + fashion_mnist', 'pixels|mnist + fashion_mnist [d2]']);
+      // equal to neuralCollapse of the run's own train data (remapping applied)
+      const keys = { backbone: 'pixels', dataset: 'mnist + fashion_mnist', remap: 'd2', remapLabels: Object.fromEntries(Object.entries(merge2).map(([o, c]) => [o, c])), split: '*', trainLimit: 200, testLimit: 100 };
+      const train = await loadRunData(keys, 'train');
+      expect(measured['pixels|mnist + fashion_mnist [d2]']!.nc1).toBeCloseTo(neuralCollapse(train, { vci: false }).nc1, 6);
+      expect(measured['pixels|mnist + fashion_mnist [d2]']!.rows).toBe(400);
+      const report = await cli('report', join(dir, 'r.jsonl'), '--out', join(dir, 'report'), '--nc1', nc);
+      expect(report.code, report.stderr).toBe(0);
+      const files = await readdir(join(dir, 'report'));
+      expect(files).toEqual(expect.arrayContaining(['accuracy-vs-k-merged-pixels.svg', 'accuracy-vs-d-pixels.png', 'nc1-vs-d.svg']));
+      const text = await readFile(join(dir, 'report', 'report.md'), 'utf8');
+      expect(text).toMatch(/\| pixels \| mnist \+ fashion_mnist \| kmeans \| 2 \| \d+\.\d\d \| [123] \| \d+\.\d\d \| 1–3 \|/);
+    } finally {
+      delete process.env.IMPRINT_CACHE_DIR;
+    }
   });
 
   it("the paper's studies (grids/paper/) plan at both scales; --scale and --backbones choose what runs", async () => {

@@ -4,6 +4,7 @@ import { ImprintError, didYouMean, type Registry } from '@imprint/core';
 import { BACKBONE_NAMES } from '@imprint/backbones';
 import { createStandardRegistry, dataSizes, readReferenceConfigFile, referenceDataCombinations, referenceGridSpecs, referenceRunCount, type ReferenceConfig, describeShard, expandGrid, fillGridCache, planShards, readGridFile, readResults, gridParts, selectGridScale, type GridSpec, resolveShard, runGrid, type GridRun, type RunGridOptions, type ShardPlan } from '@imprint/eval';
 import { Progress } from '../progress.js';
+import { writeGridNc } from './grid-nc.js';
 
 export interface GridOptions {
   out?: string;
@@ -26,6 +27,8 @@ export interface GridOptions {
   scale?: string;
   /** FMs to run instead of the grid's `backbones`. */
   backbones?: string[];
+  /** Also write the NC measures of every FM × data set the grid uses to this JSON file (for `report --nc1`). */
+  nc?: string;
 }
 
 /** `--map NAME=VALUE` flags as a record; a flag without `=` fails naming it. */
@@ -147,6 +150,10 @@ export async function gridCommand(file: string, options: GridOptions, registry: 
   process.stderr.write(
     `done: ${summary.completed} runs in ${summary.seconds.toFixed(1)} s (${(summary.completed / Math.max(summary.seconds, 1e-9)).toFixed(1)} runs/s), ${summary.skipped} already in ${out}, ${summary.memoHits} proxy sets reused\n`,
   );
+  if (options.nc !== undefined) {
+    const measured = await writeGridNc(runs, options.nc, { ...(workerSetup.backboneLoader === undefined ? {} : { loader: workerSetup.backboneLoader }), log: (line) => process.stderr.write(`${line}\n`) });
+    process.stderr.write(`NC measures of ${Object.keys(measured).length} FM × data set pairs in ${options.nc} (imprint-bench report … --nc1 ${options.nc})\n`);
+  }
 }
 
 function formatCost(seconds: number): string {

@@ -19,6 +19,9 @@ describe('charts a reader can read', () => {
     const ticks = chartLayout(dense, true).xTicks;
     expect(ticks.map((t) => t.label)).toEqual(['1', '2', '5', '10', '20', '50', '100']);
     for (let i = 1; i < ticks.length; i++) expect(ticks[i].at - ticks[i - 1].at).toBeGreaterThanOrEqual(22);
+     // a linear axis with many values (k = 1 … 15, 20): round steps, not 5.75, 10.5, 15.3
+    const linear = [{ name: 'm', points: [...Array.from({ length: 15 }, (_, i) => i + 1), 20].map((k) => [k, k] as const) }];
+    expect(chartLayout(linear, false).xTicks.map((t) => t.label)).toEqual(['5', '10', '15', '20']);
   });
 
   it('the CD diagram puts 20 long labels outside the rank axis, none overlapping and none crossed by a line', () => {

@@ -7,6 +7,8 @@ export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '
 export interface Series {
   readonly name: string;
   readonly points: readonly (readonly [number, number])[];
+  /** Draw the line dashed (e.g. a whole data set beside its remapped variants). */
+  readonly dashed?: boolean;
 }
 
 export interface ChartOptions {
@@ -63,7 +65,7 @@ export function chartLayout(series: readonly Series[], logX = false): ChartLayou
   let values: number[];
   if (distinct.length > 0 && distinct.length <= 12) values = distinct;
   else if (logX && xs.length > 0) values = logTicks(10 ** x0, 10 ** x1);
-  else values = [0, 1, 2, 3, 4].map((i) => x0 + ((x1 - x0) * i) / 4);
+  else values = linearTicks(x0, x1);
   const xTicks: { label: string; at: number }[] = [];
   for (const value of values) {
     const at = plotX(tx(value));
@@ -71,6 +73,17 @@ export function chartLayout(series: readonly Series[], logX = false): ChartLayou
     xTicks.push({ label: tickLabel(value), at });
   }
   return { width, height, margin, px: (x) => plotX(tx(x)), py, drawable, yTicks, xTicks };
+}
+
+/** Round ticks (steps of 1, 2 or 5 × 10ⁿ, about five) from `lo` to `hi` on a linear axis. */
+function linearTicks(lo: number, hi: number): number[] {
+  if (!(hi > lo)) return [lo];
+  const rough = (hi - lo) / 4;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? 10 * power;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi * (1 + 1e-12); v += step) out.push(Number(v.toPrecision(12)));
+  return out.length >= 2 ? out : [lo, hi];
 }
 
 /** 1, 2, 5, 10, 20, 50, … from `lo` to `hi`. */
@@ -108,7 +121,7 @@ export function lineChart(series: readonly Series[], { title, xLabel, yLabel, lo
   series.forEach((s, i) => {
     const color = PALETTE[i % PALETTE.length];
     const points = s.points.filter(drawable).map(([x, y]) => [px(x), py(y)] as const);
-    if (!scatter && points.length > 1) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${points.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ')}"/>`);
+    if (!scatter && points.length > 1) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''} points="${points.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ')}"/>`);
     for (const [x, y] of points) parts.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3" fill="${color}"/>`);
     parts.push(`<rect x="${width - margin.right + 10}" y="${margin.top + i * 18}" width="10" height="10" fill="${color}"/>`);
     parts.push(`<text x="${width - margin.right + 26}" y="${margin.top + i * 18 + 9}">${escape(s.name)}</text>`);

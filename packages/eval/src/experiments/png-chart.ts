@@ -38,6 +38,15 @@ class Raster {
     }
   }
 
+  /** A dashed line: `on` pixels drawn, `off` left out, along its length. */
+  dashedLine(x0: number, y0: number, x1: number, y1: number, color: readonly [number, number, number], thickness = 1, on = 6, off = 4): void {
+    const length = Math.hypot(x1 - x0, y1 - y0);
+    for (let at = 0; at < length; at += on + off) {
+      const end = Math.min(length, at + on);
+      this.line(x0 + ((x1 - x0) * at) / length, y0 + ((y1 - y0) * at) / length, x0 + ((x1 - x0) * end) / length, y0 + ((y1 - y0) * end) / length, color, thickness);
+    }
+  }
+
   box(x: number, y: number, w: number, h: number, color: readonly [number, number, number]): void {
     for (let dy = 0; dy < h; dy++) for (let dx = 0; dx < w; dx++) this.pixel(x + dx, y + dy, color);
   }
@@ -93,7 +102,8 @@ export function lineChartPng(series: readonly Series[], { title, xLabel, yLabel,
   series.forEach((s, i) => {
     const color = RGB[i % RGB.length];
     const points = s.points.filter(drawable).map(([x, y]) => [px(x), py(y)] as const);
-    if (!scatter) for (let p = 1; p < points.length; p++) raster.line(points[p - 1][0], points[p - 1][1], points[p][0], points[p][1], color, 2);
+    const draw = s.dashed ? raster.dashedLine.bind(raster) : raster.line.bind(raster);
+    if (!scatter) for (let p = 1; p < points.length; p++) draw(points[p - 1][0], points[p - 1][1], points[p][0], points[p][1], color, 2);
     for (const [x, y] of points) raster.box(x - 2, y - 2, 5, 5, color);
     raster.box(width - margin.right + 10, margin.top + i * 18, 10, 10, color);
     raster.text(width - margin.right + 26, margin.top + i * 18 + 9, s.name);

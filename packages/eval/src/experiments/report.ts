@@ -9,6 +9,7 @@ import { analyzeResults, groupKey, methodKey, methodLabel, type Analysis } from 
 import { cdDiagram, lineChart, type ChartOptions, type Series } from './charts.js';
 import { cdDiagramPng, lineChartPng } from './png-chart.js';
 import type { ResultLine } from './results.js';
+import { accuracyVsKMerged, accuracyVsMerge, bestKPerMerge, mergedClassPoints, nc1VsMerge } from './merged-classes.js';
 
 export interface ReportOptions {
   readonly title?: string;
@@ -266,6 +267,43 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
       const name = `fewshot-${dataset.replace(/[^A-Za-z0-9_-]+/g, '_')}.svg`;
       await writeChart(name, series, { title: `Few-shot accuracy, ${dataset}`, xLabel: 'samples per class', yLabel: 'accuracy (%)', logX: true });
       lines.push(`![few-shot curves, ${dataset}](${name})`, '');
+    }
+  }
+  // §5.3 of the paper: classes made of d merged labels (Fig. 11a/b, A.8).
+  const merged = mergedClassPoints(results);
+  if (merged.length > 0) {
+    const best = bestKPerMerge(merged);
+    const fileSafe = (name: string) => name.replace(/[^A-Za-z0-9_-]+/g, '_');
+    lines.push(
+      '## Multi-modal classes: d labels merged into one (§5.3)',
+      '',
+      'IMPRINT k-means (L2 everywhere, max) and k-least-squares (no normalization) on data sets whose labels were remapped d into one class: the median over seeds, the mean over splits and over the remappings of equal d. The paper finds accuracy peaking near k = d.',
+      '',
+      '| FM | data set | method | d | accuracy at k = 1 | best k | accuracy at best k | k tried |',
+      '|---|---|---|---|---|---|---|---|',
+      ...best.map((b) => `| ${b.backbone} | ${b.dataset} | ${b.method} | ${Number.isInteger(b.d) ? b.d : b.d.toFixed(2)} | ${b.accuracyK1 === undefined ? '–' : pct(b.accuracyK1)} | ${b.bestK} | ${pct(b.bestAccuracy)} | ${b.ks[0]}–${b.ks[b.ks.length - 1]} |`),
+      '',
+    );
+    for (const backbone of [...new Set(merged.map((p) => p.backbone))]) {
+      const series = accuracyVsKMerged(results, merged, backbone);
+      if (series.some((s) => s.points.length > 1)) {
+        const name = `accuracy-vs-k-merged-${fileSafe(backbone)}.svg`;
+        await writeChart(name, series, { title: `Accuracy vs k, d labels in 1 class (Fig. 11b), ${backbone}`, xLabel: 'k (proxies per class)', yLabel: 'accuracy (%)' });
+        lines.push(`![accuracy vs k per d, ${backbone}](${name})`, '');
+      }
+      const byD = accuracyVsMerge(best, backbone);
+      if (byD.some((s) => s.points.length > 1)) {
+        const name = `accuracy-vs-d-${fileSafe(backbone)}.svg`;
+        await writeChart(name, byD, { title: `Accuracy vs d, best k per d (Fig. A.8), ${backbone}`, xLabel: 'd (labels merged into one class)', yLabel: 'accuracy (%)' });
+        lines.push(`![accuracy vs d, ${backbone}](${name})`, '');
+      }
+    }
+    if (options.nc1 !== undefined) {
+      const series = [...new Set(merged.map((p) => p.backbone))].flatMap((backbone) => nc1VsMerge(results, options.nc1!, backbone)).filter((s) => s.points.length > 0);
+      if (series.some((s) => s.points.length > 1)) {
+        await writeChart('nc1-vs-d.svg', series, { title: 'NC1 vs d labels merged into one class (Fig. 11a)', xLabel: 'd (labels merged into one class)', yLabel: 'NC1 (train embeddings)' });
+        lines.push('![NC1 against d](nc1-vs-d.svg)', '');
+      }
     }
   }
   if (options.nc1 !== undefined && ks.has(1) && ks.has(5)) {
