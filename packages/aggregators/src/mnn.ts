@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_BLOCK_ELEMENTS, ImprintError, NO_KERNELS, proxyOwners, warnOnce, type Aggregator } from '@imprint/core';
 import type { Metric, Weighting } from './options.js';
 import { nearestProxies } from './nearest.js';
+import { classNearestDistances } from './class-distances.js';
 
 export interface MnnOptions {
   /** Neighbours that vote; clipped (with a warning) to the number of stored proxies. @default 5 */
@@ -46,5 +47,6 @@ export function mnn({ m = 5, metric = 'cosine', weighting = 'uniform', blockElem
       }
       return tf.tensor2d(votes, [rows, classes]);
     },
+    classDistances: (queries, proxies, context) => classNearestDistances(queries, proxies, metric, context?.kernels ?? NO_KERNELS, blockElements),
   };
 }

@@ -14,6 +14,7 @@ export function mean(_options: MeanOptions = {}): ClassGenerator {
     name: 'mean',
     scope: 'class',
     deterministic: true,
+    extend: 'mean',
     generate: (embeddings) => tf.tidy(() => tf.mean(embeddings, 0, true) as tf.Tensor2D),
   };
 }

@@ -31,6 +31,7 @@ export function l2({ epsilon = 1e-12 }: L2Options = {}): Normalizer {
     kind: 'normalizer',
     name: 'l2',
     stages: ['pre', 'post', 'inf'],
+    rowWise: true,
     normalize: (matrix, context) => {
       const kernels = kernelSet(context?.kernels);
       // On a GPU backend without an engine the rows stay where they are: tf.js operations there.

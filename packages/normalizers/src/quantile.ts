@@ -27,6 +27,7 @@ export function quantile(): Normalizer {
     kind: 'normalizer',
     name: 'quantile',
     stages: ['post'],
+    rowWise: true,
     normalize(matrix, context = {}) {
       const reference = context.reference;
       if (reference === undefined || reference.size === 0) return cloneTensor(matrix);

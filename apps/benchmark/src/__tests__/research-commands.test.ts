@@ -16,11 +16,17 @@ afterAll(() => {
 describe('imprint-bench openset, incremental and k auto (raw-pixel FM, small subsets)', () => {
   it('openset writes AUROC and accuracy at the calibrated threshold per method', async () => {
     const out = join(dir, 'openset');
-    const { code, stdout, stderr } = await cli('openset', '--backbones', 'pixels', '--seeds', '0', '--train-limit', '400', '--test-limit', '200', '--methods', 'qi2018,imprintKmeans', '--out', out);
+    const { code, stdout, stderr } = await cli('openset', '--backbones', 'pixels', '--seeds', '0', '--train-limit', '400', '--test-limit', '200', '--methods', 'qi2018,imprintKmeans,janson2022', '--out', out);
     expect(code, stderr).toBe(0);
-    expect(stdout).toMatch(/\| qi2018 \| 0\.\d{3} \| \d+\.\d\d \| \d+\.\d\d \|/);
-    const lines = (await readFile(join(out, 'openset.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { auroc: number; unknown: number[]; method: string });
-    expect(lines).toHaveLength(2 * 2); // 2 data sets × 2 methods × 1 seed
+    expect(stdout).toMatch(/\| qi2018 \| score \| 0\.\d{3} \| \d+\.\d\d \| \d+\.\d\d \|/);
+    // the 1-nn head (Janson) is thresholded on its distance margin (its single vote is always 1)
+    expect(stdout).toMatch(/\| janson2022 \| distance-margin \| 0\.\d{3} \|/);
+    const lines = (await readFile(join(out, 'openset.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { auroc: number; unknown: number[]; method: string; by: string });
+    expect(lines).toHaveLength(2 * 3); // 2 data sets × 3 methods × 1 seed
+    for (const line of lines.filter((l) => l.method === 'janson2022')) {
+      expect(line.by).toBe('distance-margin');
+      expect(line.auroc).toBeGreaterThan(0.5); // its vote (score) gives exactly 0.5: every query has 1 vote
+    }
     for (const line of lines) {
       expect(line.unknown).toEqual([6, 7, 8, 9]);
       expect(line.auroc).toBeGreaterThan(0.3);

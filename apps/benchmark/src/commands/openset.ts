@@ -14,11 +14,20 @@ export interface OpenSetCommandOptions {
   known?: number[];
   seeds?: number[];
   falseRejectRate?: number;
-  by?: ConfidenceMeasure;
+  by?: ConfidenceMeasure | 'auto';
   methods?: string;
   trainLimit?: number;
   testLimit?: number;
 }
+
+const CONFIDENCE_TEXT: Record<ConfidenceMeasure | 'auto', string> = {
+  auto: 'per method: for mnn heads the distance margin — the distance to the nearest proxy of another class minus that to the predicted class — else the winning score',
+  score: 'the winning score',
+  margin: 'the margin of the winning score over the runner-up',
+  share: "the winner's share of the scores (votes)",
+  distance: 'minus the distance to the nearest proxy of the predicted class',
+  'distance-margin': 'the distance to the nearest proxy of another class minus that to the predicted class',
+};
 
 type Measured = 'auroc' | 'closedSetAccuracy' | 'openSetAccuracy' | 'knownRejected' | 'unknownRejected';
 
@@ -38,7 +47,7 @@ export async function opensetCommand(options: OpenSetCommandOptions, registry: R
   const known = options.known ?? [0, 1, 2, 3, 4, 5];
   const seeds = options.seeds ?? [0, 1, 2];
   const falseRejectRate = options.falseRejectRate ?? 0.05;
-  const by = options.by ?? 'score';
+  const by = options.by ?? 'auto';
   await mkdir(options.out, { recursive: true });
   const lines: string[] = [];
   const rows: { backbone: string; dataset: string; method: string; seed: number; result: OpenSetResult }[] = [];
@@ -52,7 +61,7 @@ export async function opensetCommand(options: OpenSetCommandOptions, registry: R
         for (const seed of seeds) {
           const result = await runOpenSet({ train, test, known, config: { preset: method as PresetName }, registry, falseRejectRate, by, seed });
           rows.push({ backbone, dataset, method, seed, result });
-          lines.push(JSON.stringify({ backbone, dataset, known, unknown, method, seed, falseRejectRate, by, ...result }));
+          lines.push(JSON.stringify({ backbone, dataset, known, unknown, method, seed, falseRejectRate, ...result }));
           progress ??= new Progress('open-set runs', total);
           progress.tick();
         }
@@ -65,14 +74,14 @@ export async function opensetCommand(options: OpenSetCommandOptions, registry: R
     return values.reduce((a, b) => a + b, 0) / values.length;
   };
   const table = [
-    '| method | AUROC | closed-set accuracy | open-set accuracy at the threshold | known rejected | unknown rejected |',
-    '|---|---|---|---|---|---|',
-    ...methods.map((m) => `| ${m} | ${mean(m, 'auroc').toFixed(3)} | ${mean(m, 'closedSetAccuracy').toFixed(2)} | ${mean(m, 'openSetAccuracy').toFixed(2)} | ${mean(m, 'knownRejected').toFixed(1)} % | ${mean(m, 'unknownRejected').toFixed(1)} % |`),
+    '| method | confidence | AUROC | closed-set accuracy | open-set accuracy at the threshold | known rejected | unknown rejected |',
+    '|---|---|---|---|---|---|---|',
+    ...methods.map((m) => `| ${m} | ${[...new Set(rows.filter((r) => r.method === m).map((r) => r.result.by))].join(', ')} | ${mean(m, 'auroc').toFixed(3)} | ${mean(m, 'closedSetAccuracy').toFixed(2)} | ${mean(m, 'openSetAccuracy').toFixed(2)} | ${mean(m, 'knownRejected').toFixed(1)} % | ${mean(m, 'unknownRejected').toFixed(1)} % |`),
   ];
   const report = [
     '# Open-set recognition',
     '',
-    `Known classes ${known.join(', ')}; every other class of the test set is unknown. ${backbones.join(', ')} × ${PROTOCOL_DATASETS.join(', ')}, seeds ${seeds.join(', ')}; ${options.trainLimit ?? DEFAULT_TRAIN_LIMIT} train / ${options.testLimit ?? DEFAULT_TEST_LIMIT} test images per data set. The threshold on the confidence (${by === 'score' ? 'the winning score' : 'the margin of the winning score over the runner-up'}) is set on 20 % of the known classes' train samples, held out from imprinting, for a false-reject rate of ${(100 * falseRejectRate).toFixed(0)} %. Means over FMs, data sets and seeds.`,
+    `Known classes ${known.join(', ')}; every other class of the test set is unknown. ${backbones.join(', ')} × ${PROTOCOL_DATASETS.join(', ')}, seeds ${seeds.join(', ')}; ${options.trainLimit ?? DEFAULT_TRAIN_LIMIT} train / ${options.testLimit ?? DEFAULT_TEST_LIMIT} test images per data set. The threshold on the confidence (${CONFIDENCE_TEXT[by]}) is set on 20 % of the known classes' train samples, held out from imprinting, for a false-reject rate of ${(100 * falseRejectRate).toFixed(0)} %. Means over FMs, data sets and seeds.`,
     '',
     ...table,
     '',

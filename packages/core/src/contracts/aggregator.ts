@@ -16,4 +16,11 @@ export interface AggregatorContext {
  */
 export interface Aggregator extends PluginBase<'aggregator'> {
   scores(queries: tf.Tensor2D, proxies: ProxySet, context?: AggregatorContext): tf.Tensor2D;
+  /**
+   * Distance-based aggregators (`mnn`): the distance from each query to the nearest proxy of each
+   * class under the aggregator's metric, `[n, C]` (new tensor, owned by the caller). It gives the
+   * head's `distance` and `distance-margin` confidences, which vote totals cannot (a 1-nn vote is
+   * always 1).
+   */
+  classDistances?(queries: tf.Tensor2D, proxies: ProxySet, context?: AggregatorContext): tf.Tensor2D;
 }

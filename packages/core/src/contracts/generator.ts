@@ -23,6 +23,14 @@ export interface ClassGenerator extends PluginBase<'generator'> {
   readonly scope: 'class';
   /** True when the output does not depend on the rng: runs differing only by seed may share it. */
   readonly deterministic?: boolean;
+  /**
+   * How a class's proxies grow when examples are added (`Imprinter.addExamples`) without the head
+   * keeping the examples: `'mean'` — the single proxy is the mean of the class's rows, so the head
+   * keeps a running sum and count; `'rows'` — the proxies are the rows themselves, so new rows are
+   * appended. Absent: the class is re-generated from its kept examples (`keepExamples`), or adding
+   * fails with `EXAMPLES_NOT_KEPT`.
+   */
+  readonly extend?: 'mean' | 'rows';
   generate(embeddings: tf.Tensor2D, context: GeneratorContext): tf.Tensor2D | Promise<tf.Tensor2D>;
 }
 

@@ -22,5 +22,11 @@ export interface NormalizerContext {
  */
 export interface Normalizer extends PluginBase<'normalizer'> {
   readonly stages: readonly NormStage[];
+  /**
+   * True when each output row depends only on that input row (and the context's reference): then
+   * normalizing rows added later equals normalizing them together with the rows before, which
+   * `Imprinter.addExamples` needs to grow a class in place (none, l2 and quantile are row-wise).
+   */
+  readonly rowWise?: boolean;
   normalize(matrix: tf.Tensor2D, context?: NormalizerContext): tf.Tensor2D;
 }

@@ -41,13 +41,17 @@ export class ClassGeneration {
     }
   }
 
-  /** Presampling, NORMpre, the shared k rule and GEN for one class (class-scoped generators); consumes `embeddings`. */
-  async generate(label: Label, embeddings: tf.Tensor2D): Promise<tf.Tensor2D> {
+  /**
+   * Presampling, NORMpre, the shared k rule and GEN for one class (class-scoped generators); consumes
+   * `embeddings`. `observe` sees the prepared rows and whether the k rule stored them all, before GEN.
+   */
+  async generate(label: Label, embeddings: tf.Tensor2D, observe?: (prepared: tf.Tensor2D, storesAll: boolean) => void): Promise<tf.Tensor2D> {
     const { generator, config } = this.pipeline;
     const prepared = this.prepare(label, embeddings);
     try {
       const k = config.k === 'auto' ? await this.#chooseK(label, prepared) : config.k;
       const useAll = k === -1 || prepared.shape[0] < k;
+      observe?.(prepared, useAll);
       return useAll ? cloneTensor(prepared) : await (generator as ClassGenerator).generate(prepared, { k, rng: this.rngOf(label).fork('generate'), kernels: this.pipeline.kernels });
     } finally {
       prepared.dispose();

@@ -3,8 +3,8 @@ import type { ImprintConfig, ImprintConfigInput } from '../config/config.js';
 import { ImprintError } from '../util/errors.js';
 import type { JointGenerator } from '../contracts/generator.js';
 import { labelKey, sortedUniqueLabels, type Label } from './labels.js';
-import { assertDimension, cloneTensor, tensorFromHost, toHostMatrix, toTensor2D, type EmbeddingInput } from '../compute/matrix.js';
-import { UNKNOWN, checkRejection, confidenceOf, type ConfidenceMeasure, type Rejection, type Unknown } from './open-set.js';
+import { assertDimension, cloneTensor, hostMatrixOf, tensorFromHost, toHostMatrix, toTensor2D, type EmbeddingInput } from '../compute/matrix.js';
+import { CONFIDENCE_MEASURES, SCORE_CONFIDENCE_MEASURES, UNKNOWN, checkRejection, confidenceOf, distanceConfidence, type ConfidenceMeasure, type Rejection, type Unknown } from './open-set.js';
 import { resolvePipeline, type Pipeline, type ResolveOptions } from '../config/pipeline.js';
 import type { ProxySet } from '../contracts/proxy-set.js';
 import { WeightStore } from './weight-store.js';
@@ -16,7 +16,61 @@ import { createRng, deriveSeed } from '../util/rng.js';
 interface StoredClass {
   readonly label: Label;
   /** Joint generators only: the class's prepared (presampled, NORMpre) train embeddings. */
-  prepared?: tf.Tensor2D;
+  readonly prepared?: tf.Tensor2D;
+  /** With `keepExamples`: the class's train embeddings as given (before presampling and NORMpre), row-major. */
+  readonly examples?: Float32Array;
+  /** Generators that extend by their mean: the column sums (float64) and number of the class's NORMpre rows. */
+  readonly running?: RunningMean;
+}
+
+/** The state a `mean`-like generator's class grows from: column sums of its NORMpre rows and their number. */
+export interface RunningMean {
+  readonly count: number;
+  readonly sum: Float64Array;
+}
+
+/** What a head keeps of a class besides its weights (see {@link Imprinter.classState}). */
+export interface ClassState {
+  /** The kept train embeddings `[rows × dim]`, row-major (with `keepExamples`). */
+  readonly examples?: Float32Array;
+  readonly running?: RunningMean;
+}
+
+/** Rows a head keeps at most with `keepExamples: true` (about 490 MiB at d = 1280). */
+export const KEEP_EXAMPLES_MAX_ROWS = 100_000;
+
+/** Options of a head (besides its pipeline). */
+export interface HeadOptions {
+  /**
+   * Keep every class's train embeddings (as given, before presampling), so that
+   * {@link Imprinter.addExamples} and {@link Imprinter.removeExamples} can re-generate any GEN
+   * exactly, and saved heads carry them. `true` keeps up to {@link KEEP_EXAMPLES_MAX_ROWS} rows over
+   * all classes; `{ maxRows }` sets the bound. Adding past it fails with `EXAMPLES_LIMIT`, changing
+   * nothing. @default false
+   */
+  readonly keepExamples?: boolean | { readonly maxRows?: number };
+}
+
+function keptRowBound(option: HeadOptions['keepExamples']): number | undefined {
+  if (option === undefined || option === false) return undefined;
+  if (option === true) return KEEP_EXAMPLES_MAX_ROWS;
+  const maxRows = option.maxRows ?? KEEP_EXAMPLES_MAX_ROWS;
+  if (!Number.isInteger(maxRows) || maxRows < 1) throw new ImprintError('INVALID_CONFIG', `keepExamples.maxRows must be a positive integer, got ${JSON.stringify(maxRows) ?? String(maxRows)}`, { maxRows });
+  return maxRows;
+}
+
+/** Column sums (float64) of a row-major `[rows, dim]` buffer. */
+function columnSums(values: Float32Array, rows: number, dim: number): Float64Array {
+  const sum = new Float64Array(dim);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) sum[j] += values[r * dim + j];
+  return sum;
+}
+
+function concatRows(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
 }
 
 function validateLabel(label: unknown, position: string): Label {
@@ -76,19 +130,33 @@ export class Imprinter {
   #disposed = false;
   /** The asynchronous change in progress (imprint, addClass, removeClass), if any. */
   #busy: string | undefined;
+  /** With `keepExamples`: the most rows kept over all classes. */
+  readonly #keepRows: number | undefined;
 
   /** Presampling, NORMpre, k and GEN per class, with the checks on what plugins return. */
   readonly #generation: ClassGeneration;
 
-  constructor(pipeline: Pipeline) {
+  constructor(pipeline: Pipeline, options: HeadOptions = {}) {
     requireBackend(); // a forgotten tf.js backend: one typed line now, not tf.js's error mid-imprint
     this.pipeline = pipeline;
     this.#generation = new ClassGeneration(pipeline);
+    this.#keepRows = keptRowBound(options.keepExamples);
   }
 
-  /** Resolve `config` through `registry` and make an empty head. */
-  static fromConfig(config: ImprintConfigInput | ImprintConfig, registry: Registry, options: ResolveOptions = {}): Imprinter {
-    return new Imprinter(resolvePipeline(config, registry, options));
+  /** Resolve `config` through `registry` and make an empty head (`keepExamples`: see {@link HeadOptions}). */
+  static fromConfig(config: ImprintConfigInput | ImprintConfig, registry: Registry, options: ResolveOptions & HeadOptions = {}): Imprinter {
+    const { keepExamples, ...resolve } = options;
+    return new Imprinter(resolvePipeline(config, registry, resolve), keepExamples === undefined ? {} : { keepExamples });
+  }
+
+  /** The bound on kept rows when the head keeps its examples, else undefined. */
+  get keepExamples(): { readonly maxRows: number } | undefined {
+    return this.#keepRows === undefined ? undefined : { maxRows: this.#keepRows };
+  }
+
+  /** Train rows kept over all classes (0 unless the head keeps its examples). */
+  get keptRows(): number {
+    return this.#dim === undefined ? 0 : this.#classes.reduce((n, c) => n + (c.examples?.length ?? 0), 0) / this.#dim;
   }
 
   get config(): ImprintConfig {
@@ -129,10 +197,17 @@ export class Imprinter {
     for (const { label } of perClass) {
       if (this.hasClass(label)) {
         perClass.forEach((c) => c.embeddings.dispose());
-        throw new ImprintError('CLASS_EXISTS', `class ${JSON.stringify(label)} is already imprinted; remove it first to re-imprint it`, { label });
+        throw new ImprintError('CLASS_EXISTS', `class ${JSON.stringify(label)} is already imprinted; remove it first (or grow it with addExamples)`, { label });
       }
     }
-    await this.#exclusive('imprint()', () => this.#insert(perClass));
+    let kept: (Float32Array | undefined)[];
+    try {
+      kept = this.#keptCopies(perClass);
+    } catch (error) {
+      perClass.forEach((c) => c.embeddings.dispose());
+      throw error;
+    }
+    await this.#exclusive('imprint()', () => this.#insert(perClass.map((c, i) => ({ ...c, examples: kept[i] }))));
     return this;
   }
 
@@ -175,7 +250,7 @@ export class Imprinter {
     if (this.hasClass(label)) throw new ImprintError('CLASS_EXISTS', `class ${JSON.stringify(label)} is already imprinted`, { label });
     this.#checkDim(proxies.shape[1], `proxies of class ${JSON.stringify(label)}`);
     this.#dim ??= proxies.shape[1];
-    this.#store(label, cloneTensor(proxies));
+    this.#store({ label }, cloneTensor(proxies));
   }
 
   /**
@@ -225,14 +300,253 @@ export class Imprinter {
     try {
       this.#checkDim(data.shape[1], `train embeddings of class ${JSON.stringify(label)}`);
       if (this.hasClass(label)) {
-        throw new ImprintError('CLASS_EXISTS', `class ${JSON.stringify(label)} is already imprinted; remove it first to re-imprint it`, { label });
+        throw new ImprintError('CLASS_EXISTS', `class ${JSON.stringify(label)} is already imprinted; grow it with addExamples, or remove it first to re-imprint it`, { label });
       }
     } catch (error) {
       data.dispose();
       throw error;
     }
-    await this.#exclusive(`addClass(${JSON.stringify(label)})`, () => this.#insert([{ label, embeddings: data }]));
+    let kept: (Float32Array | undefined)[];
+    try {
+      kept = this.#keptCopies([{ embeddings: data }]);
+    } catch (error) {
+      data.dispose();
+      throw error;
+    }
+    await this.#exclusive(`addClass(${JSON.stringify(label)})`, () => this.#insert([{ label, embeddings: data, examples: kept[0] }]));
     return this;
+  }
+
+  /**
+   * Add train examples to a class that exists, with the semantics of its GEN:
+   * - the head keeps its examples (`keepExamples`): the class is generated again from all of them
+   *   (presampling, NORMpre, k and GEN as in {@link Imprinter.imprint}, the same seeded stream), so
+   *   the result equals imprinting every example at once — for any GEN, joint ones (`ls`, `kls`)
+   *   re-solving for every class;
+   * - a generator that extends by its mean (`mean`): the running mean of the class's NORMpre rows
+   *   (equal to imprinting all at once up to float rounding) — needs a row-wise NORMpre, no
+   *   presampling, and a class stored as its mean (not every sample under the k rule);
+   * - a generator whose proxies are the rows (`all`): the new rows are appended — needs row-wise
+   *   NORMpre and NORMpost and no presampling;
+   * - a joint generator (`ls`, `kls`) without presampling: the new rows join the class and every
+   *   class is solved again (a head loaded from a file keeps no rows unless it kept its examples);
+   * - anything else (`kmeans`, `kmedoids`, `fps`, `cov_max`, `random`, …) fails with
+   *   `EXAMPLES_NOT_KEPT`: create the head with `{ keepExamples: true }`.
+   *
+   * The class keeps its place; NORMpost sees the classes stored before it (as when it was first
+   * stored), and classes after it keep their weights (as with {@link Imprinter.removeClass}).
+   * Nothing changes when it fails.
+   */
+  async addExamples(label: Label, embeddings: EmbeddingInput): Promise<this> {
+    this.#assertUsable();
+    const index = this.#requireIndex(label);
+    const host = toHostMatrix(embeddings, `new examples of class ${JSON.stringify(label)}`, this.pipeline.kernels);
+    if (host.rows === 0) throw new ImprintError('EMPTY_CLASS', `no examples given to add to class ${JSON.stringify(label)}`, { label });
+    this.#checkDim(host.dim, `new examples of class ${JSON.stringify(label)}`);
+    const added = host.values.slice(0, host.rows * host.dim);
+    await this.#exclusive(`addExamples(${JSON.stringify(label)})`, () => this.#grow(index, added, host.rows));
+    return this;
+  }
+
+  /**
+   * Remove kept examples of a class by their row index among its kept examples (0 = the first
+   * imprinted; rows added later follow in order), then generate the class again from the rest
+   * (as {@link Imprinter.addExamples} does with kept examples). Needs `keepExamples`; removing every
+   * row fails (use {@link Imprinter.removeClass}).
+   */
+  async removeExamples(label: Label, rows: readonly number[]): Promise<this> {
+    this.#assertUsable();
+    const index = this.#requireIndex(label);
+    const stored = this.#classes[index];
+    const dim = this.#dim!;
+    if (stored.examples === undefined) throw this.#notKept(label, 'removing examples needs the examples themselves');
+    const count = stored.examples.length / dim;
+    const drop = new Set<number>();
+    for (const row of rows) {
+      if (!Number.isInteger(row) || row < 0 || row >= count) throw new ImprintError('INVALID_INPUT', `row ${JSON.stringify(row)} is not a kept example of class ${JSON.stringify(label)}: it has rows 0 to ${count - 1}`, { label, row });
+      drop.add(row);
+    }
+    if (drop.size === 0) return this;
+    if (drop.size === count) throw new ImprintError('EMPTY_CLASS', `removing all ${count} examples of class ${JSON.stringify(label)} would leave it empty; use removeClass`, { label });
+    const rest = new Float32Array((count - drop.size) * dim);
+    for (let r = 0, at = 0; r < count; r++) if (!drop.has(r)) rest.set(stored.examples.subarray(r * dim, (r + 1) * dim), (at++) * dim);
+    await this.#exclusive(`removeExamples(${JSON.stringify(label)})`, () => this.#regenerateFromExamples(index, rest));
+    return this;
+  }
+
+  /** A copy of the kept train examples of a class `[rows, d]` (caller disposes); fails unless the head keeps examples. */
+  examplesOf(label: Label): tf.Tensor2D {
+    this.#assertUsable();
+    const stored = this.#classes[this.#requireIndex(label)];
+    if (stored.examples === undefined) throw this.#notKept(label, 'its examples were not kept');
+    return tensorFromHost(stored.examples.slice(), stored.examples.length / this.#dim!, this.#dim!);
+  }
+
+  /**
+   * What the head keeps of a class besides its weights: its examples (with `keepExamples`) and the
+   * running mean of a `mean`-like generator. Saved heads carry it (format 3). Arrays are the head's own: do not change them.
+   */
+  classState(label: Label): ClassState {
+    const stored = this.#classes[this.#requireIndex(label)];
+    return { ...(stored.examples === undefined ? {} : { examples: stored.examples }), ...(stored.running === undefined ? {} : { running: stored.running }) };
+  }
+
+  #requireIndex(label: Label): number {
+    const index = this.#indexOf(label);
+    if (index < 0) {
+      throw new ImprintError('UNKNOWN_CLASS', `class ${JSON.stringify(label)} is not imprinted; imprinted classes: ${this.classes.map((l) => JSON.stringify(l)).join(', ') || '(none)'}`, { label });
+    }
+    return index;
+  }
+
+  #notKept(label: Label, why: string): ImprintError {
+    return new ImprintError(
+      'EXAMPLES_NOT_KEPT',
+      `cannot change the examples of class ${JSON.stringify(label)}: ${why}; create the head with { keepExamples: true } (Imprinter.fromConfig(config, registry, { keepExamples: true })) so that it keeps every class's train embeddings and re-generates the class from them`,
+      { label, generator: this.pipeline.generator.name },
+    );
+  }
+
+  /** With keepExamples: a copy of each class's rows, after checking the bound (nothing changes when it is passed). */
+  #keptCopies(batch: readonly { embeddings: tf.Tensor2D }[]): (Float32Array | undefined)[] {
+    if (this.#keepRows === undefined) return batch.map(() => undefined);
+    this.#checkKeptBound(batch.reduce((n, c) => n + c.embeddings.shape[0], 0));
+    return batch.map((c) => hostMatrixOf(c.embeddings).values.slice());
+  }
+
+  #checkKeptBound(adding: number): void {
+    const total = this.keptRows + adding;
+    if (total > this.#keepRows!) {
+      throw new ImprintError('EXAMPLES_LIMIT', `keeping ${adding} more train rows would make ${total}, past this head's bound keepExamples.maxRows = ${this.#keepRows}; raise it ({ keepExamples: { maxRows: ${total} } }) or remove examples first`, { adding, total, maxRows: this.#keepRows });
+    }
+  }
+
+  /** For `mean`-like generators without presampling and with a row-wise NORMpre: record a class's running mean from its prepared rows. */
+  #runningObserver(set: (running: RunningMean) => void): ((prepared: tf.Tensor2D, storesAll: boolean) => void) | undefined {
+    const { generator, presamplers, normPre } = this.pipeline;
+    if (generator.scope !== 'class' || generator.extend !== 'mean' || presamplers.length > 0 || normPre.rowWise !== true) return undefined;
+    return (prepared, storesAll) => {
+      if (!storesAll) set({ count: prepared.shape[0], sum: columnSums(hostMatrixOf(prepared).values, prepared.shape[0], prepared.shape[1]) });
+    };
+  }
+
+  /** addExamples: grow class `index` by `added` (`rows` × dim) by the rule its GEN allows. */
+  async #grow(index: number, added: Float32Array, rows: number): Promise<void> {
+    const stored = this.#classes[index];
+    const { label } = stored;
+    const { generator, presamplers, normPre, normPost } = this.pipeline;
+    const dim = this.#dim!;
+    if (stored.examples !== undefined) {
+      this.#checkKeptBound(rows);
+      return this.#regenerateFromExamples(index, concatRows(stored.examples, added));
+    }
+    const presampled = presamplers.length > 0 ? `presampling (${presamplers.map((p) => p.name).join(', ')}) draws from all of a class's examples at once` : undefined;
+    if (generator.scope === 'joint') {
+      if (presampled !== undefined) throw this.#notKept(label, presampled);
+      if (normPre.rowWise !== true) throw this.#notKept(label, `NORMpre "${normPre.name}" is not row-wise`);
+      if (stored.prepared === undefined) throw this.#notKept(label, `generator "${generator.name}" solves for all classes jointly and this head (loaded from a file) holds only weights`);
+      const more = this.#generation.prepare(label, tensorFromHost(added, rows, dim));
+      const prepared = tf.concat([stored.prepared, more]) as tf.Tensor2D;
+      more.dispose();
+      try {
+        await this.#regenerateJoint(this.#classes.map((c, i) => (i === index ? { ...c, prepared } : c)));
+      } catch (error) {
+        prepared.dispose();
+        throw error;
+      }
+      stored.prepared.dispose();
+      return;
+    }
+    if (generator.extend === 'mean') {
+      if (presampled !== undefined) throw this.#notKept(label, presampled);
+      if (stored.running === undefined) {
+        throw this.#notKept(label, `its proxies are not a running mean (NORMpre "${normPre.name}"${normPre.rowWise === true ? '' : ' is not row-wise'}; k = ${String(this.config.k)} may have stored every sample; or the head was loaded without its running state)`);
+      }
+      const more = this.#normalizePre(label, added, rows);
+      const sum = Float64Array.from(stored.running.sum);
+      const newSums = columnSums(hostMatrixOf(more).values, rows, dim);
+      more.dispose();
+      for (let j = 0; j < dim; j++) sum[j] += newSums[j];
+      const count = stored.running.count + rows;
+      const meanRow = new Float32Array(dim);
+      for (let j = 0; j < dim; j++) meanRow[j] = sum[j] / count;
+      this.#replace(index, { label, running: { count, sum } }, tensorFromHost(meanRow, 1, dim));
+      return;
+    }
+    if (generator.extend === 'rows') {
+      if (presampled !== undefined) throw this.#notKept(label, presampled);
+      if (normPre.rowWise !== true || normPost.rowWise !== true) throw this.#notKept(label, `appending rows needs a row-wise NORMpre and NORMpost ("${normPre.name}", "${normPost.name}")`);
+      const more = this.#normalizePre(label, added, rows);
+      let post: tf.Tensor2D;
+      try {
+        post = this.#normalizePost(index, label, more);
+      } finally {
+        more.dispose();
+      }
+      const current = this.#weights.rowsOf(index);
+      const merged = tf.concat([current, post]) as tf.Tensor2D;
+      current.dispose();
+      post.dispose();
+      this.#weights.replace(index, merged);
+      return;
+    }
+    throw this.#notKept(label, `generator "${generator.name}" makes a class's proxies from all its examples at once`);
+  }
+
+  /** Generate class `index` again from `examples` (its full kept rows) and put it in place. */
+  async #regenerateFromExamples(index: number, examples: Float32Array): Promise<void> {
+    const stored = this.#classes[index];
+    const { label } = stored;
+    const dim = this.#dim!;
+    const rows = examples.length / dim;
+    if (this.pipeline.generator.scope === 'joint') {
+      if (this.#classes.some((c, i) => i !== index && c.prepared === undefined)) throw this.#notKept(label, `generator "${this.pipeline.generator.name}" solves for all classes jointly, and other classes of this head (loaded from a file) hold only weights`);
+      const prepared = this.#generation.prepare(label, tensorFromHost(examples, rows, dim));
+      try {
+        await this.#regenerateJoint(this.#classes.map((c, i) => (i === index ? { ...c, prepared, examples } : c)));
+      } catch (error) {
+        prepared.dispose();
+        throw error;
+      }
+      stored.prepared?.dispose();
+      return;
+    }
+    let running: RunningMean | undefined;
+    const raw = await this.#generation.generate(label, tensorFromHost(examples, rows, dim), this.#runningObserver((r) => (running = r)));
+    this.#replace(index, { label, examples, ...(running === undefined ? {} : { running }) }, raw);
+  }
+
+  /** NORMpre of rows added to a class (a new tensor; the rows are not kept). */
+  #normalizePre(label: Label, added: Float32Array, rows: number): tf.Tensor2D {
+    const input = tensorFromHost(added, rows, this.#dim!);
+    try {
+      return this.#generation.checkNormalized('pre', this.pipeline.normPre.normalize(input, { kernels: this.pipeline.kernels }), `new examples of class ${JSON.stringify(label)}`);
+    } finally {
+      input.dispose();
+    }
+  }
+
+  /** NORMpost of new proxies of class `index` against the classes stored before it (its reference when first stored). */
+  #normalizePost(index: number, label: Label, raw: tf.Tensor2D): tf.Tensor2D {
+    const reference = this.#weights.rowsBefore(index);
+    try {
+      return this.#generation.checkNormalized('post', this.pipeline.normPost.normalize(raw, reference === undefined ? { kernels: this.pipeline.kernels } : { kernels: this.pipeline.kernels, reference }), `class ${JSON.stringify(label)}`);
+    } finally {
+      reference?.dispose();
+    }
+  }
+
+  /** Put new raw proxies (consumed) of class `index` in place, NORMpost against the classes before it. */
+  #replace(index: number, entry: StoredClass, raw: tf.Tensor2D): void {
+    let proxies: tf.Tensor2D;
+    try {
+      this.#generation.checkGenerated(entry.label, raw, this.#dim!);
+      proxies = this.#normalizePost(index, entry.label, raw);
+    } finally {
+      raw.dispose();
+    }
+    this.#weights.replace(index, proxies);
+    this.#classes[index] = entry;
   }
 
   /**
@@ -311,26 +625,48 @@ export class Imprinter {
     const labels = this.classes;
     if (options?.reject === undefined) return Array.from(this.predictIndices(queries), (i) => labels[i]);
     const { threshold, by } = checkRejection(options.reject);
+    const { indices, confidence } = this.#predictWithConfidence(queries, by);
+    return Array.from(indices, (i, r) => (confidence[r] < threshold ? UNKNOWN : labels[i]));
+  }
+
+  /**
+   * Confidence of the prediction per query row (see {@link ConfidenceMeasure}: `score`, `margin`,
+   * `share`, and for distance-based aggregators such as `mnn` `distance` and `distance-margin`).
+   */
+  confidence(queries: EmbeddingInput, by: ConfidenceMeasure = 'score'): Float64Array {
+    return this.#predictWithConfidence(queries, by).confidence;
+  }
+
+  /** Predicted class indices and their confidence under `by`. */
+  #predictWithConfidence(queries: EmbeddingInput, by: ConfidenceMeasure): { indices: Int32Array; confidence: Float64Array } {
+    if (!CONFIDENCE_MEASURES.includes(by)) throw new ImprintError('INVALID_CONFIG', `confidence measure must be one of ${CONFIDENCE_MEASURES.join(', ')}, got ${JSON.stringify(by)}`);
+    const { aggregator } = this.pipeline;
+    if (!SCORE_CONFIDENCE_MEASURES.includes(by) && aggregator.classDistances === undefined) {
+      throw new ImprintError('UNSUPPORTED', `confidence "${by}" needs a distance-based aggregator (one with classDistances, such as mnn); "${aggregator.name}" gives scores only: use score, margin or share`, { by, aggregator: aggregator.name });
+    }
     const scores = this.scores(queries);
+    let indices: Int32Array;
+    let values: ArrayLike<number>;
+    const [rows, columns] = scores.shape;
     try {
-      const [rows, columns] = scores.shape;
-      const values = scores.dataSync();
-      const indices = argmaxRows(values, rows, columns);
-      const confidence = confidenceOf(values, rows, columns, by);
-      return Array.from(indices, (i, r) => (confidence[r] < threshold ? UNKNOWN : labels[i]));
+      values = scores.dataSync();
+      indices = argmaxRows(values, rows, columns);
     } finally {
       scores.dispose();
     }
-  }
-
-  /** Confidence of the prediction per query row (`score` or `margin`, see {@link Imprinter.predict}). */
-  confidence(queries: EmbeddingInput, by: ConfidenceMeasure = 'score'): Float64Array {
-    const scores = this.scores(queries);
+    if (by !== 'distance' && by !== 'distance-margin') return { indices, confidence: confidenceOf(values, rows, columns, by) };
+    const data = toTensor2D(queries, 'query embeddings', this.pipeline.kernels);
+    const normalized = this.#generation.checkNormalized('inf', this.pipeline.normInf.normalize(data, { kernels: this.pipeline.kernels }), 'the query embeddings');
+    data.dispose();
     try {
-      const [rows, columns] = scores.shape;
-      return confidenceOf(scores.dataSync(), rows, columns, by);
+      const distances = aggregator.classDistances!(normalized, this.#weights.proxySet(), { kernels: this.pipeline.kernels });
+      try {
+        return { indices, confidence: distanceConfidence(distances.dataSync(), indices, rows, columns, by) };
+      } finally {
+        distances.dispose();
+      }
     } finally {
-      scores.dispose();
+      normalized.dispose();
     }
   }
 
@@ -353,14 +689,21 @@ export class Imprinter {
    * Put already-computed weights into the head (used by deserialisation). Each class gets
    * `proxies` as its stored weights; nothing is normalised again.
    */
-  restoreClass(label: Label, proxies: tf.Tensor2D): void {
+  restoreClass(label: Label, proxies: tf.Tensor2D, state: ClassState = {}): void {
     this.#assertUsable();
     validateLabel(label, 'class label');
     if (this.hasClass(label)) throw new ImprintError('CLASS_EXISTS', `class ${JSON.stringify(label)} is already imprinted`, { label });
     this.#checkDim(proxies.shape[1], `weights of class ${JSON.stringify(label)}`);
-    this.#classes.push({ label });
+    const dim = proxies.shape[1];
+    const { examples, running } = state;
+    if (examples !== undefined && (examples.length === 0 || examples.length % dim !== 0)) throw new ImprintError('INVALID_INPUT', `kept examples of class ${JSON.stringify(label)} hold ${examples.length} values, not a positive multiple of d = ${dim}`, { label });
+    if (running !== undefined && (running.sum.length !== dim || !Number.isInteger(running.count) || running.count < 1)) throw new ImprintError('INVALID_INPUT', `the running mean of class ${JSON.stringify(label)} must have ${dim} sums and a positive count`, { label });
+    if (examples !== undefined && this.#keepRows !== undefined) this.#checkKeptBound(examples.length / dim);
+    // A joint generator's class is prepared again from its kept examples, so the head can re-solve.
+    const prepared = examples !== undefined && this.pipeline.generator.scope === 'joint' ? this.#generation.prepare(label, tensorFromHost(examples, examples.length / dim, dim)) : undefined;
+    this.#classes.push({ label, ...(prepared === undefined ? {} : { prepared }), ...(examples === undefined ? {} : { examples }), ...(running === undefined ? {} : { running }) });
     this.#weights.append(cloneTensor(proxies));
-    this.#dim = proxies.shape[1];
+    this.#dim = dim;
   }
 
   /** Free every tensor the head holds. The head is unusable afterwards. */
@@ -399,8 +742,9 @@ export class Imprinter {
     if (this.#dim !== undefined) assertDimension(dim, this.#dim, what, 'the stored weights');
   }
 
-  /** NORMpost of one class's new proxies against the weights stored before it; consumes `raw`. */
-  #store(label: Label, raw: tf.Tensor2D, prepared?: tf.Tensor2D): void {
+  /** NORMpost of one class's new proxies against the weights stored before it, then append `entry`; consumes `raw`. */
+  #store(entry: StoredClass, raw: tf.Tensor2D): void {
+    const { label } = entry;
     this.#generation.checkGenerated(label, raw, this.#dim!);
     // The reference is packed only when the normalizer reads it (quantile does, l2 does not).
     const weights = this.#weights;
@@ -412,11 +756,11 @@ export class Imprinter {
     } finally {
       raw.dispose();
     }
-    this.#classes.push(prepared === undefined ? { label } : { label, prepared });
+    this.#classes.push(entry);
     weights.append(proxies);
   }
 
-  async #insert(batch: { label: Label; embeddings: tf.Tensor2D }[]): Promise<void> {
+  async #insert(batch: { label: Label; embeddings: tf.Tensor2D; examples?: Float32Array | undefined }[]): Promise<void> {
     const { generator } = this.pipeline;
     let index = 0;
     try {
@@ -431,9 +775,9 @@ export class Imprinter {
         const added: StoredClass[] = [];
         try {
           for (; index < batch.length; index++) {
-            const { label, embeddings } = batch[index];
+            const { label, embeddings, examples } = batch[index];
             const prepared = this.#generation.prepare(label, embeddings);
-            added.push({ label, prepared });
+            added.push(examples === undefined ? { label, prepared } : { label, prepared, examples });
           }
           // The head changes only when the joint solve over old and new classes succeeded.
           await this.#regenerateJoint([...this.#classes, ...added]);
@@ -445,7 +789,8 @@ export class Imprinter {
       }
       // All classes are generated concurrently (a generator may work off this thread, e.g.
       // k-means workers), then stored in order, each NORMpost seeing the classes before it.
-      const generated = batch.map(({ label, embeddings }) => this.#generation.generate(label, embeddings));
+      const running: (RunningMean | undefined)[] = [];
+      const generated = batch.map(({ label, embeddings }, i) => this.#generation.generate(label, embeddings, this.#runningObserver((r) => (running[i] = r))));
       index = batch.length;
       const settled = await Promise.allSettled(generated);
       const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -453,7 +798,10 @@ export class Imprinter {
         for (const s of settled) if (s.status === 'fulfilled') s.value.dispose();
         throw failure.reason;
       }
-      settled.forEach((s, i) => this.#store(batch[i].label, (s as PromiseFulfilledResult<tf.Tensor2D>).value));
+      settled.forEach((s, i) => {
+        const { label, examples } = batch[i];
+        this.#store({ label, ...(examples === undefined ? {} : { examples }), ...(running[i] === undefined ? {} : { running: running[i] }) }, (s as PromiseFulfilledResult<tf.Tensor2D>).value);
+      });
     } finally {
       // A failure part-way leaves the classes stored so far; the rest is freed.
       for (let rest = index + 1; rest < batch.length; rest++) batch[rest].embeddings.dispose();
@@ -480,6 +828,6 @@ export class Imprinter {
     }
     this.#weights.clear();
     this.#classes = [];
-    classes.forEach((c, i) => this.#store(c.label, raw[i], c.prepared));
+    classes.forEach((c, i) => this.#store(c, raw[i]));
   }
 }

@@ -3,7 +3,7 @@ import { crc32 } from '../util/crc32.js';
 import { ImprintError } from '../util/errors.js';
 import { warnOnce } from '../util/warn-once.js';
 import { firstNonFinite } from '../compute/matrix.js';
-import { Imprinter } from './imprinter.js';
+import { Imprinter, type ClassState } from './imprinter.js';
 import type { Label } from './labels.js';
 import type { Registry } from '../config/registry.js';
 
@@ -16,8 +16,14 @@ import type { Registry } from '../config/registry.js';
  * J bytes      manifest, UTF-8 JSON (config, plugin names/versions, dim, classes, checksum)
  * 0–3 bytes    zero padding to a multiple of 4
  * float32 LE   all stored weights, class after class, row-major
- * uint32 LE    CRC-32 of every byte before it (format version 2)
+ * float32 LE   format 3: the kept train examples of the classes that have them, class after class
+ * float64 LE   format 3: the running column sums of the classes that have them (mean-like GEN)
+ * uint32 LE    CRC-32 of every byte before it (format versions 2 and 3)
  * ```
+ *
+ * Format 3 is written only for heads that keep examples or running means (what
+ * `Imprinter.addExamples` grows a class from); other heads are written as format 2, which older
+ * builds read.
  *
  * The weights are the float32 values of the head, so a round trip is exact. The CRC-32 covers
  * the whole file — magic, manifest and weights — so a changed byte anywhere (a renamed class, a
@@ -27,8 +33,10 @@ import type { Registry } from '../config/registry.js';
  */
 export const HEAD_MAGIC = 'IMPRINT\0';
 export const HEAD_FORMAT_VERSION = 2;
+/** The format of heads that carry kept examples or running means. */
+export const HEAD_FORMAT_VERSION_WITH_STATE = 3;
 /** Versions this build reads. */
-export const HEAD_FORMAT_VERSIONS_READ: readonly number[] = [1, 2];
+export const HEAD_FORMAT_VERSIONS_READ: readonly number[] = [1, 2, 3];
 
 export interface HeadManifest {
   readonly format: 'imprint-head';
@@ -36,8 +44,12 @@ export interface HeadManifest {
   readonly config: Record<string, unknown>;
   readonly plugins: Record<string, { name: string; version?: string }>;
   readonly dim: number;
-  readonly classes: { label: Label; proxies: number }[];
+  readonly classes: { label: Label; proxies: number; examples?: number; running?: number }[];
   readonly weightBytes: number;
+  /** Format 3: bytes of kept examples and running sums after the weights. */
+  readonly stateBytes?: number;
+  /** Format 3: the head's bound on kept rows, when it keeps its examples. */
+  readonly keepExamples?: { maxRows: number };
   /** Version 1 only: CRC-32 of the weight bytes (version 2 checks the whole file instead). */
   readonly crc32?: number;
 }
@@ -67,11 +79,28 @@ export function serializeImprinter(head: Imprinter): Uint8Array {
   const { pipeline } = head;
   if (head.numClasses === 0) throw new ImprintError('NO_CLASSES', 'cannot save a head without classes');
   const proxySet = head.weights();
-  const weightBytes = float32ToBytes(proxySet.weights.dataSync() as Float32Array);
+  const weights = float32ToBytes(proxySet.weights.dataSync() as Float32Array);
+  const states = head.classes.map((label) => head.classState(label));
+  const withState = head.keepExamples !== undefined || states.some((s) => s.examples !== undefined || s.running !== undefined);
+  const examples = states.filter((s) => s.examples !== undefined).map((s) => float32ToBytes(s.examples!));
+  const sums = states.filter((s) => s.running !== undefined).map((s) => {
+    const bytes = new Uint8Array(s.running!.sum.length * 8);
+    const view = new DataView(bytes.buffer);
+    s.running!.sum.forEach((v, i) => view.setFloat64(i * 8, v, true));
+    return bytes;
+  });
+  const stateBytes = [...examples, ...sums].reduce((n, b) => n + b.length, 0);
+  const weightBytes = new Uint8Array(weights.length + stateBytes);
+  weightBytes.set(weights, 0);
+  let at = weights.length;
+  for (const part of [...examples, ...sums]) {
+    weightBytes.set(part, at);
+    at += part.length;
+  }
   const plugin = (p: { name: string; version?: string }) => (p.version === undefined ? { name: p.name } : { name: p.name, version: p.version });
   const manifest: HeadManifest = {
     format: 'imprint-head',
-    formatVersion: HEAD_FORMAT_VERSION,
+    formatVersion: withState ? HEAD_FORMAT_VERSION_WITH_STATE : HEAD_FORMAT_VERSION,
     config: { ...pipeline.config },
     plugins: {
       normPre: plugin(pipeline.normPre),
@@ -81,8 +110,13 @@ export function serializeImprinter(head: Imprinter): Uint8Array {
       agg: plugin(pipeline.aggregator),
     },
     dim: head.dim!,
-    classes: head.classes.map((label, i) => ({ label, proxies: head.proxyCounts[i] })),
-    weightBytes: weightBytes.length,
+    classes: head.classes.map((label, i) => {
+      const { examples: kept, running } = states[i];
+      return { label, proxies: head.proxyCounts[i], ...(kept === undefined ? {} : { examples: kept.length / head.dim! }), ...(running === undefined ? {} : { running: running.count }) };
+    }),
+    weightBytes: weights.length,
+    ...(withState ? { stateBytes } : {}),
+    ...(head.keepExamples === undefined ? {} : { keepExamples: { maxRows: head.keepExamples.maxRows } }),
   };
   const json = new TextEncoder().encode(JSON.stringify(manifest));
   const headerLength = 8 + 4 + json.length;
@@ -121,7 +155,7 @@ export interface ReadHeadOptions {
 }
 
 /** Parse and check the manifest of a saved head without building it. */
-export function readHeadManifest(bytes: Uint8Array, source = 'the data', { allowUnverifiedManifest = false }: ReadHeadOptions = {}): { manifest: HeadManifest; weights: Float32Array } {
+export function readHeadManifest(bytes: Uint8Array, source = 'the data', { allowUnverifiedManifest = false }: ReadHeadOptions = {}): { manifest: HeadManifest; weights: Float32Array; state: Uint8Array } {
   if (bytes.length < 12) throw corrupt(`only ${bytes.length} bytes, shorter than the header`, source);
   const magic = new TextDecoder().decode(bytes.subarray(0, 8));
   if (magic !== HEAD_MAGIC) throw corrupt('it does not start with the IMPRINT magic bytes', source);
@@ -153,21 +187,53 @@ export function readHeadManifest(bytes: Uint8Array, source = 'the data', { allow
   if (!Number.isInteger(manifest.dim) || manifest.dim < 1) throw corrupt(`dim ${String(manifest.dim)} is not a positive integer`, source);
   if (!Array.isArray(manifest.classes) || manifest.classes.length === 0) throw corrupt('it lists no classes', source);
   let rows = 0;
+  let keptRows = 0;
+  let runningClasses = 0;
+  const optionalCount = (value: unknown) => value === undefined || (Number.isInteger(value) && (value as number) >= 1);
   for (const entry of manifest.classes) {
     const labelOk = (typeof entry?.label === 'number' && Number.isFinite(entry.label)) || (typeof entry?.label === 'string' && entry.label.length > 0);
-    if (!labelOk || !Number.isInteger(entry.proxies) || entry.proxies < 1) throw corrupt(`class entry ${JSON.stringify(entry)} is malformed`, source);
+    if (!labelOk || !Number.isInteger(entry.proxies) || entry.proxies < 1 || !optionalCount(entry.examples) || !optionalCount(entry.running)) throw corrupt(`class entry ${JSON.stringify(entry)} is malformed`, source);
+    if (manifest.formatVersion < 3 && (entry.examples !== undefined || entry.running !== undefined)) throw corrupt(`class entry ${JSON.stringify(entry)} carries state, which only format 3 has`, source);
     rows += entry.proxies;
+    keptRows += entry.examples ?? 0;
+    if (entry.running !== undefined) runningClasses++;
   }
   const expectedBytes = rows * manifest.dim * 4;
   if (manifest.weightBytes !== expectedBytes) throw corrupt(`weightBytes ${String(manifest.weightBytes)} does not match ${rows} proxies × ${manifest.dim} dims`, source);
+  const expectedState = keptRows * manifest.dim * 4 + runningClasses * manifest.dim * 8;
+  if ((manifest.stateBytes ?? 0) !== expectedState) throw corrupt(`stateBytes ${String(manifest.stateBytes)} does not match ${keptRows} kept rows and ${runningClasses} running sums of ${manifest.dim} dims`, source);
   const headerLength = 12 + jsonLength;
   const start = headerLength + ((4 - (headerLength % 4)) % 4);
-  if (body.length !== start + expectedBytes) {
-    throw corrupt(`expected ${start + expectedBytes + (checksummed ? 4 : 0)} bytes, found ${bytes.length} (truncated or padded)`, source);
+  if (body.length !== start + expectedBytes + expectedState) {
+    throw corrupt(`expected ${start + expectedBytes + expectedState + (checksummed ? 4 : 0)} bytes, found ${bytes.length} (truncated or padded)`, source);
   }
-  const weightBytes = body.subarray(start);
+  const weightBytes = body.subarray(start, start + expectedBytes);
   if (manifest.formatVersion === 1 && crc32(weightBytes) !== manifest.crc32) throw corrupt('the weights do not match their checksum', source);
-  return { manifest, weights: bytesToFloat32(weightBytes) };
+  return { manifest, weights: bytesToFloat32(weightBytes), state: body.subarray(start + expectedBytes) };
+}
+
+/** The kept examples and running means of each class of a format-3 head, from the bytes after its weights. */
+function classStates(manifest: HeadManifest, state: Uint8Array): ClassState[] {
+  const dim = manifest.dim;
+  const view = new DataView(state.buffer, state.byteOffset, state.byteLength);
+  let at = 0;
+  const examples = manifest.classes.map((entry) => {
+    if (entry.examples === undefined) return undefined;
+    const values = bytesToFloat32(state.subarray(at, at + entry.examples * dim * 4));
+    at += entry.examples * dim * 4;
+    return values;
+  });
+  return manifest.classes.map((entry, i) => {
+    let running: ClassState['running'];
+    if (entry.running !== undefined) {
+      const sum = new Float64Array(dim);
+      for (let j = 0; j < dim; j++) sum[j] = view.getFloat64(at + j * 8, true);
+      at += dim * 8;
+      running = { count: entry.running, sum };
+    }
+    const kept = examples[i];
+    return { ...(kept === undefined ? {} : { examples: kept }), ...(running === undefined ? {} : { running }) };
+  });
 }
 
 /**
@@ -175,10 +241,10 @@ export function readHeadManifest(bytes: Uint8Array, source = 'the data', { allow
  * must be registered in `registry`; the weights are restored exactly, not recomputed.
  */
 export function deserializeImprinter(bytes: Uint8Array, registry: Registry, source = 'the data', options: ReadHeadOptions = {}): Imprinter {
-  const { manifest, weights } = readHeadManifest(bytes, source, options);
+  const { manifest, weights, state } = readHeadManifest(bytes, source, options);
   // The saved config was valid when it was saved and is covered by the checksum: keys carried in
   // it (an experiment's data keys) are accepted as they are.
-  const head = Imprinter.fromConfig(manifest.config, registry, { extraKeys: Object.keys(manifest.config) });
+  const head = Imprinter.fromConfig(manifest.config, registry, { extraKeys: Object.keys(manifest.config), ...(manifest.keepExamples === undefined ? {} : { keepExamples: { maxRows: manifest.keepExamples.maxRows } }) });
   // Weights are data: a non-finite one (written by a broken plugin, checksum and all) is refused.
   const at = firstNonFinite(weights);
   if (at >= 0) {
@@ -195,12 +261,18 @@ export function deserializeImprinter(bytes: Uint8Array, registry: Registry, sour
     }
   }
   let row = 0;
+  const states = classStates(manifest, state);
+  const nonFinite = states.findIndex((s) => (s.examples !== undefined && firstNonFinite(s.examples) >= 0) || (s.running !== undefined && s.running.sum.some((v) => !Number.isFinite(v))));
+  if (nonFinite >= 0) {
+    head.dispose();
+    throw new ImprintError('NON_FINITE', `${source}: the kept examples or running mean of class ${JSON.stringify(manifest.classes[nonFinite].label)} hold a non-finite value`, { label: manifest.classes[nonFinite].label });
+  }
   try {
-    for (const { label, proxies } of manifest.classes) {
+    for (const [i, { label, proxies }] of manifest.classes.entries()) {
       const values = weights.subarray(row * manifest.dim, (row + proxies) * manifest.dim);
       const tensor = tf.tensor2d(values, [proxies, manifest.dim], 'float32');
       try {
-        head.restoreClass(label, tensor);
+        head.restoreClass(label, tensor, states[i]);
       } finally {
         tensor.dispose();
       }

@@ -102,6 +102,33 @@ export class WeightStore {
     weights.dispose();
   }
 
+  /**
+   * The weights of the classes before class `index` (a copy, caller disposes), or undefined for the
+   * first class: the reference a NORMpost such as quantile saw when that class was stored.
+   */
+  rowsBefore(index: number): tf.Tensor2D | undefined {
+    if (index === 0) return undefined;
+    const { weights, classOffsets } = this.proxySet();
+    return tf.slice(weights, [0, 0], [classOffsets[index], weights.shape[1]]);
+  }
+
+  /** Put `proxies` `[p, d]` in place of class `index`'s proxies; the store takes ownership of the tensor. */
+  replace(index: number, proxies: tf.Tensor2D): void {
+    const { weights, classOffsets } = this.proxySet();
+    const dim = weights.shape[1];
+    const start = classOffsets[index];
+    const end = classOffsets[index + 1];
+    const total = weights.shape[0];
+    const parts: tf.Tensor2D[] = [];
+    if (start > 0) parts.push(tf.slice(weights, [0, 0], [start, dim]));
+    parts.push(proxies);
+    if (end < total) parts.push(tf.slice(weights, [end, 0], [total - end, dim]));
+    this.#packed = parts.length === 1 ? parts[0] : tf.keep(pack(parts));
+    weights.dispose();
+    this.#counts[index] = proxies.shape[0];
+    this.#view = undefined;
+  }
+
   /** Free every tensor; the store is empty afterwards. */
   clear(): void {
     this.#packed?.dispose();

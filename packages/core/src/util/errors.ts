@@ -16,6 +16,8 @@ export type ImprintErrorCode =
   | 'NO_CLASSES'
   | 'UNKNOWN_CLASS'
   | 'CLASS_EXISTS'
+  | 'EXAMPLES_NOT_KEPT'
+  | 'EXAMPLES_LIMIT'
   | 'CORRUPT_FILE'
   | 'UNVERIFIED_FILE'
   | 'BAD_FILE'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Imprinter, ImprintError, UNKNOWN, calibrateRejection, confidenceOf, thresholdForFalseRejectRate } from '@imprint/core';
+import { Imprinter, ImprintError, UNKNOWN, calibrateRejection, confidenceOf, distanceConfidence, thresholdForFalseRejectRate } from '@imprint/core';
 import { expectNoTensorLeak } from '@imprint/core/testing';
 import { createStandardRegistry } from '../index.js';
 
@@ -12,6 +12,38 @@ describe('open-set rejection', () => {
     expect(margin[1]).toBeCloseTo(0.05, 12);
     expect(Array.from(confidenceOf([0.4], 1, 1, 'margin'))).toEqual([0.4]); // one class: its score
     expect(() => confidenceOf(scores, 2, 3, 'entropy' as never)).toThrow(/score, margin/);
+    // the winner's share of the votes
+    expect(Array.from(confidenceOf([3, 1, 1, 0, 5, 0], 2, 3, 'share'))).toEqual([0.6, 1]);
+    expect(() => confidenceOf([-1, -2], 1, 2, 'share')).toThrow(/non-negative/);
+    expect(() => confidenceOf(scores, 2, 3, 'distance')).toThrow(/head.confidence/);
+    // distance: minus the distance to the predicted class; distance-margin: the nearest other class's distance minus it
+    const distances = [0.2, 0.5, 0.9, 0.4, 0.3, 0.35];
+    expect(Array.from(distanceConfidence(distances, [0, 1], 2, 3, 'distance'))).toEqual([-0.2, -0.3]);
+    const dm = Array.from(distanceConfidence(distances, [0, 2], 2, 3, 'distance-margin'));
+    expect(dm[0]).toBeCloseTo(0.3, 12);
+    expect(dm[1]).toBeCloseTo(-0.05, 12); // the vote went to class 2, but class 1 has a nearer proxy
+  });
+
+  it('mnn heads: 1-nn votes give no ranking, the distance margin does (hand-computed, Euclidean)', async () => {
+    await expectNoTensorLeak(async () => {
+      const head = Imprinter.fromConfig({ preset: 'janson2022' }, createStandardRegistry());
+      await head.imprint([[0, 0], [10, 0]], ['a', 'b']);
+      const queries = [[1, 0], [4, 0], [5, 3]];
+      expect(Array.from(head.confidence(queries, 'score'))).toEqual([1, 1, 1]);
+      // distances to a: 1, 4, √34; to b: 9, 6, √34 → margins 8, 2, 0
+      const margin = Array.from(head.confidence(queries, 'distance-margin'));
+      [8, 2, 0].forEach((v, i) => expect(margin[i]).toBeCloseTo(v, 5));
+      const distance = Array.from(head.confidence(queries, 'distance'));
+      [-1, -4, -Math.sqrt(34)].forEach((v, i) => expect(distance[i]).toBeCloseTo(v, 5));
+      const reject = calibrateRejection(head, [[0.5, 0], [9, 0.5]], { falseRejectRate: 0, by: 'distance-margin' });
+      expect(reject.threshold).toBeCloseTo(Math.sqrt(81.25) - Math.sqrt(1.25), 5); // [9, 0.5]: 9.01 to a, 1.12 to b
+      expect(head.predict(queries, { reject })).toEqual(['a', UNKNOWN, UNKNOWN]);
+      head.dispose();
+      const max = Imprinter.fromConfig({ preset: 'qi2018' }, createStandardRegistry());
+      await max.imprint([[1, 0], [0, 1]], ['a', 'b']);
+      expect(() => max.confidence(queries, 'distance-margin')).toThrow(/distance-based aggregator/);
+      max.dispose();
+    });
   });
 
   it('the calibrated threshold rejects the asked share of held-out known queries', () => {

@@ -26,6 +26,13 @@ describe('open-set protocol', () => {
       expect(result.openSetAccuracy).toBeGreaterThan(85);
       expect(result.proxies).toBe(4);
     });
+    // a Janson (1-nn) head: its votes cannot rank queries, the distance margin (auto) can
+    const registry = createStandardRegistry();
+    const votes = await runOpenSet({ train, test, known: [0, 1, 2, 3], config: { preset: 'janson2022' }, registry, by: 'score' });
+    const distance = await runOpenSet({ train, test, known: [0, 1, 2, 3], config: { preset: 'janson2022' }, registry });
+    expect(votes.auroc).toBe(0.5);
+    expect(distance.by).toBe('distance-margin');
+    expect(distance.auroc).toBeGreaterThan(0.9);
     await expect(runOpenSet({ train, test, known: [0, 1, 2, 3, 4, 5], config: { preset: 'qi2018' }, registry: createStandardRegistry() })).rejects.toThrow(/no samples of an unknown class/);
     await expect(runOpenSet({ train, test, known: [0, 9], config: { preset: 'qi2018' }, registry: createStandardRegistry() })).rejects.toThrow(/no samples of class 9/);
   });

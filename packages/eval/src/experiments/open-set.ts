@@ -14,7 +14,11 @@ export interface OpenSetOptions {
   readonly falseRejectRate?: number;
   /** Share of each known class's train samples held out for calibration. @default 0.2 */
   readonly calibrationShare?: number;
-  readonly by?: ConfidenceMeasure;
+  /**
+   * The confidence the threshold is set on; `auto`: `distance-margin` for distance-based heads
+   * (`mnn`, whose vote counts barely rank queries), else `score`. @default 'auto'
+   */
+  readonly by?: ConfidenceMeasure | 'auto';
   /** Seeds the calibration split and the method's randomness. @default 0 */
   readonly seed?: number;
 }
@@ -32,6 +36,8 @@ export interface OpenSetResult {
   readonly unknownRejected: number;
   readonly threshold: number;
   readonly proxies: number;
+  /** The confidence measure used (`auto` resolved). */
+  readonly by: ConfidenceMeasure;
 }
 
 /**
@@ -39,7 +45,7 @@ export interface OpenSetResult {
  * minus a calibration share, set the rejection threshold for the target false-reject rate on that
  * share, then test on every test sample (unknown classes included).
  */
-export async function runOpenSet({ train, test, known, config, registry, falseRejectRate = 0.05, calibrationShare = 0.2, by = 'score', seed = 0 }: OpenSetOptions): Promise<OpenSetResult> {
+export async function runOpenSet({ train, test, known, config, registry, falseRejectRate = 0.05, calibrationShare = 0.2, by: asked = 'auto', seed = 0 }: OpenSetOptions): Promise<OpenSetResult> {
   if (!(calibrationShare > 0 && calibrationShare < 1)) throw new ImprintError('INVALID_CONFIG', `calibrationShare must be between 0 and 1, got ${calibrationShare}`);
   const knownSet = new Set(known);
   requireClasses(train, known, 'the train set');
@@ -60,6 +66,7 @@ export async function runOpenSet({ train, test, known, config, registry, falseRe
   const unknownTest = test.labels.filter((l) => !knownSet.has(l)).length;
   if (unknownTest === 0) throw new ImprintError('INVALID_INPUT', 'the test set has no samples of an unknown class; give known classes that leave some out');
   const head = Imprinter.fromConfig({ ...config, seed }, registry);
+  const by: ConfidenceMeasure = asked !== 'auto' ? asked : head.pipeline.aggregator.classDistances !== undefined ? 'distance-margin' : 'score';
   try {
     await head.imprint({ data: fit.embeddings, shape: fit.shape }, Array.from(fit.labels));
     const reject = calibrateRejection(head, { data: calibration.embeddings, shape: calibration.shape }, { falseRejectRate, by });
@@ -95,6 +102,7 @@ export async function runOpenSet({ train, test, known, config, registry, falseRe
       unknownRejected: (100 * unknownRejected) / negatives.length,
       threshold: reject.threshold,
       proxies: head.proxyCounts.reduce((a, b) => a + b, 0),
+      by,
     };
   } finally {
     head.dispose();
