@@ -6,6 +6,9 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 
+/** Where tf.js WASM finds its binaries (bundled by Vite): for the page and the embedding worker. */
+export const WASM_PATHS: Record<string, string> = { 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd };
+
 /** The backend in use and why it was chosen. */
 export interface BackendChoice {
   readonly name: string;
@@ -29,7 +32,7 @@ const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render/i
  * `?backend=webgl` forces one. Returns the backend in use and why.
  */
 export async function chooseBackend(requested = new URLSearchParams(location.search).get('backend')): Promise<BackendChoice> {
-  setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd });
+  setWasmPaths(WASM_PATHS);
   let order: string[];
   let reason: string;
   if (requested === 'wasm' || requested === 'webgl') {

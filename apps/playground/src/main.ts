@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { PRESET_NAMES, applicableOptions, optionFromText, parseConfig, type Backbone, type ImprintConfigInput, type OptionDeclaration, type PresetName } from '@imprint/core';
+import { Imprinter, PRESET_NAMES, applicableOptions, optionFromText, parseConfig, type Backbone, type ImprintConfigInput, type OptionDeclaration, type PresetName } from '@imprint/core';
 import { loadEmbeddedBackboneFromUrl } from '@imprint/backbones/browser';
-import { chooseBackend } from './backend.js';
+import { deleteSavedHead, listSavedHeads, loadHeadFromBrowser, saveHeadInBrowser, type SavedHeadInfo } from '@imprint/core/browser';
+import { WASM_PATHS, chooseBackend } from './backend.js';
+import { EmbedClient } from './embed-client.js';
 import { decodeImageFile, imageTensor, thumbnail, type ImageSource } from './images.js';
 import { playgroundRegistry } from './registry.js';
 import { PlaygroundSession, type Prediction } from './session.js';
@@ -12,7 +14,27 @@ const params = new URLSearchParams(location.search);
 const inputSize = params.has('size') ? Number(params.get('size')) : 224;
 
 /** Figures the page measures (also read by the tests and `pnpm --filter @imprint/playground bench`). */
-const stats = { backend: '', backendReason: '', modelLoadMs: 0, embedded: 0, embedMs: 0, queries: 0, firstPredictionMs: undefined as number | undefined };
+const stats = { lastImprintMs: 0, lastRenderMs: 0, backend: '', backendReason: '', embedIn: '', modelLoadMs: 0, embedded: 0, embedMs: 0, queries: 0, firstPredictionMs: undefined as number | undefined };
+/**
+ * Embedding runs in a Web Worker (tf.js WASM there), so the page's thread stays free — unless
+ * `?worker=0`, or a backend is forced (`?backend=webgl|wasm`: the page embeds on it; `&worker=1`
+ * still moves it to the worker, on WASM).
+ */
+const useWorker = typeof Worker !== 'undefined' && (params.get('worker') === '1' || (params.get('worker') !== '0' && !params.has('backend')));
+let embedder: EmbedClient | undefined;
+
+/** The page thread's long tasks (over 50 ms, the Long Tasks API): the longest and how many, since the last reset. */
+const longTasks = { longestMs: 0, longestAt: 0, count: 0 };
+try {
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.duration > longTasks.longestMs) [longTasks.longestMs, longTasks.longestAt] = [entry.duration, entry.startTime];
+      longTasks.count++;
+    }
+  }).observe({ type: 'longtask', buffered: false });
+} catch {
+  // no Long Tasks API in this browser: the figures stay 0
+}
 
 const session = new PlaygroundSession(playgroundRegistry());
 let backbone: Backbone | undefined;
@@ -21,7 +43,7 @@ let lastQuery: Float32Array | undefined;
 let lastPrediction: Prediction | undefined;
 
 function setStatus(text: string): void {
-  status.textContent = `${text} · backend ${stats.backend || '…'}${stats.backendReason ? ` (${stats.backendReason})` : ''} · mobilenet_v2_140 at ${inputSize} · ${stats.embedded} images embedded${stats.embedded > 0 ? ` (${((1000 * stats.embedded) / stats.embedMs).toFixed(1)}/s)` : ''}`;
+  status.textContent = `${text} · backend ${stats.backend || '…'}${stats.backendReason ? ` (${stats.backendReason})` : ''} · mobilenet_v2_140 at ${inputSize}${stats.embedIn ? ` in ${stats.embedIn}` : ''} · ${stats.embedded} images embedded${stats.embedded > 0 ? ` (${((1000 * stats.embedded) / stats.embedMs).toFixed(1)}/s)` : ''}`;
 }
 
 function showError(error: unknown): void {
@@ -29,13 +51,18 @@ function showError(error: unknown): void {
 }
 
 async function embed(source: ImageSource): Promise<Float32Array> {
-  if (backbone === undefined) throw new Error('the foundation model is still loading');
   const began = performance.now();
-  const images = imageTensor(source);
-  const features = await backbone.embed(images);
-  const values = (await features.data()) as Float32Array;
-  images.dispose();
-  features.dispose();
+  let values: Float32Array;
+  if (embedder !== undefined) {
+    values = await embedder.embed(source);
+  } else {
+    if (backbone === undefined) throw new Error('the foundation model is still loading');
+    const images = imageTensor(source);
+    const features = await backbone.embed(images);
+    values = (await features.data()) as Float32Array;
+    images.dispose();
+    features.dispose();
+  }
   stats.embedded++;
   stats.embedMs += performance.now() - began;
   return values;
@@ -160,7 +187,7 @@ function renderClasses(): void {
     const meta = document.createElement('div');
     meta.className = 'meta';
     meta.dataset.testid = `meta-${c.name}`;
-    meta.textContent = `${c.examples.length} examples · ${proxies.get(c.name) ?? 0} proxies stored`;
+    meta.textContent = `${c.examples.length} examples · ${proxies.get(c.name) ?? 0} proxies stored${session.growsInPlace(c.name) ? ' · loaded: new examples grow this class in place' : ''}`;
     const thumbs = document.createElement('div');
     thumbs.className = 'thumbs';
     for (const t of c.thumbnails) if (t) thumbs.append(Object.assign(document.createElement('img'), { src: t, alt: '' }));
@@ -205,18 +232,36 @@ async function addSource(name: string, source: ImageSource): Promise<void> {
 }
 
 async function addFiles(name: string, files: File[]): Promise<void> {
-  setStatus(`embedding ${files.length} images…`);
-  for (const file of files) {
-    const bitmap = await decodeImageFile(file);
+  // Embed every file (in the worker), then imprint once: imprinting after each file would redo the
+  // head n times on the page's thread.
+  const embeddings: Float32Array[] = [];
+  const thumbnails: string[] = [];
+  for (const [i, file] of files.entries()) {
+    setStatus(`embedding image ${i + 1} of ${files.length}…`);
     try {
-      const embedding = await embed(bitmap);
-      await session.addExample(name, embedding, thumbnail(bitmap));
+      const bitmap = await decodeImageFile(file);
+      try {
+        embeddings.push(await embed(bitmap));
+        thumbnails.push(thumbnail(bitmap));
+      } finally {
+        bitmap.close();
+      }
     } catch (error) {
       showError(error);
     }
-    bitmap.close();
   }
+  const imprintStart = performance.now();
+  try {
+    await session.addExamples(name, embeddings, thumbnails);
+  } catch (error) {
+    showError(error);
+  }
+  // Imprinting and drawing the classes are two tasks, so the page can paint and take input between them.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const renderStart = performance.now();
   renderClasses();
+  stats.lastImprintMs = renderStart - imprintStart;
+  stats.lastRenderMs = performance.now() - renderStart;
   setStatus('ready');
   repredict();
 }
@@ -382,7 +427,28 @@ $('compare').onclick = async () => {
       tr.insertCell().textContent = row.method;
       tr.insertCell().textContent = `${row.accuracy.toFixed(1)} % of ${row.examples}`;
     }
-    host.replaceChildren(table);
+    // Why: each method's confusion matrix (rows: true class, columns: predicted), collapsed under its name.
+    const matrices = rows.map((row) => {
+      const details = document.createElement('details');
+      details.dataset.testid = `confusion-${row.method}`;
+      details.append(Object.assign(document.createElement('summary'), { textContent: `confusion matrix: ${row.method}` }));
+      const grid = document.createElement('table');
+      const head = grid.insertRow();
+      head.insertCell().textContent = 'true \\ predicted';
+      for (const name of row.classes) head.insertCell().textContent = name;
+      row.classes.forEach((name, t) => {
+        const tr = grid.insertRow();
+        tr.insertCell().textContent = name;
+        row.confusion[t].forEach((count, p) => {
+          const cell = tr.insertCell();
+          cell.textContent = String(count);
+          if (count > 0 && p !== t) cell.style.background = '#fdd';
+        });
+      });
+      details.append(grid);
+      return details;
+    });
+    host.replaceChildren(table, ...matrices);
   } catch (error) {
     host.textContent = error instanceof Error ? error.message : String(error);
   }
@@ -419,11 +485,78 @@ $<HTMLInputElement>('load').onchange = async (event) => {
 /** For tests and the console: the session, the page's figures, the last query's embedding. */
 declare global {
   interface Window {
-    imprintPlayground: { session: PlaygroundSession; stats: typeof stats; ready: Promise<void>; lastQuery: () => number[] | undefined; lastPrediction: () => Prediction | undefined; numTensors: () => number };
+    imprintPlayground: {
+      session: PlaygroundSession;
+      stats: typeof stats;
+      ready: Promise<void>;
+      lastQuery: () => number[] | undefined;
+      lastPrediction: () => Prediction | undefined;
+      numTensors: () => number;
+      /** What choosing image files for a class does (decode, embed, imprint, render). */
+      addFiles: (name: string, files: File[]) => Promise<void>;
+      /** The page thread's longest task (ms) and the number of tasks over 50 ms since the last reset. */
+      longTasks: () => { longestMs: number; longestAt: number; count: number };
+      resetLongTasks: () => void;
+      /** Heads kept in this browser's IndexedDB (the same bytes as a saved file). */
+      browserHeads: { save: (name: string) => Promise<SavedHeadInfo>; list: () => Promise<SavedHeadInfo[]>; load: (name: string) => Promise<void>; remove: (name: string) => Promise<boolean> };
+    };
   }
 }
 
+// ---------------------------------------------------------------- heads saved in this browser (IndexedDB)
+
+async function saveInBrowser(name: string): Promise<SavedHeadInfo> {
+  const head = session.head;
+  if (head === undefined) throw new Error('nothing to save yet: add examples to a class first');
+  const info = await saveHeadInBrowser(name, head);
+  await renderSavedHeads();
+  return info;
+}
+
+async function loadFromBrowser(name: string): Promise<void> {
+  session.adopt(await loadHeadFromBrowser(name, session.registry));
+  renderMethod();
+  renderClasses();
+  repredict();
+}
+
+async function renderSavedHeads(): Promise<void> {
+  const host = document.getElementById('saved-heads');
+  if (host === null) return;
+  let heads: SavedHeadInfo[];
+  try {
+    heads = await listSavedHeads();
+  } catch (error) {
+    host.textContent = error instanceof Error ? error.message : String(error);
+    return;
+  }
+  host.replaceChildren(
+    ...heads.map((h) => {
+      const row = document.createElement('li');
+      row.dataset.testid = `saved-${h.name}`;
+      const load = Object.assign(document.createElement('button'), { type: 'button', textContent: 'load' });
+      load.onclick = () => void loadFromBrowser(h.name).catch(showError);
+      const remove = Object.assign(document.createElement('button'), { type: 'button', textContent: 'delete' });
+      remove.onclick = () => void deleteSavedHead(h.name).then(renderSavedHeads).catch(showError);
+      row.append(`${h.name} · ${h.classes} classes · ${h.gen} · ${(h.bytes / 1024).toFixed(1)} KiB · ${h.savedAt.slice(0, 16).replace('T', ' ')} `, load, ' ', remove);
+      return row;
+    }),
+  );
+}
+
+function setUpSavedHeads(): void {
+  const form = document.getElementById('save-in-browser') as HTMLFormElement | null;
+  if (form === null) return;
+  form.onsubmit = (event) => {
+    event.preventDefault();
+    const name = (form.elements.namedItem('head-name') as HTMLInputElement).value;
+    void saveInBrowser(name).catch(showError);
+  };
+  void renderSavedHeads();
+}
+
 async function start(): Promise<void> {
+  setUpSavedHeads();
   renderMethod();
   renderClasses();
   setUpDrawing();
@@ -434,9 +567,27 @@ async function start(): Promise<void> {
   stats.backendReason = backend.reason;
   setStatus('loading the foundation model');
   const began = performance.now();
-  backbone = await loadEmbeddedBackboneFromUrl('mobilenet_v2_140', new URL('models/mobilenet_v2_140/model.json', document.baseURI).href, { inputSize });
-  // One warm-up run compiles the shaders / kernels, so the first example is not slow.
-  await embed(document.createElement('canvas'));
+  const modelUrl = new URL('models/mobilenet_v2_140/model.json', document.baseURI).href;
+  if (useWorker) {
+    // The worker loads the model and warms it up (its first run compiles the kernels).
+    embedder = new EmbedClient({ modelUrl, inputSize, wasm: Object.fromEntries(Object.entries(WASM_PATHS).map(([name, url]) => [name, new URL(url, document.baseURI).href])) });
+    stats.embedIn = `a Web Worker (${await embedder.ready})`;
+    // The page's tf.js still imprints and predicts: one small run now sets up its kernels, which
+    // the first real imprint would otherwise do in one long task.
+    const dim = 1792;
+    const rows = Float32Array.from({ length: 4 * dim }, (_, i) => Math.sin(i));
+    const warm = Imprinter.fromConfig(session.config, session.registry);
+    await warm.imprint({ data: rows, shape: [4, dim] }, ['a', 'a', 'b', 'b']);
+    warm.scores({ data: rows.subarray(0, dim), shape: [1, dim] }).dispose();
+    warm.dispose();
+  } else {
+    backbone = await loadEmbeddedBackboneFromUrl('mobilenet_v2_140', modelUrl, { inputSize });
+    // One warm-up run compiles the shaders / kernels, so the first example is not slow.
+    const blank = document.createElement('canvas');
+    blank.width = blank.height = 8;
+    await embed(blank);
+    stats.embedIn = `the page (${stats.backend})`;
+  }
   stats.embedded = 0;
   stats.embedMs = 0;
   stats.modelLoadMs = performance.now() - began;
@@ -454,4 +605,21 @@ window.imprintPlayground = {
   lastQuery: () => (lastQuery === undefined ? undefined : Array.from(lastQuery)),
   lastPrediction: () => lastPrediction,
   numTensors: () => tf.memory().numTensors,
+  addFiles: (name, files) => addFiles(name, files),
+  longTasks: () => ({ ...longTasks }),
+  resetLongTasks: () => {
+    longTasks.longestMs = 0;
+    longTasks.longestAt = 0;
+    longTasks.count = 0;
+  },
+  browserHeads: {
+    save: saveInBrowser,
+    list: listSavedHeads,
+    load: loadFromBrowser,
+    remove: async (name) => {
+      const removed = await deleteSavedHead(name);
+      await renderSavedHeads();
+      return removed;
+    },
+  },
 };

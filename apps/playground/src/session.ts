@@ -15,6 +15,20 @@ export interface Prediction {
   readonly scores: { label: string; score: number }[];
 }
 
+/** One method's leave-one-out result on the page's examples. */
+export interface LeaveOneOutResult {
+  readonly method: string;
+  /** Percent of the examples predicted right by a head imprinted from all the others. */
+  readonly accuracy: number;
+  readonly examples: number;
+  /** Class names with examples, in the order of `confusion`'s rows and columns. */
+  readonly classes: readonly string[];
+  /** `confusion[true][predicted]` counts over the examples. */
+  readonly confusion: readonly (readonly number[])[];
+  /** Per class: examples that could not be predicted (their class had no other example). */
+  readonly unpredicted: readonly number[];
+}
+
 /** The five methods of the paper's Table 1, as presets. */
 export const TABLE1_PRESETS: readonly PresetName[] = ['qi2018', 'hosoda2024', 'janson2022', 'imprintKmeans', 'leastSquaresOracle'];
 
@@ -70,14 +84,47 @@ export class PlaygroundSession {
     return this.rebuild();
   }
 
-  async addExample(name: string, embedding: Float32Array, thumbnail = ''): Promise<void> {
+  addExample(name: string, embedding: Float32Array, thumbnail = ''): Promise<void> {
+    return this.addExamples(name, [embedding], [thumbnail]);
+  }
+
+  /**
+   * Add several examples to a class and imprint once (not once per example). A head loaded from a
+   * file grows its class in place where its GEN allows (mean: running mean; all: appended; a head
+   * saved with kept examples: any GEN), keeping the other classes' weights; otherwise the head is
+   * rebuilt from the page's examples. Nothing is added when an example is invalid.
+   */
+  async addExamples(name: string, embeddings: readonly Float32Array[], thumbnails: readonly string[] = []): Promise<void> {
     const target = this.#classes.get(name);
     if (target === undefined) throw new ImprintError('UNKNOWN_CLASS', `no class "${name}"; classes: ${[...this.#classes.keys()].join(', ') || 'none'}`);
-    const first = this.#firstExample();
-    if (first !== undefined && first.length !== embedding.length) throw new ImprintError('DIMENSION_MISMATCH', `example has ${embedding.length} dimensions, the others ${first.length}`);
-    target.examples.push(embedding);
-    target.thumbnails.push(thumbnail);
+    if (embeddings.length === 0) return;
+    const dim = (this.#firstExample() ?? embeddings[0]).length;
+    const odd = embeddings.findIndex((e) => e.length !== dim);
+    if (odd >= 0) throw new ImprintError('DIMENSION_MISMATCH', `example ${odd} has ${embeddings[odd].length} dimensions, the others ${dim}`);
+    const before = target.examples.length;
+    target.examples.push(...embeddings);
+    target.thumbnails.push(...embeddings.map((_, i) => thumbnails[i] ?? ''));
+    const head = this.#head;
+    if (this.#loaded && head !== undefined && head.hasClass(name)) {
+      const data = new Float32Array(embeddings.length * dim);
+      embeddings.forEach((e, i) => data.set(e, i * dim));
+      try {
+        await head.addExamples(name, { data, shape: [embeddings.length, dim] });
+        return;
+      } catch (error) {
+        if (!(error instanceof ImprintError && error.code === 'EXAMPLES_NOT_KEPT')) {
+          target.examples.length = before;
+          target.thumbnails.length = before;
+          throw error;
+        }
+      }
+    }
     await this.rebuild();
+  }
+
+  /** Whether adding an example to class `name` grows the loaded head in place (else: a rebuild from the page's examples). */
+  growsInPlace(name: string): boolean {
+    return this.#loaded && this.#head !== undefined && this.#head.hasClass(name);
   }
 
   /** Change the method (a preset and/or keys); validated by the registry before anything changes. */
@@ -116,24 +163,35 @@ export class PlaygroundSession {
    * Leave-one-out accuracy (percent) of each method on the examples: every example is predicted
    * by a head imprinted from all the others (a class left without examples counts as an error).
    */
-  async leaveOneOut(methods: readonly ImprintConfigInput[] = TABLE1_PRESETS.map((preset) => ({ preset }))): Promise<{ method: string; accuracy: number; examples: number }[]> {
+  async leaveOneOut(methods: readonly ImprintConfigInput[] = TABLE1_PRESETS.map((preset) => ({ preset }))): Promise<LeaveOneOutResult[]> {
     const { embeddings, labels } = this.#trainingSet();
-    const out: { method: string; accuracy: number; examples: number }[] = [];
+    const classes = [...this.#classes.values()].filter((c) => c.examples.length > 0).map((c) => c.name);
+    const index = new Map(classes.map((name, i) => [name, i]));
+    const out: LeaveOneOutResult[] = [];
     for (const method of methods) {
       let correct = 0;
+      // confusion[true][predicted]; an example whose class has no other example is counted as unpredicted
+      const confusion = classes.map(() => classes.map(() => 0));
+      const unpredicted = classes.map(() => 0);
       for (let i = 0; i < labels.length; i++) {
         const rest = embeddings.filter((_, j) => j !== i).map((e) => Array.from(e));
         const restLabels = labels.filter((_, j) => j !== i);
-        if (!restLabels.includes(labels[i])) continue;
+        const truth = index.get(String(labels[i]))!;
+        if (!restLabels.includes(labels[i])) {
+          unpredicted[truth]++;
+          continue;
+        }
         const head = Imprinter.fromConfig(method, this.#registry);
         try {
           await head.imprint(rest, restLabels);
-          if (head.predict([Array.from(embeddings[i])])[0] === labels[i]) correct++;
+          const predicted = String(head.predict([Array.from(embeddings[i])])[0]);
+          confusion[truth][index.get(predicted)!]++;
+          if (predicted === labels[i]) correct++;
         } finally {
           head.dispose();
         }
       }
-      out.push({ method: methodName(method, this.#registry), accuracy: labels.length === 0 ? 0 : (100 * correct) / labels.length, examples: labels.length });
+      out.push({ method: methodName(method, this.#registry), accuracy: labels.length === 0 ? 0 : (100 * correct) / labels.length, examples: labels.length, classes, confusion, unpredicted });
     }
     return out;
   }
@@ -149,7 +207,11 @@ export class PlaygroundSession {
    * predictions come from the loaded weights until examples are added or the method changes).
    */
   load(bytes: Uint8Array, source = 'the file'): void {
-    const head = deserializeImprinter(bytes, this.#registry, source);
+    this.adopt(deserializeImprinter(bytes, this.#registry, source));
+  }
+
+  /** Use a head loaded elsewhere (a file, the browser's IndexedDB); the session owns it from now on. */
+  adopt(head: Imprinter): void {
     this.#head?.dispose();
     this.#head = head;
     this.#loaded = true;

@@ -233,4 +233,64 @@ describe.skipIf(chromiumFound.path === undefined)('the playground in headless Ch
       `playground (${stats.backend}): model loaded and warmed up in ${(stats.modelLoadMs / 1000).toFixed(1)} s, first prediction ${((stats.firstPredictionMs ?? NaN) / 1000).toFixed(1)} s after navigation, ${((1000 * stats.embedded) / stats.embedMs).toFixed(1)} embeddings/s\n`,
     );
   });
+  it('embeds in a Web Worker (pixels and embeddings transferred): the same embeddings as on the page thread', async () => {
+    const { pixels } = mnistTestDigits(8);
+    const files = Array.from({ length: 8 }, (_, i) => ({ name: `d${i}.png`, mimeType: 'image/png', buffer: digitPng(pixels.subarray(i * 784, (i + 1) * 784)) }));
+    const embedAll = async (query: string) => {
+      const context = await browser.newContext();
+      const other = await context.newPage();
+      try {
+        await other.goto(`${server.url}${query}`);
+        await other.waitForSelector('body[data-ready=true]', { timeout: 240_000 });
+        await other.fill('[data-testid=new-class-name]', 'many');
+        await other.click('[data-testid=add-class]');
+        await other.setInputFiles('[data-testid=files-many]', files);
+        await other.waitForFunction(() => document.querySelector('[data-testid=meta-many]')?.textContent?.startsWith('8 examples'));
+        return {
+          embedIn: await other.evaluate(() => window.imprintPlayground.stats.embedIn),
+          embeddings: await other.evaluate(() => window.imprintPlayground.session.classes[0]!.examples.map((e) => Array.from(e))),
+          longTasksMeasured: await other.evaluate(() => PerformanceObserver.supportedEntryTypes.includes('longtask')),
+        };
+      } finally {
+        await context.close();
+      }
+    };
+    const onPage = await embedAll('?worker=0');
+    const inWorker = await embedAll('');
+    expect(onPage.embedIn).toMatch(/^the page \(wasm\)/);
+    expect(inWorker.embedIn).toMatch(/^a Web Worker \(wasm\)/);
+    expect(inWorker.longTasksMeasured).toBe(true); // bench:main-thread measures the page thread with it
+    expect(inWorker.embeddings).toHaveLength(8);
+    inWorker.embeddings.forEach((row, i) => {
+      const scale = Math.max(...onPage.embeddings[i]!.map(Math.abs));
+      row.forEach((v, j) => expect(Math.abs(v - onPage.embeddings[i]![j]!)).toBeLessThanOrEqual(1e-5 * scale));
+    });
+  });
+
+  it('keeps a head in IndexedDB across a page reload (the file format and checksum), loads it and predicts as Node does', async () => {
+    const info = await page.evaluate(() => window.imprintPlayground.browserHeads.save('digits'));
+    expect(info).toMatchObject({ name: 'digits', classes: 3 });
+    const saved = Uint8Array.from(await page.evaluate(() => Array.from(window.imprintPlayground.session.save())));
+    expect(info.bytes).toBe(saved.length);
+    const before = await predictPng(page, heldBack[1].png);
+    const scoresBefore = await scoresShown(page);
+    await page.reload();
+    await page.waitForSelector('body[data-ready=true]', { timeout: 240_000 });
+    expect(await page.evaluate(() => window.imprintPlayground.session.classes.length)).toBe(0); // a fresh page
+    await page.waitForSelector('[data-testid=saved-digits]');
+    expect((await page.evaluate(() => window.imprintPlayground.browserHeads.list())).map((h) => h.name)).toEqual(['digits']);
+    await page.evaluate(() => window.imprintPlayground.browserHeads.load('digits'));
+    const after = await predictPng(page, heldBack[1].png);
+    expect(after.label).toBe(before.label);
+    expect(await scoresShown(page)).toEqual(scoresBefore);
+    // the stored bytes are the file Node reads: the same head, predicting what Node predicts
+    expect(Uint8Array.from(await page.evaluate(() => Array.from(window.imprintPlayground.session.save())))).toEqual(saved);
+    const inNode = deserializeImprinter(saved, registry);
+    expect(String(inNode.predict([after.query])[0])).toBe(after.label);
+    inNode.dispose();
+    const missing = await page.evaluate(() => window.imprintPlayground.browserHeads.load('nope').then(() => '', (e: Error) => e.message));
+    expect(missing).toMatch(/no head is saved in the browser as "nope"; saved: "digits"/);
+    expect(await page.evaluate(() => window.imprintPlayground.browserHeads.remove('digits'))).toBe(true);
+    expect(await page.evaluate(() => window.imprintPlayground.browserHeads.list())).toEqual([]);
+  });
 });

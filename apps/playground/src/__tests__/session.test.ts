@@ -61,7 +61,18 @@ describe('PlaygroundSession (the page without the DOM)', () => {
     for (const row of rows) {
       expect(row.examples).toBe(6);
       expect(row.accuracy).toBe(100); // the classes are far apart
+      expect(row.classes).toEqual(['a', 'b']);
+      expect(row.confusion).toEqual([[3, 0], [0, 3]]);
     }
+    // an example near the other class is confused; a class with one example cannot be predicted
+    await s.addExample('a', Float32Array.from([0, 0.1, 1, 0]));
+    s.addClass('c');
+    await s.addExample('c', Float32Array.from([0, 1, 0, 0]));
+    const [qi] = await s.leaveOneOut([{ preset: 'qi2018' }]);
+    expect(qi.classes).toEqual(['a', 'b', 'c']);
+    expect(qi.confusion).toEqual([[3, 1, 0], [0, 3, 0], [0, 0, 0]]);
+    expect(qi.unpredicted).toEqual([0, 0, 1]);
+    expect(qi.accuracy).toBeCloseTo((100 * 6) / 8, 10);
     expect(methodName({ gen: 'kmeans', k: 5, agg: 'mnn' }, s.registry)).toBe('l2/kmeans k=5/l2/l2/mnn inner_product m=5 uniform');
     expect(methodName({ preset: 'janson2022', normPost: 'centered-l2' }, s.registry)).toBe('janson2022 normPost=centered-l2');
     s.dispose();
@@ -87,6 +98,31 @@ describe('PlaygroundSession (the page without the DOM)', () => {
       expect(() => other.load(bytes.subarray(0, 40))).toThrow(ImprintError);
       s.dispose();
       other.dispose();
+    });
+  });
+
+  it('adds examples to a class of a loaded head in place, as imprinting them with the others would (mean)', async () => {
+    await expectNoTensorLeak(async () => {
+      const s = new PlaygroundSession(playgroundRegistry());
+      await filled(s);
+      const bytes = s.save(); // qi2018: mean proxies, a running mean per class in the file
+      const loaded = new PlaygroundSession(playgroundRegistry());
+      loaded.load(bytes);
+      const more = Float32Array.from([0.2, 0.1, 0.8, 0.3]);
+      await loaded.addExample('b', more);
+      expect(loaded.loaded).toBe(true); // still the file's head, grown
+      await s.addExample('b', more);
+      const query = Float32Array.from([0.3, 0.1, 0.5, 0.4]);
+      const [grown, rebuilt] = [loaded.predict(query)!, s.predict(query)!];
+      expect(grown.label).toBe(rebuilt.label);
+      grown.scores.forEach((x, i) => expect(x.score).toBeCloseTo(rebuilt.scores[i]!.score, 6));
+      // k-means keeps no running state: the loaded head is rebuilt from the page's examples
+      await s.setConfig({ preset: 'imprintKmeans', k: 2 });
+      const kmeans = new PlaygroundSession(playgroundRegistry());
+      kmeans.load(s.save());
+      await kmeans.addExample('a', Float32Array.from([1, 0.1, 0, 0]));
+      expect(kmeans.loaded).toBe(false);
+      [s, loaded, kmeans].forEach((x) => x.dispose());
     });
   });
 });
