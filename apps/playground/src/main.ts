@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Imprinter, PRESET_NAMES, applicableOptions, optionFromText, parseConfig, type Backbone, type ImprintConfigInput, type OptionDeclaration, type PresetName } from '@imprint/core';
-import { loadEmbeddedBackboneFromUrl } from '@imprint/backbones/browser';
+import { loadEmbeddedBackboneFromUrl, onnxWebModel, type OnnxWebModelOptions, type OrtWebLike } from '@imprint/backbones/browser';
 import { deleteSavedHead, listSavedHeads, loadHeadFromBrowser, saveHeadInBrowser, type SavedHeadInfo } from '@imprint/core/browser';
 import { WASM_PATHS, chooseBackend } from './backend.js';
 import { EmbedClient } from './embed-client.js';
@@ -43,7 +43,7 @@ let lastQuery: Float32Array | undefined;
 let lastPrediction: Prediction | undefined;
 
 function setStatus(text: string): void {
-  status.textContent = `${text} · backend ${stats.backend || '…'}${stats.backendReason ? ` (${stats.backendReason})` : ''} · mobilenet_v2_140 at ${inputSize}${stats.embedIn ? ` in ${stats.embedIn}` : ''} · ${stats.embedded} images embedded${stats.embedded > 0 ? ` (${((1000 * stats.embedded) / stats.embedMs).toFixed(1)}/s)` : ''}`;
+  status.textContent = `${text} · backend ${stats.backend || '…'}${stats.backendReason ? ` (${stats.backendReason})` : ''} · ${modelName === 'mobilenet_v2_140' ? `mobilenet_v2_140 at ${inputSize}` : modelName}${stats.embedIn ? ` in ${stats.embedIn}` : ''} · ${stats.embedded} images embedded${stats.embedded > 0 ? ` (${((1000 * stats.embedded) / stats.embedMs).toFixed(1)}/s)` : ''}`;
 }
 
 function showError(error: unknown): void {
@@ -492,6 +492,8 @@ declare global {
       lastQuery: () => number[] | undefined;
       lastPrediction: () => Prediction | undefined;
       numTensors: () => number;
+      /** Use an ONNX image encoder (its bytes) as the foundation model, as the page's file picker does. */
+      useOnnxModel: (bytes: ArrayLike<number>, options: OnnxWebModelOptions) => Promise<void>;
       /** What choosing image files for a class does (decode, embed, imprint, render). */
       addFiles: (name: string, files: File[]) => Promise<void>;
       /** The page thread's longest task (ms) and the number of tasks over 50 ms since the last reset. */
@@ -501,6 +503,49 @@ declare global {
       browserHeads: { save: (name: string) => Promise<SavedHeadInfo>; list: () => Promise<SavedHeadInfo[]>; load: (name: string) => Promise<void>; remove: (name: string) => Promise<boolean> };
     };
   }
+}
+
+// ---------------------------------------------------------------- any ONNX image encoder (onnxruntime-web)
+
+/** The foundation model in use, for the status line. */
+let modelName = 'mobilenet_v2_140';
+
+/**
+ * Use an ONNX image encoder (its bytes) as the foundation model: onnxruntime-web on the page
+ * (WebGPU where the browser has it, else WASM), with `onnxModel`'s options. The classes start over
+ * (their embeddings came from the other model).
+ */
+async function useOnnxModel(bytes: Uint8Array, options: OnnxWebModelOptions, name: string): Promise<void> {
+  setStatus(`loading ${name} with onnxruntime-web`);
+  const ort = (await import('onnxruntime-web')) as unknown as OrtWebLike;
+  const next = await onnxWebModel(bytes, ort, { name: `onnx:${name}`, ...options });
+  backbone?.dispose();
+  backbone = next;
+  embedder?.terminate();
+  embedder = undefined;
+  modelName = `onnx:${name} (onnxruntime-web, d = ${next.dim}, ${next.inputSize[0]} px)`;
+  stats.embedIn = 'the page (onnxruntime-web)';
+  session.reset();
+  lastQuery = undefined;
+  lastPrediction = undefined;
+  renderClasses();
+  setStatus('ready');
+}
+
+function setUpOnnxModel(): void {
+  const file = document.getElementById('onnx-file') as HTMLInputElement | null;
+  const optionsField = document.getElementById('onnx-options') as HTMLInputElement | null;
+  if (file === null || optionsField === null) return;
+  file.onchange = async () => {
+    const chosen = file.files?.[0];
+    if (chosen === undefined) return;
+    try {
+      const options = optionsField.value.trim() === '' ? {} : (JSON.parse(optionsField.value) as OnnxWebModelOptions);
+      await useOnnxModel(new Uint8Array(await chosen.arrayBuffer()), options, chosen.name);
+    } catch (error) {
+      showError(error);
+    }
+  };
 }
 
 // ---------------------------------------------------------------- heads saved in this browser (IndexedDB)
@@ -557,6 +602,7 @@ function setUpSavedHeads(): void {
 
 async function start(): Promise<void> {
   setUpSavedHeads();
+  setUpOnnxModel();
   renderMethod();
   renderClasses();
   setUpDrawing();
@@ -606,6 +652,7 @@ window.imprintPlayground = {
   lastPrediction: () => lastPrediction,
   numTensors: () => tf.memory().numTensors,
   addFiles: (name, files) => addFiles(name, files),
+  useOnnxModel: (bytes, options) => useOnnxModel(Uint8Array.from(bytes), options, 'model.onnx'),
   longTasks: () => ({ ...longTasks }),
   resetLongTasks: () => {
     longTasks.longestMs = 0;

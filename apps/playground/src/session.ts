@@ -221,6 +221,14 @@ export class PlaygroundSession {
     this.#config = config;
   }
 
+  /** Forget every class, example and the head (a new foundation model: the old embeddings do not fit). */
+  reset(): void {
+    this.#head?.dispose();
+    this.#head = undefined;
+    this.#loaded = false;
+    this.#classes.clear();
+  }
+
   /** True while the head in use came from a file. */
   get loaded(): boolean {
     return this.#loaded;

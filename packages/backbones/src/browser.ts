@@ -18,3 +18,4 @@ export {
 } from './embedded.js';
 export type { NsfwjsModelName } from './nsfwjs-model-name.js';
 export { pixels, type PixelsOptions } from './pixels.js';
+export { onnxWebModel, type OnnxWebModelOptions, type OrtWebLike, type OrtWebSession } from './onnx-web.js';

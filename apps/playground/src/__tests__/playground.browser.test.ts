@@ -1,9 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { Imprinter, deserializeImprinter, serializeImprinter } from '@imprint/core';
+import { GraphBuilder, onnxModel } from '@imprint/onnx';
 import { playgroundRegistry } from '../registry.js';
 import { appRoot, builtApp, digitPng, findChromium, mnistTestDigits, serveFolder } from './harness.js';
 
@@ -292,5 +294,57 @@ describe.skipIf(chromiumFound.path === undefined)('the playground in headless Ch
     expect(missing).toMatch(/no head is saved in the browser as "nope"; saved: "digits"/);
     expect(await page.evaluate(() => window.imprintPlayground.browserHeads.remove('digits'))).toBe(true);
     expect(await page.evaluate(() => window.imprintPlayground.browserHeads.list())).toEqual([]);
+  });
+
+  it('runs an ONNX image encoder built in the test through onnxruntime-web: the embeddings Node gives, and imprints with them', async () => {
+    // a tiny CNN: 1×1 convolution 3 → 4, ReLU, global average (as onnx-model.test.ts builds it)
+    const graph = new GraphBuilder('tiny');
+    const x = graph.input('pixels', 'float32', ['batch', 3, 8, 8]);
+    const map = graph.op('Relu', [graph.op('Conv', [x, graph.constant([0.5, -1, 2, 1, 1, 1, -2, 0.25, 0.75, 0, 3, -1], [4, 3, 1, 1]), graph.constant([0.1, -0.2, 0.3, 0], [4])], { kernel_shape: [1, 1] })]);
+    graph.node('Flatten', [graph.op('GlobalAveragePool', [map])], { axis: 1 }, ['features']);
+    graph.output('features', 'float32', ['batch', 4]);
+    const model = graph.encode();
+    const options = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
+    await page.evaluate(([bytes, o]) => window.imprintPlayground.useOnnxModel(bytes, o), [Array.from(model), options] as const);
+    expect(await page.textContent('[data-testid=status]')).toMatch(/onnx:model\.onnx \(onnxruntime-web, d = 4, 8 px\)/);
+    // Node: the same model through onnxruntime-node, on the same digits (grey repeated to RGB, / 255)
+    const path = join(await mkdtemp(join(tmpdir(), 'imprint-onnx-web-')), 'tiny.onnx');
+    await writeFile(path, model);
+    const inNode = await onnxModel(path, options);
+    const { pixels } = mnistTestDigits(6);
+    const nodeEmbedding = async (i: number) => {
+      const grey = Float32Array.from(pixels.subarray(i * 784, (i + 1) * 784), (v) => v / 255);
+      const rgb = tf.tidy(() => tf.tile(tf.tensor4d(grey, [1, 28, 28, 1]), [1, 1, 1, 3]) as tf.Tensor4D);
+      const out = await inNode.embed(rgb);
+      rgb.dispose();
+      const values = Array.from(out.dataSync());
+      out.dispose();
+      return values;
+    };
+    for (const name of ['first', 'second']) {
+      await page.fill('[data-testid=new-class-name]', name);
+      await page.click('[data-testid=add-class]');
+    }
+    const png = (i: number) => ({ name: `${i}.png`, mimeType: 'image/png', buffer: digitPng(pixels.subarray(i * 784, (i + 1) * 784)) });
+    await page.setInputFiles('[data-testid=files-first]', [png(0), png(1)]);
+    await page.waitForFunction(() => document.querySelector('[data-testid=meta-first]')?.textContent?.startsWith('2 examples'));
+    await page.setInputFiles('[data-testid=files-second]', [png(2), png(3)]);
+    await page.waitForFunction(() => document.querySelector('[data-testid=meta-second]')?.textContent?.startsWith('2 examples'));
+    const examples = await page.evaluate(() => window.imprintPlayground.session.classes.map((c) => c.examples.map((e) => Array.from(e))));
+    const inPage = [...examples[0]!, ...examples[1]!];
+    for (const [i, row] of inPage.entries()) {
+      expect(row).toHaveLength(4);
+      const expected = await nodeEmbedding(i);
+      const scale = Math.max(...expected.map(Math.abs));
+      row.forEach((v, j) => expect(Math.abs(v - expected[j]!)).toBeLessThanOrEqual(1e-4 * Math.max(scale, 1)));
+    }
+    // the page imprints and predicts with them as a head in Node does
+    const { label, query } = await predictPng(page, png(4).buffer);
+    const expectedQuery = await nodeEmbedding(4);
+    query.forEach((v, j) => expect(Math.abs(v - expectedQuery[j]!)).toBeLessThanOrEqual(1e-4 * Math.max(...expectedQuery.map(Math.abs), 1)));
+    const head = deserializeImprinter(Uint8Array.from(await page.evaluate(() => Array.from(window.imprintPlayground.session.save()))), registry);
+    expect(String(head.predict([query])[0])).toBe(label);
+    head.dispose();
+    inNode.dispose();
   });
 });
