@@ -59,11 +59,10 @@ function keptRowBound(option: HeadOptions['keepExamples']): number | undefined {
   return maxRows;
 }
 
-/** Column sums (float64) of a row-major `[rows, dim]` buffer. */
-function columnSums(values: Float32Array, rows: number, dim: number): Float64Array {
-  const sum = new Float64Array(dim);
-  for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) sum[j] += values[r * dim + j];
-  return sum;
+/** Column sums (float64) of a row-major `[rows, dim]` buffer, added to `into` (default: zeros). */
+function columnSums(values: Float32Array, rows: number, dim: number, into = new Float64Array(dim)): Float64Array {
+  for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) into[j] += values[r * dim + j];
+  return into;
 }
 
 function concatRows(a: Float32Array, b: Float32Array): Float32Array {
@@ -463,10 +462,8 @@ export class Imprinter {
         throw this.#notKept(label, `its proxies are not a running mean (NORMpre "${normPre.name}"${normPre.rowWise === true ? '' : ' is not row-wise'}; k = ${String(this.config.k)} may have stored every sample; or the head was loaded without its running state)`);
       }
       const more = this.#normalizePre(label, added, rows);
-      const sum = Float64Array.from(stored.running.sum);
-      const newSums = columnSums(hostMatrixOf(more).values, rows, dim);
+      const sum = columnSums(hostMatrixOf(more).values, rows, dim, Float64Array.from(stored.running.sum));
       more.dispose();
-      for (let j = 0; j < dim; j++) sum[j] += newSums[j];
       const count = stored.running.count + rows;
       const meanRow = new Float32Array(dim);
       for (let j = 0; j < dim; j++) meanRow[j] = sum[j] / count;
@@ -526,13 +523,27 @@ export class Imprinter {
     }
   }
 
-  /** NORMpost of new proxies of class `index` against the classes stored before it (its reference when first stored). */
+  /**
+   * NORMpost of new proxies of class `index` against the classes stored before it (its reference
+   * when first stored; `index` = the number of classes: a class being appended). The reference is
+   * made only when the normalizer reads it (quantile does, l2 does not): for an appended class the
+   * packed weights themselves, for a class in place the rows before it.
+   */
   #normalizePost(index: number, label: Label, raw: tf.Tensor2D): tf.Tensor2D {
-    const reference = this.#weights.rowsBefore(index);
+    const weights = this.#weights;
+    const kernels = this.pipeline.kernels;
+    let slice: tf.Tensor2D | undefined;
+    const reference = () => {
+      if (index === weights.numClasses) return weights.proxySet().weights;
+      // kept: the normalizer may read it inside its own tf.tidy
+      slice ??= tf.keep(weights.rowsBefore(index)!);
+      return slice;
+    };
+    const context = index === 0 ? { kernels } : { kernels, get reference() { return reference(); } };
     try {
-      return this.#generation.checkNormalized('post', this.pipeline.normPost.normalize(raw, reference === undefined ? { kernels: this.pipeline.kernels } : { kernels: this.pipeline.kernels, reference }), `class ${JSON.stringify(label)}`);
+      return this.#generation.checkNormalized('post', this.pipeline.normPost.normalize(raw, context), `class ${JSON.stringify(label)}`);
     } finally {
-      reference?.dispose();
+      slice?.dispose();
     }
   }
 
@@ -556,10 +567,7 @@ export class Imprinter {
    */
   async removeClass(label: Label): Promise<this> {
     this.#assertUsable();
-    const index = this.#indexOf(label);
-    if (index < 0) {
-      throw new ImprintError('UNKNOWN_CLASS', `class ${JSON.stringify(label)} is not imprinted; imprinted classes: ${this.classes.map((l) => JSON.stringify(l)).join(', ') || '(none)'}`, { label });
-    }
+    const index = this.#requireIndex(label);
     const joint = this.pipeline.generator.scope === 'joint';
     if (joint && this.#classes.length > 1 && this.#classes.some((c) => c.prepared === undefined)) {
       throw new ImprintError(
@@ -673,9 +681,7 @@ export class Imprinter {
   /** A copy of the stored weights of one class `[p, d]` (caller disposes). */
   proxiesOf(label: Label): tf.Tensor2D {
     this.#assertUsable();
-    const index = this.#indexOf(label);
-    if (index < 0) throw new ImprintError('UNKNOWN_CLASS', `class ${JSON.stringify(label)} is not imprinted`, { label });
-    return this.#weights.rowsOf(index);
+    return this.#weights.rowsOf(this.#requireIndex(label));
   }
 
   /** All stored weights, grouped by class (tensors owned by the head; do not dispose). */
@@ -746,18 +752,14 @@ export class Imprinter {
   #store(entry: StoredClass, raw: tf.Tensor2D): void {
     const { label } = entry;
     this.#generation.checkGenerated(label, raw, this.#dim!);
-    // The reference is packed only when the normalizer reads it (quantile does, l2 does not).
-    const weights = this.#weights;
-    const kernels = this.pipeline.kernels;
-    const context = weights.numClasses === 0 ? { kernels } : { kernels, get reference() { return weights.proxySet().weights; } };
     let proxies: tf.Tensor2D;
     try {
-      proxies = this.#generation.checkNormalized('post', this.pipeline.normPost.normalize(raw, context), `class ${JSON.stringify(label)}`);
+      proxies = this.#normalizePost(this.#weights.numClasses, label, raw);
     } finally {
       raw.dispose();
     }
     this.#classes.push(entry);
-    weights.append(proxies);
+    this.#weights.append(proxies);
   }
 
   async #insert(batch: { label: Label; embeddings: tf.Tensor2D; examples?: Float32Array | undefined }[]): Promise<void> {

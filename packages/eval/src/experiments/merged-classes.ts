@@ -1,6 +1,7 @@
 import type { Series } from './charts.js';
 import { dataLabel } from './data-combination.js';
 import type { ResultLine } from './results.js';
+import { median } from '../stats/ranks.js';
 
 /**
  * The paper's analysis of multi-modal classes (§5.3; Fig. 11a/b and A.8): a data set whose labels
@@ -38,11 +39,6 @@ export interface MergedPoint {
   readonly remappings: number;
 }
 
-const median = (values: readonly number[]) => {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 /**

@@ -36,6 +36,8 @@ export interface ReportOptions {
   readonly methods?: readonly string[];
 }
 
+/** A data set or FM name as part of a file name. */
+const fileSafe = (name: string) => name.replace(/[^A-Za-z0-9_-]+/g, '_');
 const pct = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '–');
 const encoder = new TextEncoder();
 
@@ -237,7 +239,7 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
   if (ks.size > 1) {
     for (const dataset of datasets) {
       const series = curves(results, (r) => dataLabel(r.config) === dataset && r.config.gen === 'kmeans' && typeof r.config.k === 'number' && r.config.fewshot === undefined, (r) => r.config.k as number, (r) => `${r.config.backbone} ${r.config.split}`);
-      const name = `accuracy-vs-k-${dataset.replace(/[^A-Za-z0-9_-]+/g, '_')}.svg`;
+      const name = `accuracy-vs-k-${fileSafe(dataset)}.svg`;
       await writeChart(name, series, { title: `Accuracy vs k (k-means), ${dataset}`, xLabel: 'k (proxies per class)', yLabel: 'accuracy (%)', logX: true });
       lines.push(`![accuracy vs k, ${dataset}](${name})`, '');
     }
@@ -250,7 +252,7 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
     if (all.length < 2) continue;
     const average = (s: Series) => s.points.reduce((sum, [, y]) => sum + y, 0) / s.points.length;
     const series = [...all].sort((a, b) => average(b) - average(a)).slice(0, 10);
-    const name = `accuracy-vs-k-methods-${dataset.replace(/[^A-Za-z0-9_-]+/g, '_')}.svg`;
+    const name = `accuracy-vs-k-methods-${fileSafe(dataset)}.svg`;
     await writeChart(name, series, { title: `Accuracy vs k per GEN method, ${dataset}`, xLabel: 'k (proxies per class)', yLabel: 'accuracy (%)', logX: true });
     lines.push(`![accuracy vs k per method, ${dataset}](${name})`, '');
     if (all.length > series.length) lines.push(`(${series.length} of ${all.length} methods swept over k, the best by mean accuracy over their k values.)`, '');
@@ -264,7 +266,7 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
   if (fewshots.size > 1) {
     for (const dataset of datasets) {
       const series = curves(results, (r) => dataLabel(r.config) === dataset && r.config.fewshot !== undefined, (r) => r.config.fewshot, (r) => methodLabel({ ...r.config, fewshot: undefined }, options.describe));
-      const name = `fewshot-${dataset.replace(/[^A-Za-z0-9_-]+/g, '_')}.svg`;
+      const name = `fewshot-${fileSafe(dataset)}.svg`;
       await writeChart(name, series, { title: `Few-shot accuracy, ${dataset}`, xLabel: 'samples per class', yLabel: 'accuracy (%)', logX: true });
       lines.push(`![few-shot curves, ${dataset}](${name})`, '');
     }
@@ -273,7 +275,6 @@ export async function writeReport(results: readonly ResultLine[], outDir: string
   const merged = mergedClassPoints(results);
   if (merged.length > 0) {
     const best = bestKPerMerge(merged);
-    const fileSafe = (name: string) => name.replace(/[^A-Za-z0-9_-]+/g, '_');
     lines.push(
       '## Multi-modal classes: d labels merged into one (§5.3)',
       '',
