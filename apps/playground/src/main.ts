@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Imprinter, PRESET_NAMES, applicableOptions, optionFromText, parseConfig, type Backbone, type ImprintConfigInput, type OptionDeclaration, type PresetName } from '@imprint/core';
+import { PRESET_NAMES, applicableOptions, optionFromText, parseConfig, type Backbone, type ImprintConfigInput, type OptionDeclaration, type PresetName } from '@imprint/core';
 import { loadEmbeddedBackboneFromUrl, onnxWebModel, type OnnxWebModelOptions, type OrtWebLike } from '@imprint/backbones/browser';
 import { deleteSavedHead, listSavedHeads, loadHeadFromBrowser, saveHeadInBrowser, type SavedHeadInfo } from '@imprint/core/browser';
 import { WASM_PATHS, chooseBackend } from './backend.js';
-import { EmbedClient } from './embed-client.js';
+import { packRows } from './imprint-jobs.js';
+import { ThumbnailStrips } from './thumbnail-strips.js';
+import { WorkerClient } from './worker-client.js';
 import { decodeImageFile, imageTensor, thumbnail, type ImageSource } from './images.js';
 import { playgroundRegistry } from './registry.js';
 import { PlaygroundSession, type Prediction } from './session.js';
@@ -14,27 +16,15 @@ const params = new URLSearchParams(location.search);
 const inputSize = params.has('size') ? Number(params.get('size')) : 224;
 
 /** Figures the page measures (also read by the tests and `pnpm --filter @imprint/playground bench`). */
-const stats = { lastImprintMs: 0, lastRenderMs: 0, backend: '', backendReason: '', embedIn: '', modelLoadMs: 0, embedded: 0, embedMs: 0, queries: 0, firstPredictionMs: undefined as number | undefined };
+const stats = { lastImprintMs: 0, lastRenderMs: 0, backend: '', backendReason: '', embedIn: '', imprintIn: '', modelLoadMs: 0, embedded: 0, embedMs: 0, queries: 0, firstPredictionMs: undefined as number | undefined };
 /**
- * Embedding runs in a Web Worker (tf.js WASM there), so the page's thread stays free — unless
- * `?worker=0`, or a backend is forced (`?backend=webgl|wasm`: the page embeds on it; `&worker=1`
- * still moves it to the worker, on WASM).
+ * Embedding and imprinting run in a Web Worker (tf.js WASM there; onnxruntime-web for an ONNX
+ * model), so the page's thread stays free — unless `?worker=0`, or a backend is forced
+ * (`?backend=webgl|wasm`: the page embeds and imprints on it; `&worker=1` still moves the work to
+ * the worker, on WASM). The page only predicts, with the head the worker sends.
  */
 const useWorker = typeof Worker !== 'undefined' && (params.get('worker') === '1' || (params.get('worker') !== '0' && !params.has('backend')));
-let embedder: EmbedClient | undefined;
-
-/** The page thread's long tasks (over 50 ms, the Long Tasks API): the longest and how many, since the last reset. */
-const longTasks = { longestMs: 0, longestAt: 0, count: 0 };
-try {
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      if (entry.duration > longTasks.longestMs) [longTasks.longestMs, longTasks.longestAt] = [entry.duration, entry.startTime];
-      longTasks.count++;
-    }
-  }).observe({ type: 'longtask', buffered: false });
-} catch {
-  // no Long Tasks API in this browser: the figures stay 0
-}
+let worker: WorkerClient | undefined;
 
 const session = new PlaygroundSession(playgroundRegistry());
 let backbone: Backbone | undefined;
@@ -43,7 +33,7 @@ let lastQuery: Float32Array | undefined;
 let lastPrediction: Prediction | undefined;
 
 function setStatus(text: string): void {
-  status.textContent = `${text} · backend ${stats.backend || '…'}${stats.backendReason ? ` (${stats.backendReason})` : ''} · ${modelName === 'mobilenet_v2_140' ? `mobilenet_v2_140 at ${inputSize}` : modelName}${stats.embedIn ? ` in ${stats.embedIn}` : ''} · ${stats.embedded} images embedded${stats.embedded > 0 ? ` (${((1000 * stats.embedded) / stats.embedMs).toFixed(1)}/s)` : ''}`;
+  status.textContent = `${text} · backend ${stats.backend || '…'}${stats.backendReason ? ` (${stats.backendReason})` : ''} · ${modelName === 'mobilenet_v2_140' ? `mobilenet_v2_140 at ${inputSize}` : modelName}${stats.embedIn ? ` in ${stats.embedIn}` : ''}${stats.imprintIn ? ` · imprinting in ${stats.imprintIn}` : ''} · ${stats.embedded} images embedded${stats.embedded > 0 ? ` (${((1000 * stats.embedded) / stats.embedMs).toFixed(1)}/s)` : ''}`;
 }
 
 function showError(error: unknown): void {
@@ -53,8 +43,8 @@ function showError(error: unknown): void {
 async function embed(source: ImageSource): Promise<Float32Array> {
   const began = performance.now();
   let values: Float32Array;
-  if (embedder !== undefined) {
-    values = await embedder.embed(source);
+  if (worker !== undefined) {
+    values = await worker.embed(source);
   } else {
     if (backbone === undefined) throw new Error('the foundation model is still loading');
     const images = imageTensor(source);
@@ -168,10 +158,14 @@ async function changeConfig(config: ImprintConfigInput): Promise<void> {
 
 // ---------------------------------------------------------------- classes
 
+/** The classes' thumbnails, kept across redraws (only new ones are added, a few per task). */
+const thumbnailStrips = new ThumbnailStrips();
+
 function renderClasses(): void {
   const host = $('classes');
   host.replaceChildren();
   const proxies = session.proxyCounts();
+  thumbnailStrips.keepOnly(session.classes.map((c) => c.name));
   for (const c of session.classes) {
     const card = document.createElement('div');
     card.className = 'class-card';
@@ -188,9 +182,7 @@ function renderClasses(): void {
     meta.className = 'meta';
     meta.dataset.testid = `meta-${c.name}`;
     meta.textContent = `${c.examples.length} examples · ${proxies.get(c.name) ?? 0} proxies stored${session.growsInPlace(c.name) ? ' · loaded: new examples grow this class in place' : ''}`;
-    const thumbs = document.createElement('div');
-    thumbs.className = 'thumbs';
-    for (const t of c.thumbnails) if (t) thumbs.append(Object.assign(document.createElement('img'), { src: t, alt: '' }));
+    const thumbs = thumbnailStrips.strip(c.name, c.thumbnails);
     const files = document.createElement('input');
     files.type = 'file';
     files.accept = 'image/*';
@@ -232,8 +224,8 @@ async function addSource(name: string, source: ImageSource): Promise<void> {
 }
 
 async function addFiles(name: string, files: File[]): Promise<void> {
-  // Embed every file (in the worker), then imprint once: imprinting after each file would redo the
-  // head n times on the page's thread.
+  // Embed every file (in the worker), then imprint once (in the worker too): imprinting after each
+  // file would redo the head n times.
   const embeddings: Float32Array[] = [];
   const thumbnails: string[] = [];
   for (const [i, file] of files.entries()) {
@@ -492,13 +484,12 @@ declare global {
       lastQuery: () => number[] | undefined;
       lastPrediction: () => Prediction | undefined;
       numTensors: () => number;
+      /** The worker's live tf.js tensors (undefined without a worker). */
+      workerTensors: () => Promise<number | undefined>;
       /** Use an ONNX image encoder (its bytes) as the foundation model, as the page's file picker does. */
       useOnnxModel: (bytes: ArrayLike<number>, options: OnnxWebModelOptions) => Promise<void>;
       /** What choosing image files for a class does (decode, embed, imprint, render). */
       addFiles: (name: string, files: File[]) => Promise<void>;
-      /** The page thread's longest task (ms) and the number of tasks over 50 ms since the last reset. */
-      longTasks: () => { longestMs: number; longestAt: number; count: number };
-      resetLongTasks: () => void;
       /** Heads kept in this browser's IndexedDB (the same bytes as a saved file). */
       browserHeads: { save: (name: string) => Promise<SavedHeadInfo>; list: () => Promise<SavedHeadInfo[]>; load: (name: string) => Promise<void>; remove: (name: string) => Promise<boolean> };
     };
@@ -511,20 +502,25 @@ declare global {
 let modelName = 'mobilenet_v2_140';
 
 /**
- * Use an ONNX image encoder (its bytes) as the foundation model: onnxruntime-web on the page
- * (WebGPU where the browser has it, else WASM), with `onnxModel`'s options. The classes start over
- * (their embeddings came from the other model).
+ * Use an ONNX image encoder (its bytes) as the foundation model, with `onnxModel`'s options:
+ * onnxruntime-web (WebGPU where the browser has it, else WASM) in the worker, or on the page with
+ * `?worker=0`. The classes start over (their embeddings came from the other model).
  */
 async function useOnnxModel(bytes: Uint8Array, options: OnnxWebModelOptions, name: string): Promise<void> {
   setStatus(`loading ${name} with onnxruntime-web`);
-  const ort = (await import('onnxruntime-web')) as unknown as OrtWebLike;
-  const next = await onnxWebModel(bytes, ort, { name: `onnx:${name}`, ...options });
-  backbone?.dispose();
-  backbone = next;
-  embedder?.terminate();
-  embedder = undefined;
-  modelName = `onnx:${name} (onnxruntime-web, d = ${next.dim}, ${next.inputSize[0]} px)`;
-  stats.embedIn = 'the page (onnxruntime-web)';
+  let described: { dim: number; inputSize: number };
+  if (worker !== undefined) {
+    described = await worker.useOnnx(bytes, { name: `onnx:${name}`, ...options });
+    stats.embedIn = 'a Web Worker (onnxruntime-web)';
+  } else {
+    const ort = (await import('onnxruntime-web')) as unknown as OrtWebLike;
+    const next = await onnxWebModel(bytes, ort, { name: `onnx:${name}`, ...options });
+    backbone?.dispose();
+    backbone = next;
+    described = { dim: next.dim, inputSize: next.inputSize[0] };
+    stats.embedIn = 'the page (onnxruntime-web)';
+  }
+  modelName = `onnx:${name} (onnxruntime-web, d = ${described.dim}, ${described.inputSize} px)`;
   session.reset();
   lastQuery = undefined;
   lastPrediction = undefined;
@@ -616,14 +612,14 @@ async function start(): Promise<void> {
   const modelUrl = new URL('models/mobilenet_v2_140/model.json', document.baseURI).href;
   if (useWorker) {
     // The worker loads the model and warms it up (its first run compiles the kernels).
-    embedder = new EmbedClient({ modelUrl, inputSize, wasm: Object.fromEntries(Object.entries(WASM_PATHS).map(([name, url]) => [name, new URL(url, document.baseURI).href])) });
-    stats.embedIn = `a Web Worker (${await embedder.ready})`;
-    // The page's tf.js still imprints and predicts: one small run now sets up its kernels, which
-    // the first real imprint would otherwise do in one long task.
+    worker = new WorkerClient({ model: { url: modelUrl, inputSize }, wasm: Object.fromEntries(Object.entries(WASM_PATHS).map(([name, url]) => [name, new URL(url, document.baseURI).href])) });
+    stats.embedIn = `a Web Worker (${await worker.ready})`;
+    session.useBuilder(worker.headBuilder(session.registry));
+    // One small head imprinted in the worker and read and used on the page: it sets up the page's
+    // kernels for predicting, which the first real head would otherwise do in one long task.
     const dim = 1792;
     const rows = Float32Array.from({ length: 4 * dim }, (_, i) => Math.sin(i));
-    const warm = Imprinter.fromConfig(session.config, session.registry);
-    await warm.imprint({ data: rows, shape: [4, dim] }, ['a', 'a', 'b', 'b']);
+    const warm = await worker.headBuilder(session.registry).imprint(session.config, packRows([0, 1, 2, 3].map((i) => rows.slice(i * dim, (i + 1) * dim)), ['a', 'a', 'b', 'b']));
     warm.scores({ data: rows.subarray(0, dim), shape: [1, dim] }).dispose();
     warm.dispose();
   } else {
@@ -634,6 +630,7 @@ async function start(): Promise<void> {
     await embed(blank);
     stats.embedIn = `the page (${stats.backend})`;
   }
+  stats.imprintIn = session.imprintsIn;
   stats.embedded = 0;
   stats.embedMs = 0;
   stats.modelLoadMs = performance.now() - began;
@@ -651,14 +648,9 @@ window.imprintPlayground = {
   lastQuery: () => (lastQuery === undefined ? undefined : Array.from(lastQuery)),
   lastPrediction: () => lastPrediction,
   numTensors: () => tf.memory().numTensors,
+  workerTensors: () => (worker === undefined ? Promise.resolve(undefined) : worker.numTensors()),
   addFiles: (name, files) => addFiles(name, files),
   useOnnxModel: (bytes, options) => useOnnxModel(Uint8Array.from(bytes), options, 'model.onnx'),
-  longTasks: () => ({ ...longTasks }),
-  resetLongTasks: () => {
-    longTasks.longestMs = 0;
-    longTasks.longestAt = 0;
-    longTasks.count = 0;
-  },
   browserHeads: {
     save: saveInBrowser,
     list: listSavedHeads,

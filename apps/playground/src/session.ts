@@ -1,5 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Imprinter, ImprintError, describeConfig, deserializeImprinter, parseConfig, serializeImprinter, type ImprintConfigInput, type Label, type PresetName, type Registry } from '@imprint/core';
+import { Imprinter, ImprintError, deserializeImprinter, serializeImprinter, type ImprintConfigInput, type Label, type PresetName, type Registry } from '@imprint/core';
+import { localHeadBuilder, type HeadBuilder } from './head-builder.js';
+import { packRows } from './imprint-jobs.js';
+import type { LeaveOneOutResult } from './leave-one-out.js';
+
+export { methodName, type LeaveOneOutResult } from './leave-one-out.js';
 
 /** One class of the playground: its name and the embeddings of its examples. */
 export interface PlaygroundClass {
@@ -15,41 +20,46 @@ export interface Prediction {
   readonly scores: { label: string; score: number }[];
 }
 
-/** One method's leave-one-out result on the page's examples. */
-export interface LeaveOneOutResult {
-  readonly method: string;
-  /** Percent of the examples predicted right by a head imprinted from all the others. */
-  readonly accuracy: number;
-  readonly examples: number;
-  /** Class names with examples, in the order of `confusion`'s rows and columns. */
-  readonly classes: readonly string[];
-  /** `confusion[true][predicted]` counts over the examples. */
-  readonly confusion: readonly (readonly number[])[];
-  /** Per class: examples that could not be predicted (their class had no other example). */
-  readonly unpredicted: readonly number[];
-}
-
 /** The five methods of the paper's Table 1, as presets. */
 export const TABLE1_PRESETS: readonly PresetName[] = ['qi2018', 'hosoda2024', 'janson2022', 'imprintKmeans', 'leastSquaresOracle'];
 
 /**
  * What the playground holds: classes of example embeddings, the method config, and the head
  * imprinted from them (rebuilt on every change). No DOM here: the page and the tests drive it.
+ * Heads are imprinted by a {@link HeadBuilder}: on the calling thread by default, in the page's
+ * Web Worker when the page gives one. Changes that imprint run one after another, in the order
+ * they were asked for; the head in use stays until its successor is ready.
  */
 export class PlaygroundSession {
   readonly #registry: Registry;
+  #builder: HeadBuilder;
   readonly #classes = new Map<string, PlaygroundClass>();
   #config: ImprintConfigInput = { preset: 'qi2018' };
   #head: Imprinter | undefined;
   /** A head loaded from a file: used as it is until the classes or the method change. */
   #loaded = false;
+  /** The changes that imprint, one after another. */
+  #queue: Promise<unknown> = Promise.resolve();
+  /** Bumped when the head is replaced outright (load, reset): a head still being imprinted for the old state is dropped. */
+  #epoch = 0;
 
-  constructor(registry: Registry) {
+  constructor(registry: Registry, builder: HeadBuilder = localHeadBuilder(registry)) {
     this.#registry = registry;
+    this.#builder = builder;
   }
 
   get registry(): Registry {
     return this.#registry;
+  }
+
+  /** Where heads are imprinted (the page's thread, a Web Worker). */
+  get imprintsIn(): string {
+    return this.#builder.where;
+  }
+
+  /** Imprint elsewhere from now on (the page's worker started, or stopped). */
+  useBuilder(builder: HeadBuilder): void {
+    this.#builder = builder;
   }
 
   get classes(): PlaygroundClass[] {
@@ -80,8 +90,10 @@ export class PlaygroundSession {
   }
 
   removeClass(name: string): Promise<void> {
-    this.#classes.delete(name);
-    return this.rebuild();
+    return this.#inTurn(() => {
+      this.#classes.delete(name);
+      return this.#rebuild();
+    });
   }
 
   addExample(name: string, embedding: Float32Array, thumbnail = ''): Promise<void> {
@@ -94,32 +106,36 @@ export class PlaygroundSession {
    * saved with kept examples: any GEN), keeping the other classes' weights; otherwise the head is
    * rebuilt from the page's examples. Nothing is added when an example is invalid.
    */
-  async addExamples(name: string, embeddings: readonly Float32Array[], thumbnails: readonly string[] = []): Promise<void> {
-    const target = this.#classes.get(name);
-    if (target === undefined) throw new ImprintError('UNKNOWN_CLASS', `no class "${name}"; classes: ${[...this.#classes.keys()].join(', ') || 'none'}`);
-    if (embeddings.length === 0) return;
-    const dim = (this.#firstExample() ?? embeddings[0]).length;
-    const odd = embeddings.findIndex((e) => e.length !== dim);
-    if (odd >= 0) throw new ImprintError('DIMENSION_MISMATCH', `example ${odd} has ${embeddings[odd].length} dimensions, the others ${dim}`);
-    const before = target.examples.length;
-    target.examples.push(...embeddings);
-    target.thumbnails.push(...embeddings.map((_, i) => thumbnails[i] ?? ''));
-    const head = this.#head;
-    if (this.#loaded && head !== undefined && head.hasClass(name)) {
-      const data = new Float32Array(embeddings.length * dim);
-      embeddings.forEach((e, i) => data.set(e, i * dim));
-      try {
-        await head.addExamples(name, { data, shape: [embeddings.length, dim] });
-        return;
-      } catch (error) {
-        if (!(error instanceof ImprintError && error.code === 'EXAMPLES_NOT_KEPT')) {
-          target.examples.length = before;
-          target.thumbnails.length = before;
-          throw error;
+  addExamples(name: string, embeddings: readonly Float32Array[], thumbnails: readonly string[] = []): Promise<void> {
+    return this.#inTurn(async () => {
+      const target = this.#classes.get(name);
+      if (target === undefined) throw new ImprintError('UNKNOWN_CLASS', `no class "${name}"; classes: ${[...this.#classes.keys()].join(', ') || 'none'}`);
+      if (embeddings.length === 0) return;
+      const dim = (this.#firstExample() ?? embeddings[0]).length;
+      const odd = embeddings.findIndex((e) => e.length !== dim);
+      if (odd >= 0) throw new ImprintError('DIMENSION_MISMATCH', `example ${odd} has ${embeddings[odd].length} dimensions, the others ${dim}`);
+      const before = target.examples.length;
+      target.examples.push(...embeddings);
+      target.thumbnails.push(...embeddings.map((_, i) => thumbnails[i] ?? ''));
+      const head = this.#head;
+      if (this.#loaded && head !== undefined && head.hasClass(name)) {
+        const epoch = this.#epoch;
+        const { data, shape } = packRows(embeddings, []);
+        try {
+          const grown = await this.#builder.addExamples(head, name, { data, shape });
+          if (epoch === this.#epoch) this.#head = grown;
+          else grown.dispose();
+          return;
+        } catch (error) {
+          if (!(error instanceof ImprintError && error.code === 'EXAMPLES_NOT_KEPT')) {
+            target.examples.length = before;
+            target.thumbnails.length = before;
+            throw error;
+          }
         }
       }
-    }
-    await this.rebuild();
+      await this.#rebuild();
+    });
   }
 
   /** Whether adding an example to class `name` grows the loaded head in place (else: a rebuild from the page's examples). */
@@ -128,22 +144,22 @@ export class PlaygroundSession {
   }
 
   /** Change the method (a preset and/or keys); validated by the registry before anything changes. */
-  async setConfig(config: ImprintConfigInput): Promise<void> {
-    Imprinter.fromConfig(config, this.#registry).dispose(); // throws INVALID_CONFIG before the change
-    this.#config = { ...config };
-    await this.rebuild();
+  setConfig(config: ImprintConfigInput): Promise<void> {
+    return this.#inTurn(() => {
+      Imprinter.fromConfig(config, this.#registry).dispose(); // throws INVALID_CONFIG before the change
+      this.#config = { ...config };
+      return this.#rebuild();
+    });
   }
 
   /** Imprint every class that has examples with the current method. */
-  async rebuild(): Promise<void> {
-    const { matrix, labels } = this.#trainingSet();
-    this.#loaded = false;
-    this.#head?.dispose();
-    this.#head = undefined;
-    if (labels.length === 0) return;
-    const head = Imprinter.fromConfig(this.#config, this.#registry);
-    await head.imprint(matrix, labels);
-    this.#head = head;
+  rebuild(): Promise<void> {
+    return this.#inTurn(() => this.#rebuild());
+  }
+
+  /** Wait until every change asked for so far has imprinted (or failed). */
+  settled(): Promise<void> {
+    return this.#queue.then(() => undefined);
   }
 
   /** Class scores of one embedding with the current head (undefined: no head yet). */
@@ -160,40 +176,13 @@ export class PlaygroundSession {
   }
 
   /**
-   * Leave-one-out accuracy (percent) of each method on the examples: every example is predicted
-   * by a head imprinted from all the others (a class left without examples counts as an error).
+   * Leave-one-out accuracy (percent) and confusion matrix of each method on the examples: every
+   * example is predicted by a head imprinted from all the others (a class left without examples
+   * counts as an error). Runs where heads are imprinted (the worker, when the page has one).
    */
-  async leaveOneOut(methods: readonly ImprintConfigInput[] = TABLE1_PRESETS.map((preset) => ({ preset }))): Promise<LeaveOneOutResult[]> {
+  leaveOneOut(methods: readonly ImprintConfigInput[] = TABLE1_PRESETS.map((preset) => ({ preset }))): Promise<LeaveOneOutResult[]> {
     const { embeddings, labels } = this.#trainingSet();
-    const classes = [...this.#classes.values()].filter((c) => c.examples.length > 0).map((c) => c.name);
-    const index = new Map(classes.map((name, i) => [name, i]));
-    const out: LeaveOneOutResult[] = [];
-    for (const method of methods) {
-      let correct = 0;
-      // confusion[true][predicted]; an example whose class has no other example is counted as unpredicted
-      const confusion = classes.map(() => classes.map(() => 0));
-      const unpredicted = classes.map(() => 0);
-      for (let i = 0; i < labels.length; i++) {
-        const rest = embeddings.filter((_, j) => j !== i).map((e) => Array.from(e));
-        const restLabels = labels.filter((_, j) => j !== i);
-        const truth = index.get(String(labels[i]))!;
-        if (!restLabels.includes(labels[i])) {
-          unpredicted[truth]++;
-          continue;
-        }
-        const head = Imprinter.fromConfig(method, this.#registry);
-        try {
-          await head.imprint(rest, restLabels);
-          const predicted = String(head.predict([Array.from(embeddings[i])])[0]);
-          confusion[truth][index.get(predicted)!]++;
-          if (predicted === labels[i]) correct++;
-        } finally {
-          head.dispose();
-        }
-      }
-      out.push({ method: methodName(method, this.#registry), accuracy: labels.length === 0 ? 0 : (100 * correct) / labels.length, examples: labels.length, classes, confusion, unpredicted });
-    }
-    return out;
+    return this.#builder.leaveOneOut(packRows(embeddings, labels), methods);
   }
 
   /** The head as the binary file Node writes (`saveImprinter`). */
@@ -212,8 +201,7 @@ export class PlaygroundSession {
 
   /** Use a head loaded elsewhere (a file, the browser's IndexedDB); the session owns it from now on. */
   adopt(head: Imprinter): void {
-    this.#head?.dispose();
-    this.#head = head;
+    this.#replaceHead(head);
     this.#loaded = true;
     this.#classes.clear();
     for (const label of head.classes) this.#classes.set(String(label), { name: String(label), examples: [], thumbnails: [] });
@@ -223,9 +211,7 @@ export class PlaygroundSession {
 
   /** Forget every class, example and the head (a new foundation model: the old embeddings do not fit). */
   reset(): void {
-    this.#head?.dispose();
-    this.#head = undefined;
-    this.#loaded = false;
+    this.#replaceHead(undefined);
     this.#classes.clear();
   }
 
@@ -235,8 +221,42 @@ export class PlaygroundSession {
   }
 
   dispose(): void {
-    this.#head?.dispose();
-    this.#head = undefined;
+    this.#replaceHead(undefined);
+  }
+
+  #replaceHead(head: Imprinter | undefined): void {
+    this.#epoch++;
+    if (this.#head !== head) this.#head?.dispose();
+    this.#head = head;
+    this.#loaded = false;
+  }
+
+  /** Run `change` after the changes asked for before it (a failed one does not stop the next). */
+  #inTurn<T>(change: () => Promise<T> | T): Promise<T> {
+    const turn = this.#queue.then(change, change);
+    this.#queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  async #rebuild(): Promise<void> {
+    const { embeddings, labels } = this.#trainingSet();
+    if (labels.length === 0) {
+      this.#replaceHead(undefined);
+      return;
+    }
+    const epoch = this.#epoch;
+    let head: Imprinter;
+    try {
+      head = await this.#builder.imprint(this.#config, packRows(embeddings, labels));
+    } catch (error) {
+      if (epoch === this.#epoch) this.#replaceHead(undefined); // no head rather than one of an older state
+      throw error;
+    }
+    if (epoch !== this.#epoch) {
+      head.dispose(); // loaded or reset while this head was imprinted
+      return;
+    }
+    this.#replaceHead(head);
   }
 
   #firstExample(): Float32Array | undefined {
@@ -244,8 +264,8 @@ export class PlaygroundSession {
     return undefined;
   }
 
-  /** Every example as one row-major matrix, with its class name per row. */
-  #trainingSet(): { embeddings: Float32Array[]; labels: Label[]; matrix: { data: Float32Array; shape: [number, number] } } {
+  /** Every example with its class name, classes in order. */
+  #trainingSet(): { embeddings: Float32Array[]; labels: Label[] } {
     const embeddings: Float32Array[] = [];
     const labels: Label[] = [];
     for (const c of this.#classes.values()) {
@@ -254,16 +274,8 @@ export class PlaygroundSession {
         labels.push(c.name);
       }
     }
-    const dim = embeddings[0]?.length ?? 0;
-    const data = new Float32Array(embeddings.length * dim);
-    embeddings.forEach((e, i) => data.set(e, i * dim));
-    return { embeddings, labels, matrix: { data, shape: [embeddings.length, dim] } };
+    return { embeddings, labels };
   }
-}
-
-/** A method config's name as reports and the CLI print it (`describeConfig`): its preset, or its pipeline and options. */
-export function methodName(config: ImprintConfigInput, registry: Registry): string {
-  return describeConfig(parseConfig(config, registry), registry);
 }
 
 /** Dispose helper for the page: numTensors must not grow as the user works. */

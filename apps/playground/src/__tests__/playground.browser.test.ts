@@ -250,8 +250,8 @@ describe.skipIf(chromiumFound.path === undefined)('the playground in headless Ch
         await other.waitForFunction(() => document.querySelector('[data-testid=meta-many]')?.textContent?.startsWith('8 examples'));
         return {
           embedIn: await other.evaluate(() => window.imprintPlayground.stats.embedIn),
+          imprintIn: await other.evaluate(() => window.imprintPlayground.stats.imprintIn),
           embeddings: await other.evaluate(() => window.imprintPlayground.session.classes[0]!.examples.map((e) => Array.from(e))),
-          longTasksMeasured: await other.evaluate(() => PerformanceObserver.supportedEntryTypes.includes('longtask')),
         };
       } finally {
         await context.close();
@@ -261,7 +261,7 @@ describe.skipIf(chromiumFound.path === undefined)('the playground in headless Ch
     const inWorker = await embedAll('');
     expect(onPage.embedIn).toMatch(/^the page \(wasm\)/);
     expect(inWorker.embedIn).toMatch(/^a Web Worker \(wasm\)/);
-    expect(inWorker.longTasksMeasured).toBe(true); // bench:main-thread measures the page thread with it
+    expect([onPage.imprintIn, inWorker.imprintIn]).toEqual(['the page', 'a Web Worker']);
     expect(inWorker.embeddings).toHaveLength(8);
     inWorker.embeddings.forEach((row, i) => {
       const scale = Math.max(...onPage.embeddings[i]!.map(Math.abs));
@@ -296,7 +296,7 @@ describe.skipIf(chromiumFound.path === undefined)('the playground in headless Ch
     expect(await page.evaluate(() => window.imprintPlayground.browserHeads.list())).toEqual([]);
   });
 
-  it('runs an ONNX image encoder built in the test through onnxruntime-web: the embeddings Node gives, and imprints with them', async () => {
+  it('the whole flow with an ONNX image encoder built in the test: embeds and imprints in the worker, keeps the head in IndexedDB across a reload, predicts as Node does', async () => {
     // a tiny CNN: 1×1 convolution 3 → 4, ReLU, global average (as onnx-model.test.ts builds it)
     const graph = new GraphBuilder('tiny');
     const x = graph.input('pixels', 'float32', ['batch', 3, 8, 8]);
@@ -305,13 +305,12 @@ describe.skipIf(chromiumFound.path === undefined)('the playground in headless Ch
     graph.output('features', 'float32', ['batch', 4]);
     const model = graph.encode();
     const options = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
-    await page.evaluate(([bytes, o]) => window.imprintPlayground.useOnnxModel(bytes, o), [Array.from(model), options] as const);
-    expect(await page.textContent('[data-testid=status]')).toMatch(/onnx:model\.onnx \(onnxruntime-web, d = 4, 8 px\)/);
+    const useModel = (on: Page) => on.evaluate(([bytes, o]) => window.imprintPlayground.useOnnxModel(bytes, o), [Array.from(model), options] as const);
     // Node: the same model through onnxruntime-node, on the same digits (grey repeated to RGB, / 255)
     const path = join(await mkdtemp(join(tmpdir(), 'imprint-onnx-web-')), 'tiny.onnx');
     await writeFile(path, model);
     const inNode = await onnxModel(path, options);
-    const { pixels } = mnistTestDigits(6);
+    const { pixels, labels } = mnistTestDigits(60);
     const nodeEmbedding = async (i: number) => {
       const grey = Float32Array.from(pixels.subarray(i * 784, (i + 1) * 784), (v) => v / 255);
       const rgb = tf.tidy(() => tf.tile(tf.tensor4d(grey, [1, 28, 28, 1]), [1, 1, 1, 3]) as tf.Tensor4D);
@@ -321,30 +320,86 @@ describe.skipIf(chromiumFound.path === undefined)('the playground in headless Ch
       out.dispose();
       return values;
     };
-    for (const name of ['first', 'second']) {
+    const png = (i: number) => ({ name: `${i}.png`, mimeType: 'image/png', buffer: digitPng(pixels.subarray(i * 784, (i + 1) * 784)) });
+    const close = (got: readonly number[], expected: readonly number[]) => {
+      expect(got).toHaveLength(expected.length);
+      const scale = Math.max(...expected.map(Math.abs), 1);
+      got.forEach((v, j) => expect(Math.abs(v - expected[j]!)).toBeLessThanOrEqual(1e-4 * scale));
+    };
+    // three examples each of the digits 0 and 1, and a held-back 0 and 1 to predict
+    const ofDigit = (d: number) => Array.from(labels).flatMap((l, i) => (l === d ? [i] : []));
+    const [zeros, ones] = [ofDigit(0), ofDigit(1)];
+    const classes = [
+      { name: 'zero', train: zeros.slice(0, 3) },
+      { name: 'one', train: ones.slice(0, 3) },
+    ];
+    const queries = [zeros[3]!, ones[3]!];
+
+    await useModel(page);
+    expect(await page.textContent('[data-testid=status]')).toMatch(/onnx:model\.onnx \(onnxruntime-web, d = 4, 8 px\) in a Web Worker \(onnxruntime-web\) · imprinting in a Web Worker/);
+    for (const { name, train: rows } of classes) {
       await page.fill('[data-testid=new-class-name]', name);
       await page.click('[data-testid=add-class]');
+      await page.setInputFiles(`[data-testid=files-${name}]`, rows.map(png));
+      await page.waitForFunction((n) => document.querySelector(`[data-testid=meta-${n}]`)?.textContent?.startsWith('3 examples'), name);
     }
-    const png = (i: number) => ({ name: `${i}.png`, mimeType: 'image/png', buffer: digitPng(pixels.subarray(i * 784, (i + 1) * 784)) });
-    await page.setInputFiles('[data-testid=files-first]', [png(0), png(1)]);
-    await page.waitForFunction(() => document.querySelector('[data-testid=meta-first]')?.textContent?.startsWith('2 examples'));
-    await page.setInputFiles('[data-testid=files-second]', [png(2), png(3)]);
-    await page.waitForFunction(() => document.querySelector('[data-testid=meta-second]')?.textContent?.startsWith('2 examples'));
+    const tensorsAfterImprint = await page.evaluate(() => window.imprintPlayground.workerTensors());
+    // embedded in the worker: the embeddings Node gives
     const examples = await page.evaluate(() => window.imprintPlayground.session.classes.map((c) => c.examples.map((e) => Array.from(e))));
-    const inPage = [...examples[0]!, ...examples[1]!];
-    for (const [i, row] of inPage.entries()) {
-      expect(row).toHaveLength(4);
-      const expected = await nodeEmbedding(i);
-      const scale = Math.max(...expected.map(Math.abs));
-      row.forEach((v, j) => expect(Math.abs(v - expected[j]!)).toBeLessThanOrEqual(1e-4 * Math.max(scale, 1)));
+    for (const [c, { train: rows }] of classes.entries()) for (const [r, i] of rows.entries()) close(examples[c]![r]!, await nodeEmbedding(i));
+    // imprinted in the worker with another method too; the worker keeps no tensors of its heads
+    await choose(page, 'preset', 'janson2022');
+    expect(await page.evaluate(() => window.imprintPlayground.session.head?.config.agg)).toBe('mnn');
+    expect(await page.evaluate(() => window.imprintPlayground.workerTensors())).toBe(tensorsAfterImprint);
+    await page.evaluate(() => window.imprintPlayground.browserHeads.save('onnx-digits'));
+    const saved = Uint8Array.from(await page.evaluate(() => Array.from(window.imprintPlayground.session.save())));
+
+    // a new page: the model picked again, the head loaded from IndexedDB
+    await page.reload();
+    await page.waitForSelector('body[data-ready=true]', { timeout: 240_000 });
+    await useModel(page);
+    await page.evaluate(() => window.imprintPlayground.browserHeads.load('onnx-digits'));
+    expect(Uint8Array.from(await page.evaluate(() => Array.from(window.imprintPlayground.session.save())))).toEqual(saved);
+
+    // Node, on the same digits: its own embeddings, its own head of the same method
+    const nodeHead = Imprinter.fromConfig({ preset: 'janson2022' }, registry);
+    const nodeRows: number[][] = [];
+    const nodeLabels: string[] = [];
+    for (const { name, train: rows } of classes) {
+      for (const i of rows) {
+        nodeRows.push(await nodeEmbedding(i));
+        nodeLabels.push(name);
+      }
     }
-    // the page imprints and predicts with them as a head in Node does
-    const { label, query } = await predictPng(page, png(4).buffer);
-    const expectedQuery = await nodeEmbedding(4);
-    query.forEach((v, j) => expect(Math.abs(v - expectedQuery[j]!)).toBeLessThanOrEqual(1e-4 * Math.max(...expectedQuery.map(Math.abs), 1)));
-    const head = deserializeImprinter(Uint8Array.from(await page.evaluate(() => Array.from(window.imprintPlayground.session.save()))), registry);
-    expect(String(head.predict([query])[0])).toBe(label);
-    head.dispose();
+    await nodeHead.imprint(nodeRows, nodeLabels);
+    const fromBrowser = deserializeImprinter(saved, registry, 'the head kept in IndexedDB');
+    for (const [q, i] of queries.entries()) {
+      const { label, query } = await predictPng(page, png(i).buffer);
+      const expectedQuery = await nodeEmbedding(i);
+      close(query, expectedQuery);
+      expect(label).toBe(classes[q]!.name);
+      expect(label).toBe(String(nodeHead.predict([expectedQuery])[0]));
+      expect(label).toBe(String(fromBrowser.predict([query])[0]));
+      const nodeScores = nodeHead.scores([expectedQuery]);
+      close(await scoresShown(page), Array.from(nodeScores.dataSync()));
+      nodeScores.dispose();
+    }
+    nodeHead.dispose();
+    fromBrowser.dispose();
+    expect(await page.evaluate(() => window.imprintPlayground.browserHeads.remove('onnx-digits'))).toBe(true);
+
+    // on the page's own thread (?worker=0) the same model embeds as in the worker
+    const context = await browser.newContext();
+    const onPage = await context.newPage();
+    try {
+      await onPage.goto(`${server.url}?worker=0`);
+      await onPage.waitForSelector('body[data-ready=true]', { timeout: 240_000 });
+      await useModel(onPage);
+      expect(await onPage.textContent('[data-testid=status]')).toMatch(/in the page \(onnxruntime-web\) · imprinting in the page/);
+      close(await queryPng(onPage, png(queries[0]!).buffer), await nodeEmbedding(queries[0]!));
+    } finally {
+      await context.close();
+    }
     inNode.dispose();
   });
 });
