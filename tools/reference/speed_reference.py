@@ -6,6 +6,7 @@ scikit-learn), on every core of this machine:
                 embeddings, centres L2-normalised), predict = max inner product
   ls            GEN least squares: W = (1/C) M^T (Sigma_T + mu mu^T + lambda I)^-1 (torch,
                 float32, covariance + inverse), predict = argmax of X W^T
+  ls_l2         the same on L2-normalised embeddings (NORMpre l2: train in GEN, test in predict)
   mnn_cosine    GEN all samples (L2), predict = NearestNeighbors(m, metric="cosine") vote
   mnn_euclidean the same with metric="euclidean"
 Prints one JSON object: seconds for loading, GEN and predict, the whole run, and the accuracy.
@@ -29,7 +30,7 @@ from sklearn.neighbors import NearestNeighbors  # noqa: E402
 parser = argparse.ArgumentParser()
 parser.add_argument("--train", required=True)
 parser.add_argument("--test", required=True)
-parser.add_argument("--step", required=True, choices=["kmeans", "ls", "mnn_cosine", "mnn_euclidean"])
+parser.add_argument("--step", required=True, choices=["kmeans", "ls", "ls_l2", "mnn_cosine", "mnn_euclidean"])
 parser.add_argument("--k", type=int, default=20)
 parser.add_argument("--m", type=int, default=5)
 parser.add_argument("--lam", type=float, default=0.05)
@@ -63,8 +64,8 @@ if args.step == "kmeans":
         proxies.append(l2(centres.astype(np.float32)))
         owners.append(np.full(len(centres), i))
     weights, owners = np.concatenate(proxies), np.concatenate(owners)
-elif args.step == "ls":
-    x = torch.from_numpy(x_train)
+elif args.step in ("ls", "ls_l2"):
+    x = torch.from_numpy(l2(x_train) if args.step == "ls_l2" else x_train)
     mu = x.mean(0)
     cov = torch.cov(x.T, correction=0) + torch.outer(mu, mu) + args.lam * torch.eye(x.shape[1])
     means = torch.stack([x[torch.from_numpy(y_train == c)].mean(0) for c in classes])
@@ -78,8 +79,8 @@ t = time.perf_counter()
 if args.step == "kmeans":
     sims = l2(x_test) @ weights.T
     scores = np.stack([sims[:, owners == i].max(axis=1) for i in range(len(classes))], axis=1)
-elif args.step == "ls":
-    scores = x_test @ weights.T
+elif args.step in ("ls", "ls_l2"):
+    scores = (l2(x_test) if args.step == "ls_l2" else x_test) @ weights.T
 else:
     _, neighbours = index.kneighbors(l2(x_test))
     owner = np.searchsorted(classes, y_train)[neighbours]

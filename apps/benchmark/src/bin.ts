@@ -1,20 +1,16 @@
 #!/usr/bin/env node
-import { pendingPluginImports } from '@imprint/eval';
-import { main } from './cli.js';
+import { hugePagesRelaunchEnv, relaunch, transparentHugePageMode } from './huge-pages.js';
 
-// Node exits (code 13, silently) when the event loop empties while `main` still awaits a promise
-// that can never settle — a plugin module whose top-level code waits forever. Say what it was.
-let finished = false;
-process.on('exit', (code) => {
-  // An explicit exit (Ctrl-C's 130) has said what it had to say.
-  if (finished || code !== 0) return;
-  const pending = pendingPluginImports();
-  process.stderr.write(
-    pending.length > 0
-      ? `imprint-bench: [BAD_FILE]: plugin module ${pending.join(', ')} never finished loading: its top-level code awaits something that never happens (a promise that never settles), so there was nothing left to run\n`
-      : 'imprint-bench: [INTERNAL]: stopped with work pending: a promise that never settles left nothing to run; please report this\n',
-  );
-  process.exitCode = pending.length > 0 ? 1 : 70;
-});
-process.exitCode = await main(process.argv.slice(2));
-finished = true;
+// Before anything heavy loads: where the kernel gives transparent huge pages only to memory that
+// asks for them, run again with glibc's malloc asking (see huge-pages.ts; IMPRINT_HUGE_PAGES=0 opts out).
+const env = hugePagesRelaunchEnv(process.env, process.platform, transparentHugePageMode());
+if (env === undefined) await import('./start.js');
+else {
+  try {
+    process.exitCode = await relaunch(env);
+  } catch (error) {
+    // the child could not start at all: run here, without huge pages
+    process.stderr.write(`imprint-bench: could not start with huge pages (${(error as Error).message}); running without\n`);
+    await import('./start.js');
+  }
+}

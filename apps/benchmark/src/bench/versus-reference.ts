@@ -12,7 +12,7 @@
  *   --data synthetic|mnist     synthetic: 10 × 6000 train + 10 × 1000 test 1280-d mixtures (seeded);
  *                              mnist: MNIST through mobilenet_v2_nsfw (1280-d), embedded once
  *                              into the embedding cache (default: mnist)
- *   --steps LIST               kmeans,ls,mnn_cosine,mnn_euclidean (default: all)
+ *   --steps LIST               kmeans,ls,ls_l2,mnn_cosine,mnn_euclidean (default: all)
  *   --engines LIST             onnx,tfjs (default: both; tfjs skips the all-samples steps unless --slow)
  *   --device NAME              where the onnx engine runs: cpu (default), webgpu, cuda, auto
  *   --python PATH              the reference's Python (default /usr/bin/python3)
@@ -22,6 +22,9 @@
  *   --repeat N                 runs per measurement, the fastest kept (default 1)
  *   --from dist|source         dist: the built CLI (default); source: the TypeScript sources
  *                              through tsx, as `pnpm imprint-bench` runs them (slower start-up)
+ *   --small-pages              also run ours with IMPRINT_HUGE_PAGES=0: without the relaunch that
+ *                              gives its large buffers transparent huge pages (src/huge-pages.ts),
+ *                              one row more per engine
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -37,7 +40,7 @@ const { values: args } = parseArgs({
     train: { type: 'string' },
     test: { type: 'string' },
     data: { type: 'string', default: 'mnist' },
-    steps: { type: 'string', default: 'kmeans,ls,mnn_cosine,mnn_euclidean' },
+    steps: { type: 'string', default: 'kmeans,ls,ls_l2,mnn_cosine,mnn_euclidean' },
     engines: { type: 'string', default: 'onnx,tfjs' },
     device: { type: 'string', default: 'cpu' },
     python: { type: 'string', default: '/usr/bin/python3' },
@@ -45,6 +48,7 @@ const { values: args } = parseArgs({
     repeat: { type: 'string', default: '1' },
     from: { type: 'string', default: 'dist' },
     slow: { type: 'boolean', default: false },
+    'small-pages': { type: 'boolean', default: false },
   },
 });
 const root = resolve(new URL('../../../..', import.meta.url).pathname);
@@ -53,6 +57,7 @@ const repeat = Math.max(1, Number(args.repeat));
 const STEPS: Record<string, { flags: string[]; measure: 'gen' | 'predict' }> = {
   kmeans: { flags: ['--preset', 'imprintKmeans', '--seed', '0'], measure: 'gen' },
   ls: { flags: ['--preset', 'leastSquaresOracle', '--lambda', '0.05'], measure: 'gen' },
+  ls_l2: { flags: ['--preset', 'leastSquaresOracle', '--lambda', '0.05', '--norm-pre', 'l2'], measure: 'gen' },
   mnn_cosine: { flags: ['--norm-pre', 'l2', '--gen', 'all', '--k', '-1', '--norm-post', 'l2', '--norm-inf', 'l2', '--agg', 'mnn', '--m', '5', '--metric', 'cosine'], measure: 'predict' },
   mnn_euclidean: { flags: ['--norm-pre', 'l2', '--gen', 'all', '--k', '-1', '--norm-post', 'l2', '--norm-inf', 'l2', '--agg', 'mnn', '--m', '5', '--metric', 'euclidean'], measure: 'predict' },
 };
@@ -115,10 +120,15 @@ function cliArgv(): string[] {
   return [join(root, 'apps/benchmark/dist/bin.js')];
 }
 
-function runOurs(engine: string, step: string, train: string, test: string, cli: string[]): Measured {
+/** The environment of our runs: as a user's, or with the huge-page relaunch switched off. */
+function oursEnv(smallPages: boolean): NodeJS.ProcessEnv {
+  return smallPages ? { ...process.env, IMPRINT_HUGE_PAGES: '0' } : process.env;
+}
+
+function runOurs(engine: string, step: string, train: string, test: string, cli: string[], smallPages = false): Measured {
   const runs: Measured[] = [];
   for (let i = 0; i < repeat; i++) {
-    const out = measured(process.execPath, [...cli, '--engine', engine, ...(engine === 'onnx' ? ['--device', args.device!] : []), 'run', '--train', train, '--test', test, ...STEPS[step].flags, '--json'], { cwd: root, maxBuffer: 1 << 26 });
+    const out = measured(process.execPath, [...cli, '--engine', engine, ...(engine === 'onnx' ? ['--device', args.device!] : []), 'run', '--train', train, '--test', test, ...STEPS[step].flags, '--json'], { cwd: root, env: oursEnv(smallPages), maxBuffer: 1 << 26 });
     if (out.status !== 0) throw new Error(`imprint-bench (${engine}, ${step}) failed: ${out.stderr}`);
     const result = JSON.parse(out.stdout) as { accuracy: number; timings: { generateMs: number; predictMs: number } };
     runs.push({ gen: result.timings.generateMs / 1000, predict: result.timings.predictMs / 1000, wall: out.wall, accuracy: result.accuracy, ...(out.peakMiB === undefined ? {} : { peakMiB: out.peakMiB }) });
@@ -162,9 +172,11 @@ for (const step of steps) {
       process.stdout.write(`${step.padEnd(14)} ${'ours, tfjs'.padEnd(22)} skipped (minutes on WASM; --slow runs it)\n`);
       continue;
     }
-    const ours = runOurs(engine, step, files.train, files.test, cli);
-    const measure = STEPS[step].measure;
-    const ratio = typeof reference === 'string' ? '' : `${measure} ${(reference[measure] / ours[measure]).toFixed(2)}×, process ${(reference.wall / ours.wall).toFixed(2)}×`;
-    line(`ours, ${engine}`, ours, ratio);
+    for (const smallPages of args['small-pages'] ? [false, true] : [false]) {
+      const ours = runOurs(engine, step, files.train, files.test, cli, smallPages);
+      const measure = STEPS[step].measure;
+      const ratio = typeof reference === 'string' ? '' : `${measure} ${(reference[measure] / ours[measure]).toFixed(2)}×, process ${(reference.wall / ours.wall).toFixed(2)}×`;
+      line(`ours, ${engine}${smallPages ? ', 4 KiB pages' : ''}`, ours, ratio);
+    }
   }
 }
