@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
+import { isatty } from 'node:tty';
 
 /** The glibc tunable (glibc ≥ 2.35) that makes `malloc` ask for transparent huge pages for its large mappings. */
 export const HUGE_PAGES_TUNABLE = 'glibc.malloc.hugetlb=1';
@@ -47,7 +48,8 @@ const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', '
 export function relaunch(env: NodeJS.ProcessEnv, command = process.execPath, args = [...process.execArgv, ...process.argv.slice(1)]): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: 'inherit', env });
-    const interactive = process.stdin.isTTY === true;
+    // (isatty, not process.stdin: that would open a stream on stdin, which the child reads)
+    const interactive = isatty(0);
     const forward = (signal: NodeJS.Signals) => {
       // Ctrl-C at a terminal reaches the whole foreground process group, the child included.
       if (signal === 'SIGINT' && interactive) return;
