@@ -1,5 +1,6 @@
-import { ImprintError, Imprinter, deserializeImprinter, serializeImprinter, type ImprintConfigInput, type ImprintErrorCode, type Label, type Registry } from '@imprint/core';
-import { leaveOneOut, type LabelledRows, type LeaveOneOutResult } from './leave-one-out.js';
+import { ImprintError, deserializeImprinter, serializeImprinter, type ImprintConfigInput, type ImprintErrorCode, type Imprinter, type Label, type Registry } from '@imprint/core';
+import { localHeadBuilder } from './head-builder.js';
+import type { LabelledRows, LeaveOneOutResult } from './leave-one-out.js';
 
 /**
  * The playground's imprinting work as messages: what the page sends its worker and what comes back.
@@ -51,29 +52,35 @@ export function transferablesOf(message: ImprintJob | ImprintJobResult): ArrayBu
   return out;
 }
 
-/** Do one job (in the worker, or on the page for `?worker=0` and the tests). The registry must be the page's. */
+/**
+ * Do one job (in the worker; on the page only in the tests) with the page's own imprinting
+ * (`localHeadBuilder`), the head going back as the file's bytes. The registry must be the page's.
+ */
 export async function runImprintJob(job: ImprintJob, registry: Registry): Promise<ImprintJobResult> {
-  switch (job.kind) {
-    case 'imprint': {
-      const head = Imprinter.fromConfig(job.config, registry);
-      try {
-        await head.imprint({ data: job.rows.data, shape: [...job.rows.shape] }, [...job.rows.labels]);
-        return { kind: 'head', bytes: serializeImprinter(head) };
-      } finally {
-        head.dispose();
-      }
+  const local = localHeadBuilder(registry, 'this thread');
+  const asBytes = (head: Imprinter): ImprintJobResult => {
+    try {
+      return { kind: 'head', bytes: serializeImprinter(head) };
+    } finally {
+      head.dispose();
     }
+  };
+  switch (job.kind) {
+    case 'imprint':
+      return asBytes(await local.imprint(job.config, job.rows));
     case 'addExamples': {
       const head = deserializeImprinter(job.head, registry, 'the page’s head');
+      let grown: Imprinter;
       try {
-        await head.addExamples(job.label, { data: job.rows.data, shape: [...job.rows.shape] });
-        return { kind: 'head', bytes: serializeImprinter(head) };
-      } finally {
+        grown = await local.addExamples(head, job.label, job.rows);
+      } catch (error) {
         head.dispose();
+        throw error;
       }
+      return asBytes(grown);
     }
     case 'leaveOneOut':
-      return { kind: 'leaveOneOut', results: await leaveOneOut(job.rows, job.methods, registry) };
+      return { kind: 'leaveOneOut', results: await local.leaveOneOut(job.rows, job.methods) };
     default:
       throw new ImprintError('INVALID_INPUT', `unknown imprinting job ${JSON.stringify((job as { kind?: unknown }).kind)}; jobs: imprint, addExamples, leaveOneOut`);
   }

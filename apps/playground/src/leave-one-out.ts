@@ -37,7 +37,7 @@ export async function leaveOneOut(rows: LabelledRows, methods: readonly ImprintC
   const labels = rows.labels.map(String);
   const classes = [...new Set(labels)];
   const index = new Map(classes.map((name, i) => [name, i]));
-  const row = (i: number) => Array.from(rows.data.subarray(i * dim, (i + 1) * dim));
+  const asArrays = Array.from({ length: n }, (_, i) => Array.from(rows.data.subarray(i * dim, (i + 1) * dim)));
   const out: LeaveOneOutResult[] = [];
   for (const method of methods) {
     let correct = 0;
@@ -50,12 +50,11 @@ export async function leaveOneOut(rows: LabelledRows, methods: readonly ImprintC
         unpredicted[truth]++;
         continue;
       }
-      const rest: number[][] = [];
-      for (let j = 0; j < n; j++) if (j !== i) rest.push(row(j));
+      const rest = asArrays.filter((_, j) => j !== i);
       const head = Imprinter.fromConfig(method, registry);
       try {
         await head.imprint(rest, restLabels);
-        const predicted = String(head.predict([row(i)])[0]);
+        const predicted = String(head.predict([asArrays[i]!])[0]);
         confusion[truth][index.get(predicted)!]++;
         if (predicted === labels[i]) correct++;
       } finally {

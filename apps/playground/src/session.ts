@@ -157,11 +157,6 @@ export class PlaygroundSession {
     return this.#inTurn(() => this.#rebuild());
   }
 
-  /** Wait until every change asked for so far has imprinted (or failed). */
-  settled(): Promise<void> {
-    return this.#queue.then(() => undefined);
-  }
-
   /** Class scores of one embedding with the current head (undefined: no head yet). */
   predict(embedding: Float32Array): Prediction | undefined {
     const head = this.#head;

@@ -150,7 +150,6 @@ describe('imprinting through jobs (what the playground worker runs)', () => {
       await rebuilding;
       expect(session.loaded).toBe(true);
       expect(session.save()).toEqual(loaded);
-      await session.settled();
       session.dispose();
     });
   });
